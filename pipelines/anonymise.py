@@ -1,0 +1,32 @@
+"""Pseudonymisation and coarsening, applied in ingestion before anything is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+
+# Reports need the local date and at most a part of the day; nothing finer is stored.
+DAYPARTS = ((12, "vormittags"), (17, "nachmittags"), (24, "abends"))
+
+
+class Pseudonymiser:
+    """Keyed hash (HMAC-SHA256): stable for one key, not reversible without it."""
+
+    def __init__(self, key: str):
+        if not key:
+            raise ValueError("a pseudonymisation key is required")
+        self._key = key.encode("utf-8")
+
+    def __call__(self, kind: str, value: str) -> str:
+        # The kind is mixed in so the same string as device and as response id
+        # gives unrelated pseudonyms. 128 bits are plenty to stay collision-free.
+        message = f"{kind}\x1f{value}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def daypart(moment: dt.datetime) -> str:
+    for end_hour, name in DAYPARTS:
+        if moment.hour < end_hour:
+            return name
+    raise AssertionError("unreachable")

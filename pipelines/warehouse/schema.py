@@ -1,0 +1,139 @@
+"""Warehouse tables. The response store is built from its data contract; the
+bookkeeping tables of ingestion (ledger, staging, quarantine) are defined here."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from pipelines import contracts, registry
+
+metadata = sa.MetaData()
+
+
+def _sa_type(physical: str | None, logical: str) -> sa.types.TypeEngine:
+    physical = (physical or "").lower()
+    if m := re.fullmatch(r"varchar\((\d+)\)", physical):
+        return sa.String(int(m.group(1)))
+    return {
+        "smallint": sa.SmallInteger(),
+        "integer": sa.Integer(),
+        "bigint": sa.BigInteger(),
+        "date": sa.Date(),
+        "text": sa.Text(),
+        "boolean": sa.Boolean(),
+    }.get(physical) or {"integer": sa.Integer(), "date": sa.Date(), "number": sa.Float()}.get(logical, sa.Text())
+
+
+def table_from_contract(name: str, *indexes: str) -> sa.Table:
+    contract = contracts.load(name)
+    columns = [
+        sa.Column(
+            p.name,
+            _sa_type(p.physical_type, p.logical_type),
+            primary_key=p.primary_key,
+            nullable=not p.required,
+            comment=p.description[:250] or None,
+        )
+        for p in contract.properties
+    ]
+    table = sa.Table(name, metadata, *columns, comment=f"data contract {contract.id} {contract.version}")
+    for col in indexes:
+        sa.Index(f"ix_{name}_{col}", table.c[col])
+    return table
+
+
+responses = table_from_contract("responses", "response_date", "centre")
+
+# Questionnaires that do not count but are reported: misuse completions (tablet)
+# and responses never finished (web). Same keys and dates as `responses`.
+excluded_responses = sa.Table(
+    "excluded_responses",
+    metadata,
+    sa.Column("response_key", sa.String(32), primary_key=True),
+    sa.Column("channel", sa.String(8), nullable=False),
+    sa.Column("centre", sa.String(40), nullable=False),
+    sa.Column("response_date", sa.Date, nullable=False, index=True),
+    sa.Column("reason", sa.String(20), nullable=False),  # misuse | unfinished
+)
+
+# One row per landed file ever read: what it held and what became of its rows.
+ingested_files = sa.Table(
+    "ingested_files",
+    metadata,
+    sa.Column("path", sa.String(300), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("channel", sa.String(8), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),  # ingested | quarantined
+    sa.Column("encoding", sa.String(12)),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("accepted", sa.Integer, nullable=False),
+    sa.Column("duplicate", sa.Integer, nullable=False),
+    sa.Column("excluded", sa.Integer, nullable=False),
+    sa.Column("quarantined", sa.Integer, nullable=False),
+    sa.Column("run_id", sa.String(64)),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Staging: every valid raw row, already pseudonymised, coarsened and redacted. The
+# response store is derived from it, so a re-run gives the same result and a file
+# delivered again with other content replaces exactly its own rows.
+tablet_rows = sa.Table(
+    "stage_tablet_rows",
+    metadata,
+    sa.Column("source_file", sa.String(300), nullable=False, index=True),
+    sa.Column("source_row", sa.Integer, nullable=False),
+    sa.Column("feedback_key", sa.String(32), nullable=False, index=True),
+    sa.Column("session_key", sa.String(32), nullable=False, index=True),
+    sa.Column("device_key", sa.String(32), nullable=False),
+    sa.Column("centre", sa.String(40), nullable=False),
+    sa.Column("response_date", sa.Date, nullable=False, index=True),
+    sa.Column("daypart", sa.String(12), nullable=False),
+    sa.Column("questionnaire_version", sa.SmallInteger, nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("question_code", sa.String(20), nullable=False),
+    sa.Column("answer", sa.SmallInteger),
+    sa.Column("comment", sa.Text),
+    sa.Column("comment_status", sa.String(10), nullable=False),
+    sa.Column("comment_redactions", sa.String(200)),
+    sa.Column("misuse", sa.Boolean, nullable=False),
+)
+
+web_versions = sa.Table(
+    "stage_web_versions",
+    metadata,
+    sa.Column("source_file", sa.String(300), nullable=False, index=True),
+    sa.Column("source_row", sa.Integer, nullable=False),
+    sa.Column("response_key", sa.String(32), nullable=False, index=True),
+    # Seconds from startdate to datestamp: orders the versions of one response
+    # (newest wins) without keeping a clock time.
+    sa.Column("progress_seconds", sa.BigInteger, nullable=False),
+    sa.Column("finished", sa.Boolean, nullable=False),
+    sa.Column("centre", sa.String(40), nullable=False),
+    sa.Column("response_date", sa.Date, nullable=False, index=True),
+    sa.Column("daypart", sa.String(12), nullable=False),
+    sa.Column("questionnaire_version", sa.SmallInteger, nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
+    *[sa.Column(item.code, sa.SmallInteger) for item in registry.questionnaire().answer_items],
+    sa.Column("comment", sa.Text),
+    sa.Column("comment_status", sa.String(10), nullable=False),
+    sa.Column("comment_redactions", sa.String(200)),
+)
+
+# Rows and files that broke the spec or a contract. The raw content stays in the
+# access-restricted quarantine folder (`content_ref`), never in this table.
+quarantine = sa.Table(
+    "quarantine",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source_file", sa.String(300), nullable=False, index=True),
+    sa.Column("source_row", sa.Integer),  # null: the whole file
+    sa.Column("channel", sa.String(8), nullable=False),
+    sa.Column("rule", sa.String(60), nullable=False),
+    sa.Column("reason", sa.String(300), nullable=False),
+    sa.Column("content_ref", sa.String(300)),
+    sa.Column("run_id", sa.String(64)),
+    sa.Column("quarantined_at", sa.DateTime(timezone=True), nullable=False),
+)
