@@ -185,7 +185,9 @@ def check_value(prop: Property, value: str | None) -> str | None:
     return None
 
 
-def check_row(contract: Contract, row: dict[str, str | None], columns: Iterable[str] | None = None) -> str | None:
+def check_row(
+    contract: Contract, row: dict[str, str | None], columns: Iterable[str] | None = None
+) -> str | None:
     """First broken rule of a raw row (in contract order), or None."""
     for name in columns or contract.columns:
         broken = check_value(contract.by_name[name], row.get(name))

@@ -124,8 +124,13 @@ class _Rules:
         if item.kind == "text":
             return "answer_on_text_item", f"Frage {item_code} ist ein Freitext, hat aber einen Antwortcode"
         if not value.isdigit() or not item.accepts(int(value)):
-            allowed = ", ".join(str(v) for v in item.valid) + (f", {item.cannot_judge}" if item.cannot_judge else "")
-            return "answer_out_of_range", f"Antwort {show(value)} ist für {item_code} ungültig (gültig: {allowed})"
+            allowed = ", ".join(str(v) for v in item.valid) + (
+                f", {item.cannot_judge}" if item.cannot_judge else ""
+            )
+            return (
+                "answer_out_of_range",
+                f"Antwort {show(value)} ist für {item_code} ungültig (gültig: {allowed})",
+            )
         return None
 
 
@@ -155,7 +160,10 @@ def parse_tablet(text: str, label: str) -> Parsed:
 
 def _check_tablet(fields, header, contract, rules: _Rules) -> tuple[str, str] | None:
     if len(fields) != len(header):
-        return "field_count", f"{len(fields)} statt {len(header)} Felder (Zeile abgeschnitten oder verschoben)"
+        return (
+            "field_count",
+            f"{len(fields)} statt {len(header)} Felder (Zeile abgeschnitten oder verschoben)",
+        )
     row = dict(zip(header, fields, strict=True))
     broken = contracts.check_row(contract, row)
     if broken:
@@ -251,7 +259,12 @@ def parse_web(text: str, label: str) -> Parsed:
     for number, fields in records:
         if len(fields) != len(header):
             rejects.append(
-                Reject(number, "field_count", f"{len(fields)} statt {len(header)} Felder (Zeile abgeschnitten?)", fields)
+                Reject(
+                    number,
+                    "field_count",
+                    f"{len(fields)} statt {len(header)} Felder (Zeile abgeschnitten?)",
+                    fields,
+                )
             )
             continue
         raw = dict(zip(header, fields, strict=True))
@@ -272,7 +285,10 @@ def _check_web(row, contract, rules: _Rules, items) -> tuple[str, str] | None:
     broken = contracts.check_row(contract, row)
     if broken:
         column = _column_of(broken, contract.columns)
-        return broken, f"Regel {broken} verletzt (Spalte {column}: {show(row.get(column)) if column in ('KZ', 'QV', 'startlanguage', 'id') else 'ungültig'})"
+        return (
+            broken,
+            f"Regel {broken} verletzt (Spalte {column}: {show(row.get(column)) if column in ('KZ', 'QV', 'startlanguage', 'id') else 'ungültig'})",
+        )
     finished = bool(row["submitdate"])
     day = _time(row["submitdate"] if finished else row["datestamp"]).date()
     version = int(row["QV"])
@@ -287,7 +303,10 @@ def _check_web(row, contract, rules: _Rules, items) -> tuple[str, str] | None:
             continue
         if item.kind == "text":
             if item.code not in rules.questionnaire.version(version).items:
-                return "item_not_in_version", f"Frage {item.code} gehört nicht zu Fragebogen-Version {version}"
+                return (
+                    "item_not_in_version",
+                    f"Frage {item.code} gehört nicht zu Fragebogen-Version {version}",
+                )
             continue
         check = rules.answer(item.code, version, value)
         if check:

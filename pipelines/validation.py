@@ -133,7 +133,9 @@ def suite_for(contract: Contract, rule_values: dict[str, list] | None = None):
     return suite
 
 
-def validate(contract: Contract, frame: pd.DataFrame, rule_values: dict[str, list] | None = None) -> ValidationOutcome:
+def validate(
+    contract: Contract, frame: pd.DataFrame, rule_values: dict[str, list] | None = None
+) -> ValidationOutcome:
     """Run the contract's suite over a DataFrame (the rows about to be written)."""
     context = _context()
     source_name = f"contract-{contract.name}"
@@ -151,7 +153,9 @@ def validate(contract: Contract, frame: pd.DataFrame, rule_values: dict[str, lis
         batch_definition = asset.add_batch_definition_whole_dataframe("whole")
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(suite_for(contract, rule_values), result_format="SUMMARY")
-    safe = {p.name for p in contract.properties if p.logical_type in _SAFE_EXAMPLE_TYPES and not p.classification}
+    safe = {
+        p.name for p in contract.properties if p.logical_type in _SAFE_EXAMPLE_TYPES and not p.classification
+    }
     rule_results = []
     for r in result.results:
         config = r.expectation_config

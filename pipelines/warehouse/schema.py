@@ -23,7 +23,9 @@ def _sa_type(physical: str | None, logical: str) -> sa.types.TypeEngine:
         "date": sa.Date(),
         "text": sa.Text(),
         "boolean": sa.Boolean(),
-    }.get(physical) or {"integer": sa.Integer(), "date": sa.Date(), "number": sa.Float()}.get(logical, sa.Text())
+    }.get(physical) or {"integer": sa.Integer(), "date": sa.Date(), "number": sa.Float()}.get(
+        logical, sa.Text()
+    )
 
 
 def table_from_contract(name: str, *indexes: str) -> sa.Table:
@@ -120,6 +122,14 @@ web_versions = sa.Table(
     sa.Column("comment", sa.Text),
     sa.Column("comment_status", sa.String(10), nullable=False),
     sa.Column("comment_redactions", sa.String(200)),
+)
+
+# Dates whose responses must be derived again from staging (set by ingestion,
+# cleared by the rebuild in the same transaction as its write).
+pending_dates = sa.Table(
+    "pending_dates",
+    metadata,
+    sa.Column("response_date", sa.Date, primary_key=True),
 )
 
 # Rows and files that broke the spec or a contract. The raw content stays in the

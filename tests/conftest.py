@@ -1,0 +1,71 @@
+"""Shared fixtures: warehouses (SQLite and the real PostgreSQL), landing folders."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+PG_ADMIN_URL = os.environ.get("SURVEY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"{type(exc).__name__}: {exc}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    problem = _postgres_available()
+    if problem:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is required under CI=true: {problem}")
+        pytest.skip(f"PostgreSQL not reachable: {problem}")
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh database per test, dropped afterwards."""
+    name = f"survey_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = postgres_server.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    from pipelines.warehouse import engine_for
+
+    # Engines are cached per URL: close their pooled connections before dropping.
+    engine_for(url).dispose()
+    engine_for.cache_clear()
+    with admin.connect() as conn:
+        conn.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+            ),
+            {"n": name},
+        )
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'warehouse.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def warehouse_url(request):
+    """Runs a test once on SQLite and once on the real PostgreSQL server."""
+    return request.getfixturevalue(f"{request.param}_url")

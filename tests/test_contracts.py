@@ -1,0 +1,130 @@
+"""Contracts, reference data and the suites the pipeline runs must agree."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+
+from pipelines import contracts, registry, validation
+from pipelines.exports import web_header
+from pipelines.warehouse import schema
+
+
+def test_reference_data_loads_with_the_spec_values():
+    centres = registry.load_registry()
+    assert len(centres.centres) == 19
+    assert centres.by_code["eimsbuettel"].name == "Kundenzentrum Eimsbüttel"
+    assert centres.districts()["Harburg"] == ["harburg", "suederelbe"]
+    assert all(a.endswith(".example") for c in centres.centres for a in c.recipients)
+    q = registry.load_questionnaire()
+    assert q.version_on(registry.load_survey().start).version == 1
+    assert q.version_on(pd.Timestamp("2021-01-11").date()).version == 2
+    assert "Q06" in q.version(1).items and "Q06" not in q.version(2).items
+    assert q.common_items() == ["Q01", "Q02", "Q03_SQ001", "Q03_SQ002", "Q03_SQ003", "Q04",
+                                "Q05_SQ001", "Q05_SQ002", "Q05_SQ003", "Q05_SQ004", "C01"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("file", "edit", "message"),
+    [
+        ("centres.yaml", lambda d: d["centres"].append(dict(d["centres"][0])), "duplicate centre codes"),
+        ("centres.yaml", lambda d: d["centres"][0].update(recipients=["not-an-address"]), "not an e-mail"),
+        ("centres.yaml", lambda d: d["centres"][0].update(valid_to="2019-01-01"), "valid_to is before"),
+        ("questionnaire.yaml", lambda d: d["versions"][0]["items"].append("Q99"), "unknown items"),
+        ("survey.yaml", lambda d: d.update(start="2020-09-15"), "Monday"),
+    ],
+)
+def test_invalid_reference_data_is_refused(tmp_path, file, edit, message):
+    for name in ("centres.yaml", "questionnaire.yaml", "survey.yaml"):
+        shutil.copy(registry.DEFAULT_CONFIG_DIR / name, tmp_path / name)
+    data = yaml.safe_load((tmp_path / file).read_text(encoding="utf-8"))
+    edit(data)
+    (tmp_path / file).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    loader = {"centres.yaml": registry.load_registry, "questionnaire.yaml": registry.load_questionnaire,
+              "survey.yaml": registry.load_survey}[file]  # fmt: skip
+    with pytest.raises(registry.RegistryError, match=message):
+        loader(tmp_path)
+
+
+def test_response_contract_items_agree_with_the_questionnaire():
+    contract = contracts.load("responses")
+    q = registry.questionnaire()
+    for item in q.answer_items:
+        prop = contract.by_name[item.code]
+        expected = set(item.valid) | ({item.cannot_judge} if item.cannot_judge is not None else set())
+        assert set(prop.valid_values) == expected, item.code
+        assert set(prop.versions) == {v.version for v in q.versions if item.code in v.items}, item.code
+    assert set(contract.by_name["questionnaire_version"].valid_values) == {v.version for v in q.versions}
+    assert set(contract.by_name["language"].valid_values) == set(q.languages)
+
+
+def test_raw_contracts_match_the_spec_headers():
+    assert contracts.load("tablet_raw").columns == [
+        "feedback_id", "session_id", "device_id", "centre_code", "local_time", "questionnaire_version",
+        "language", "question_code", "answer", "free_text", "misuse",
+    ]  # fmt: skip
+    assert web_header()[:11] == ["id", "submitdate", "lastpage", "startlanguage", "seed", "startdate",
+                                 "datestamp", "ipaddr", "refurl", "KZ", "QV"]  # fmt: skip
+    assert "Q03[SQ001]" in web_header() and web_header()[-1] == "C01"
+    personal = set(contracts.load("web_raw").personal_columns())
+    assert {"ipaddr", "refurl", "C01"} <= personal
+
+
+def test_warehouse_table_is_built_from_the_contract():
+    contract = contracts.load("responses")
+    assert [c.name for c in schema.responses.columns] == contract.columns
+    assert [c.name for c in schema.responses.primary_key] == ["response_key"]
+    required = {p.name for p in contract.properties if p.required}
+    assert {c.name for c in schema.responses.columns if not c.nullable} == required
+
+
+def test_the_suite_the_pipeline_runs_covers_every_contract_rule_and_nothing_else():
+    contract = contracts.load("responses")
+    suite_rules = [e.meta["rule"] for e in validation.suite_for(contract).expectations]
+    contract_rules = [r.name for r in contract.rules() if r.kind != "datetime"]
+    assert sorted(suite_rules) == sorted(contract_rules + ["responses_columns"])
+    # Every rule written in the YAML reaches the suite: count them in the raw file.
+    raw = contract.raw["schema"][0]
+    yaml_rules = sum(len(p.get("quality") or []) for p in raw["properties"]) + len(raw.get("quality") or [])
+    kinds = [r for r in contract.rules() if r.kind in ("valid_values", "duplicates")]
+    assert len(kinds) == yaml_rules
+
+
+def _good_row(**over):
+    row = {c: None for c in contracts.load("responses").columns}
+    row.update(response_key="0" * 32, channel="web", centre="altona", response_date=pd.Timestamp("2020-09-15").date(),
+               daypart="vormittags", questionnaire_version=1, language="de", Q01=1, Q06=2,
+               comment_status="none", source_file="web/x.csv")  # fmt: skip
+    row.update(over)
+    return row
+
+
+@pytest.mark.parametrize(
+    ("over", "rule"),
+    [
+        ({"Q01": 7}, "Q01_valid_values"),
+        ({"Q07": 1}, "Q07_only_in_versions"),
+        ({"language": "fr"}, "language_valid_values"),
+        ({"response_key": "abc"}, "response_key_pattern"),
+        ({"centre": "nowhere"}, "centre_valid_values"),
+    ],
+)
+def test_validation_names_the_broken_rule(over, rule):
+    frame = pd.DataFrame([_good_row(), _good_row(**({"response_key": "1" * 32} | over))])
+    for col in [i.code for i in registry.questionnaire().answer_items] + ["questionnaire_version"]:
+        frame[col] = frame[col].astype("Int16")
+    centres = {"centre_valid_values": [c.code for c in registry.registry().centres]}
+    outcome = validation.validate(contracts.load("responses"), frame, centres)
+    assert not outcome.success
+    assert [r.rule for r in outcome.failed] == [rule]
+    assert outcome.failed[0].unexpected_count == 1
+
+
+def test_valid_rows_pass():
+    frame = pd.DataFrame([_good_row(), _good_row(response_key="1" * 32)])
+    for col in [i.code for i in registry.questionnaire().answer_items] + ["questionnaire_version"]:
+        frame[col] = frame[col].astype("Int16")
+    assert validation.validate(contracts.load("responses"), frame).success
