@@ -8,7 +8,9 @@ IP addresses and referrer URLs are dropped. Only quarantine keeps raw content.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -26,6 +28,7 @@ from pipelines.warehouse import schema
 
 OUTCOMES = ("accepted", "duplicate", "excluded", "quarantined")
 _IN_CHUNK = 500
+_TABLET_NAME = re.compile(r"^tablet/([^/]+)/(.+)_(\d{8})\.csv$")
 
 
 @dataclass
@@ -102,19 +105,31 @@ class Ingestor:
                 conn.execute(sa.select(schema.ingested_files.c.path, schema.ingested_files.c.sha256)).all()
             )
         for f in landed:
-            if known.get(f.path) == f.sha256:
+            ref = self.file_ref(f.path)
+            if known.get(ref) == f.sha256:
                 summary.files_unchanged += 1
                 continue
-            if f.path in known:
+            if ref in known:
                 summary.files_changed += 1
             else:
                 summary.files_new += 1
             summary.outcomes.append(self.ingest_file(f))
         return summary
 
+    def file_ref(self, rel: str) -> str:
+        """The file's name as stored: tablet file names carry the device serial, which is
+        personal data, so it is replaced by its pseudonym."""
+        m = _TABLET_NAME.match(rel)
+        if not m:
+            return rel
+        return f"tablet/{m.group(1)}/dev-{self.pseudo('device', m.group(2))[:12]}_{m.group(3)}.csv"
+
     def ingest_file(self, f: landing.LandedFile) -> FileOutcome:
         data = (self.landing_dir / f.path).read_bytes()
-        outcome = FileOutcome(f.path, f.channel, "ingested")
+        ref = self.file_ref(f.path)
+        # From here on the file is known by its stored name only.
+        f = dataclasses.replace(f, path=ref)
+        outcome = FileOutcome(ref, f.channel, "ingested")
         if f.channel == "unknown":
             parsed = exports.Parsed(
                 [], [], 0, exports.Reject(None, "file_name_unknown", "Dateiname passt zu keinem Export")
@@ -133,17 +148,15 @@ class Ingestor:
                 )
             else:
                 text, encoding = decoded
-                outcome.encoding = (
-                    "utf-8-bom"
-                    if encoding == "utf-8-sig" and text.startswith("\ufeff")
-                    else ("utf-8" if encoding == "utf-8-sig" else encoding)
-                )
+                if encoding == "utf-8-sig":
+                    encoding = "utf-8-bom" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+                outcome.encoding = encoding
                 parse = exports.parse_tablet if f.channel == "tablet" else exports.parse_web
                 parsed = parse(text.removeprefix("\ufeff"), f.path)
         with self.engine.begin() as conn:
             # A file delivered again with other content replaces exactly its own rows.
             for table in (schema.tablet_rows, schema.web_versions, schema.quarantine):
-                conn.execute(sa.delete(table).where(table.c.source_file == f.path))
+                conn.execute(sa.delete(table).where(table.c.source_file == ref))
             if parsed.file_reject is not None:
                 outcome.status = "quarantined"
                 self._quarantine_file(conn, f, data, parsed.file_reject, outcome)

@@ -66,7 +66,7 @@ def web_response(rid: int, *, submit="2020-09-15 18:30:00", datestamp=None, star
                  version=1, language="de", answers=None, comment="", ip="203.0.113.7",
                  refurl="https://www.hamburg.de/kundenzentren/umfrage?kz=altona&src=qr") -> dict:  # fmt: skip
     answers = dict(V1 if version == 1 else V2) if answers is None else answers
-    datestamp = datestamp or submit
+    datestamp = datestamp or submit or "2020-09-15 18:30:00"
     start = start or (datestamp[:11] + "08:00:00")
     row = dict(id=str(rid), submitdate=submit or "", lastpage="3", startlanguage=language, seed="12345",
                startdate=start, datestamp=datestamp, ipaddr=ip, refurl=refurl, KZ=centre, QV=str(version))  # fmt: skip

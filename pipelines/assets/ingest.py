@@ -1,7 +1,5 @@
 """Stage 1: landed files → pseudonymous staging (ledger, quarantine) → response store."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines import contracts, ingestion, registry
@@ -67,9 +65,7 @@ def raw_exports(
             "quarantine_by_rule": dict(sorted(reasons.items())),
             "encodings": dict(sorted(summary.encodings().items())),
             "quarantine_folders_purged": purged,
-            "dates_touched": len(
-                set().union(*(o.dates for o in summary.outcomes)) if summary.outcomes else 0
-            ),
+            "dates_touched": len(set().union(*(o.dates for o in summary.outcomes))),
         },
         check_results=[
             dg.AssetCheckResult(
@@ -103,9 +99,7 @@ class ResponsesConfig(dg.Config):
     ),
     check_specs=[dg.AssetCheckSpec("responses_contract", asset="responses", blocking=True)],
 )
-def responses(
-    context: dg.AssetExecutionContext, config: ResponsesConfig, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
+def responses(context: dg.AssetExecutionContext, config: ResponsesConfig, warehouse: WarehouseResource):
     from pipelines import validation  # GX import is slow: only where it is needed
 
     engine = warehouse.engine
@@ -113,26 +107,16 @@ def responses(
     result = ingestion.build_responses(engine, dates)
     centres = {"centre_valid_values": [c.code for c in registry.registry().centres]}
     outcome = validation.validate(contracts.load("responses"), result.frame, centres)
-    check = dg.AssetCheckResult(
+    # The check result goes out first; on failure the run stops before anything is written.
+    yield dg.AssetCheckResult(
         check_name="responses_contract", passed=outcome.success, metadata=outcome.metadata()
     )
     if not outcome.success:
-        # Report the failed check, then stop before anything is written.
-        context.log_event(
-            dg.AssetCheckEvaluation(
-                asset_key=dg.AssetKey("responses"),
-                check_name="responses_contract",
-                passed=False,
-                metadata=outcome.metadata(),
-            )
-        )
-        raise dg.Failure(
-            "responses break their data contract; nothing was written", metadata=outcome.metadata()
-        )
+        raise dg.Failure("responses break their data contract; nothing was written")
     ingestion.write_responses(engine, result)
     frame = result.frame
     reasons = result.excluded["reason"].value_counts().to_dict() if len(result.excluded) else {}
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={
             "dates_rebuilt": len(dates),
             "first_date": str(dates[0]) if dates else "",
@@ -144,7 +128,6 @@ def responses(
             "comments_held_back": int((frame["comment_status"] == "held_back").sum()),
             "preview": dg.MetadataValue.md(_preview(frame)),
         },
-        check_results=[check],
     )
 
 

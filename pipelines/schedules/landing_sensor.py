@@ -1,7 +1,5 @@
 """Start ingestion when files land: one run per new set of file versions."""
 
-from __future__ import annotations
-
 import hashlib
 import json
 
@@ -11,7 +9,7 @@ from pipelines import landing as landing_files
 from pipelines.resources import LandingResource
 
 
-def build_landing_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
+def build_landing_sensor(job) -> dg.SensorDefinition:
     @dg.sensor(
         name="landing_sensor",
         job=job,

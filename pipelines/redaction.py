@@ -1,0 +1,706 @@
+"""Redaction of personal data in free-text comments, before anything is stored.
+
+Pure Python (``re`` only), no models. `Redactor.redact` replaces personal data
+with typed German placeholders and decides whether the comment must still be
+held back::
+
+    >>> r = Redactor.default()
+    >>> r.redact("Frau Schulz war sehr nett, Tel. 040 428 28 1234").text
+    'Frau [NAME] war sehr nett, Tel. [TELEFON]'
+
+Order of work:
+
+1. structured data, pattern by pattern (URL, e-mail, IBAN, date of birth, case
+   number, ID number, licence plate, address, phone number);
+2. names, on word tokens of what is left: after a title ("Frau", "Mr.", "Sayın",
+   "... Bey"), after an intro ("mein Name ist", "my name is", "benim adım") or a
+   sign-off ("Viele Grüße"), and any first name or surname of the bundled lists
+   (a set lookup per token). Listed names that are ordinary words ("Lange",
+   "Koch") need a title or another name next to them;
+3. the hold-back check, on the redacted text alone, so that redacting twice gives
+   the same result (`redact(redact(x).text) == redact(x)`).
+
+Known gaps (see also the tests): names without a title, intro or list entry
+("Xaver hat geholfen"), lower-case unknown names ("my name is xaver"), streets
+without a street word ("Große Freiheit 36", "Am Sandtorkai 5"), house numbers
+written before German streets, foreign phone numbers shorter than 7 digits,
+licence plates of other countries unless a keyword ("plaka", "Kennzeichen")
+precedes them, dates of birth without a keyword, and anything spelled out in
+words ("null vier null ...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+KINDS = (
+    "NAME",
+    "EMAIL",
+    "TELEFON",
+    "IBAN",
+    "ADRESSE",
+    "GEBURTSDATUM",
+    "AKTENZEICHEN",
+    "KENNZEICHEN",
+    "AUSWEISNUMMER",
+    "URL",
+)
+RULES_FILE = "redaction.yaml"
+_BUNDLED_CONFIG = Path(__file__).resolve().parents[1] / "config"
+
+
+class RedactionConfigError(ValueError):
+    """The redaction rules or name lists are missing something."""
+
+
+@dataclass(frozen=True)
+class Redacted:
+    text: str  # redacted text with typed placeholders
+    kinds: tuple[str, ...]  # sorted distinct placeholder kinds in `text`
+    held_back: bool  # still looks risky after redaction: must not be published
+    reason: str | None  # why it was held back; generic, never quotes the comment
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def read_names(path: Path) -> list[str]:
+    """One name per line; blank lines and lines starting with # are skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise RedactionConfigError(f"{path}: file not found") from exc
+    return [s for s in (line.strip() for line in lines) if s and not s.startswith("#")]
+
+
+def load_rules(directory: Path | None = None) -> dict[str, Any]:
+    """`redaction.yaml` from the config folder, else the one bundled with the code."""
+    if directory is None:
+        from pipelines.registry import config_dir
+
+        directory = config_dir()
+    path = directory / RULES_FILE
+    if not path.exists():
+        path = _BUNDLED_CONFIG / RULES_FILE
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise RedactionConfigError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _get(rules: Mapping[str, Any], dotted: str) -> Any:
+    node: Any = rules
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            raise RedactionConfigError(f"{RULES_FILE}: missing key {dotted!r}")
+        node = node[part]
+    return node
+
+
+def _fold(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(str(w).casefold() for w in words)
+
+
+# --------------------------------------------------------------------------- regex building
+
+
+def _phrase(text: str) -> str:
+    """A keyword phrase as a regex: escaped, any white-space run for a space."""
+    return r"\s+".join(re.escape(part) for part in str(text).split())
+
+
+def _keywords(phrases: Iterable[str]) -> str:
+    """Alternation of phrases, longest first, bounded like \\b but also after a final dot.
+
+    Short all-capital entries ("AZ", "LG") are matched case-sensitively even inside a
+    case-insensitive pattern."""
+    parts = []
+    for p in sorted({str(p) for p in phrases}, key=len, reverse=True):
+        body = _phrase(p)
+        if p.isupper() and len(p) <= 3:
+            body = f"(?-i:{body})"
+        parts.append(body)
+    return r"(?<!\w)(?:" + "|".join(parts) + r")(?:(?<!\w)|(?!\w))"
+
+
+# Fixed patterns (no configuration needed). Each with a comment on what it catches.
+
+# URL: http(s):// or www. up to white space; not inside an e-mail ("a@www.x.de").
+_URL = re.compile(r"(?<![\w@.])(?:https?://|www\.)[^\s<>\"'„“”«»]+", re.IGNORECASE)
+_URL_TRAIL = ".,;:!?)]}'\""
+# E-mail, also "name (at) host.de" / "name [at] host [dot] de".
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+"
+    r"(?:@|\s?[(\[]at[)\]]\s?)"
+    r"[\w-]+(?:(?:\.|\s?[(\[]dot[)\]]\s?)[\w-]+)*(?:\.|\s?[(\[]dot[)\]]\s?)[A-Za-z]{2,}(?![\w-])",
+    re.IGNORECASE,
+)
+# IBAN: country code, two check digits, 11..30 letters/digits, optionally in groups.
+# Trimmed to the country's length (known countries) or to the last digit group.
+_IBAN = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ \u00a0]?[0-9A-Z]){11,30}(?![0-9a-z])")
+_IBAN_LENGTH = {
+    "DE": 22, "TR": 26, "AT": 20, "CH": 21, "NL": 18, "BE": 16, "FR": 27, "IT": 27,
+    "ES": 24, "PL": 28, "GB": 22, "DK": 18, "SE": 24, "NO": 15, "LU": 20, "IE": 22,
+    "PT": 25, "GR": 27, "CZ": 24, "HU": 28, "RO": 24, "BG": 22, "HR": 21, "SI": 19,
+    "SK": 24, "FI": 18, "LT": 20, "LV": 21, "EE": 20,
+}  # fmt: skip
+# Phone-shaped run: optional +/00, digit groups split by space, "/" or "-",
+# "(040)" or "(0)". Whether it is a phone is decided in `_phone` (>= 7 digits ...).
+_PHONE = re.compile(
+    r"(?<![\w+/.,-])(?:(?:\+|00)[ \u00a0]?)?(?:\(\d{1,5}\)|\d+)"
+    r"(?:(?:[ \t\u00a0]?[/-][ \t\u00a0]?|[ \t\u00a0]|(?<=\)))(?:\(\d{1,5}\)|\d+))*(?!\w)"
+)
+_SPACED_SEP = re.compile(r"([ \t\u00a0]+[/-][ \t\u00a0]+)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# Date-shaped digit groups (12 10 2020, 2020-10-12, 12/10/20): never a phone number.
+_DATE_GROUPS = re.compile(r"\d{1,2}[ /-]\d{1,2}[ /-](?:\d{2}|\d{4})|\d{4}[ /-]\d{1,2}[ /-]\d{1,2}")
+# Turkish identity number: 11 digits, first not 0, two check digits (checked in code).
+_TCKN = re.compile(r"(?<![\d.,/-])[1-9]\d{10}(?![\d])")
+# German ID card / passport number: 9 characters of this alphabet, optional check digit.
+_DE_ID = re.compile(r"(?<![\w-])[CFGHJKLMNPRTVWXYZ0-9]{9}\d?(?![\w-])")
+# German licence plate: 1-3 letters, "-" or " ", 1-2 letters, 1-4 digits, E/H suffix.
+_PLATE = re.compile(
+    r"(?<![\w-])(?P<a>[A-ZÄÖÜ]{1,3})(?P<sep>-|[ \u00a0])(?P<b>[A-Z]{1,2})[ \u00a0]?\d{1,4}[EH]?"
+    r"(?![\w-])(?![.,:]\d)"
+)
+# Code after a keyword (case number, ID number): groups of letters/digits joined by
+# / . - or a space when the next group has a digit early on. Digit count is checked in code.
+_CODE = r"[A-Za-z0-9]+(?:[/.\-][A-Za-z0-9]+|[ \u00a0](?=[A-Za-z]{0,3}\d)[A-Za-z0-9]+)*"
+# Plate after a keyword: German "HH-AB 123" or Turkish "34 ABC 123".
+_PLATE_CODE = (
+    r"(?:\d{2}[ \u00a0]?[A-Za-z]{1,3}[ \u00a0]?\d{2,4}"
+    r"|[A-Za-zÄÖÜäöü]{1,3}[ \u00a0-][A-Za-z]{1,2}[ \u00a0]?\d{1,4}[EHeh]?)(?![\w-])"
+)
+# Between a keyword and its value: ":", "#", "Nr.", "ist", "is" ...
+_GAP = r"(?:[\s:#=]|-(?=\s)|\b(?:Nr|No|Nummer|number|ist|lautet|lautete|is|was|war)\b\.?){0,6}"
+# House number: 12, 12a, 12 a, 12-14, 12/3.
+_HOUSE = r"\d{1,4}(?:[ \u00a0]?[a-zA-Z](?![\w:]))?(?:[ \u00a0]?[-/][ \u00a0]?\d{1,4}[a-zA-Z]?)?(?!\d)"
+_CAPWORD = r"[A-ZÄÖÜÇĞİŞ][\wäöüßçğıöşü'.]*(?:-[\wäöüßçğıöşü'.]+)*"
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_DIGITS_BEFORE = re.compile(r"\d[.\s\u00a0]{0,2}$")
+_DIGITS_AFTER = re.compile(r"^\.?[\s\u00a0]{0,2}\d")
+_WORD = r"[^\W\d_]+(?:-[^\W\d_]+)*"
+
+
+def _tckn_valid(digits: str) -> bool:
+    d = [int(c) for c in digits]
+    if len(d) != 11 or d[0] == 0:
+        return False
+    d10 = ((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10
+    return d10 == d[9] and sum(d[:10]) % 10 == d[10]
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+class _Tok:
+    __slots__ = ("start", "end", "text", "key", "cap", "ph")
+
+    def __init__(self, m: re.Match[str], placeholders: Mapping[str, str]):
+        self.start, self.end = m.span()
+        self.text = m.group()
+        self.ph = placeholders.get(self.text)  # the kind, when the token is a placeholder
+        self.key = self.text.casefold()
+        self.cap = self.ph is None and self.text[0].isupper()
+
+
+# --------------------------------------------------------------------------- redactor
+
+
+class Redactor:
+    """Redacts personal data; build once (regexes compile here), call `redact` often."""
+
+    def __init__(
+        self,
+        first_names: Iterable[str],
+        surnames: Iterable[str],
+        *,
+        rules: Mapping[str, Any] | None = None,
+    ):
+        rules = load_rules() if rules is None else rules
+        ph = {str(k): str(v) for k, v in dict(_get(rules, "placeholders")).items()}
+        missing = [k for k in KINDS if k not in ph]
+        if missing or len(set(ph.values())) != len(ph):
+            raise RedactionConfigError(f"{RULES_FILE}: placeholders must name {KINDS} distinctly")
+        self.placeholders = {k: ph[k] for k in KINDS}
+        self._kind_of = {v: k for k, v in self.placeholders.items()}
+        self._NAME = self.placeholders["NAME"]
+
+        self._first = _fold(first_names)
+        self._sur = _fold(surnames)
+        if not self._first or not self._sur:
+            raise RedactionConfigError("the first-name and surname lists must not be empty")
+        self._names = self._first | self._sur
+        self._ambiguous = _fold(_get(rules, "names.ambiguous"))
+        self._stop = _fold(_get(rules, "names.stopwords"))
+        self._months = _fold(str(m).rstrip(".") for m in _get(rules, "months"))
+        titles = [str(t) for t in _get(rules, "names.titles_before")]
+        self._titles_dot = _fold(t[:-1] for t in titles if t.endswith("."))
+        self._titles_plain = _fold(t for t in titles if not t.endswith("."))
+        self._titles_after = _fold(_get(rules, "names.titles_after"))
+        self._weak = _fold(_get(rules, "names.weak_context"))
+        streets = _get(rules, "addresses")
+        self._suffixes = tuple(str(s).casefold().rstrip(".") for s in streets["street_suffixes"])
+        self._not_streets = _fold(streets["not_streets"])
+
+        held = _get(rules, "held_back")
+        self._max_unknown = int(held["max_unknown_after_name"])
+        self._max_share = float(held["max_placeholder_share"])
+        self._min_ph = int(held["min_placeholders"])
+        self._reasons = {str(k): str(v) for k, v in dict(held["reasons"]).items()}
+        for key in ("digits", "at_sign", "uncertain_name", "mostly_placeholders"):
+            if key not in self._reasons:
+                raise RedactionConfigError(f"{RULES_FILE}: missing held_back.reasons.{key}")
+        self._long_digits = re.compile(r"\d{%d,}" % int(held["min_digit_run"]))
+
+        self._compile(rules)
+
+    @classmethod
+    def default(cls, directory: Path | None = None) -> Redactor:
+        """The bundled name lists (`config/names/*.txt`) and rules (`config/redaction.yaml`)."""
+        if directory is None:
+            from pipelines.registry import config_dir
+
+            directory = config_dir()
+        return cls(
+            read_names(directory / "names" / "first_names.txt"),
+            read_names(directory / "names" / "surnames.txt"),
+            rules=load_rules(directory),
+        )
+
+    # ------------------------------------------------------------------ compile
+
+    def _compile(self, rules: Mapping[str, Any]) -> None:
+        I = re.IGNORECASE  # noqa: E741
+        kw = _get(rules, "keywords")
+        months = "|".join(
+            _phrase(m)
+            for m in sorted({str(m).rstrip(".") for m in _get(rules, "months")}, key=len, reverse=True)
+        )
+        date = (
+            r"(?<![\d.])(?:"
+            r"\d{4}-\d{1,2}-\d{1,2}"  # 1980-05-12
+            r"|\d{1,2}[ ]?[./-][ ]?\d{1,2}[ ]?[./-][ ]?(?:\d{4}|\d{2})(?!\d)"  # 12.05.1980, 12/5/80
+            rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?[ ]?(?:{months})\b\.?(?:[ ,]{{0,2}}\d{{4}})?"  # 12. Mai 1980
+            rf"|(?:{months})\b\.?[ ]\d{{1,2}}(?:st|nd|rd|th)?,?[ ]\d{{4}}"  # May 12, 1980
+            r"|\d{1,2}\.[ ]?\d{1,2}\.(?!\d)"  # 12.05. (no year)
+            r"|(?:19|20)\d\d(?!\d)"  # 1980 (only next to a birth keyword)
+            r")"
+        )
+        # Date of birth: keyword, up to 25 characters (no digit, no sentence end), date.
+        self._dob_before = re.compile(
+            rf"(?P<kw>{_keywords(kw['birth_before'])})(?P<gap>[^\d\n.!?]{{0,25}}?)(?P<v>{date})", I
+        )
+        # Date of birth: date, up to 20 characters, keyword ("am 12.05.1980 geboren").
+        after = "|".join(_phrase(p) for p in sorted(map(str, kw["birth_after"]), key=len, reverse=True))
+        self._dob_after = re.compile(rf"(?P<v>{date})(?=[^\d\n.!?,]{{0,20}}?(?<!\w)(?:{after}))", I)
+        # Case / file number after a keyword.
+        self._case = re.compile(rf"(?P<kw>{_keywords(kw['case_number'])})(?P<gap>{_GAP})(?P<v>{_CODE})", I)
+        # ID / passport number after a keyword.
+        self._id = re.compile(rf"(?P<kw>{_keywords(kw['id_number'])})(?P<gap>{_GAP})(?P<v>{_CODE})", I)
+        # Licence plate after a keyword.
+        self._plate_kw = re.compile(
+            rf"(?P<kw>{_keywords(kw['plate'])})(?P<gap>{_GAP})(?P<v>{_PLATE_CODE})", I
+        )
+
+        a = _get(rules, "addresses")
+        suffixes = "|".join(_phrase(s) for s in sorted(map(str, a["street_suffixes"]), key=len, reverse=True))
+        words = "|".join(_phrase(s) for s in sorted(map(str, a["street_words"]), key=len, reverse=True))
+        words_en = "|".join(_phrase(s) for s in sorted(map(str, a["street_words_en"]), key=len, reverse=True))
+        hoods = "|".join(
+            _phrase(s) for s in sorted(map(str, a["neighbourhood_words"]), key=len, reverse=True)
+        )
+        cities = "|".join(_phrase(s) for s in sorted(map(str, a["cities"]), key=len, reverse=True))
+        # Postcode and town, after a street: ", 22765 Hamburg", " 34710 Kadıköy/İstanbul".
+        town = rf"(?:,?[ \u00a0]*(?:D-)?\d{{5}}[ \u00a0]+{_CAPWORD}(?:/{_CAPWORD})?)"
+        # Flat after the house number: "D:4", "Daire 4", "Whg. 3".
+        flat = r"(?:[ \u00a0]*(?:D|Daire|Kat|Apt|Whg|Wohnung)\.?:?[ \u00a0]*\d{1,3}(?!\d))"
+        # Street: up to two capitalised words, a word ending in a street suffix or a
+        # separate street word, "Nr."/"No:", house number, optional postcode and town.
+        self._street = re.compile(
+            rf"(?<![\w\[\]-])(?P<pre>(?:{_CAPWORD}[ \u00a0]+){{0,2}})"
+            rf"(?P<st>[A-ZÄÖÜÇĞİŞ][\wäöüß'-]*?(?i:{suffixes})(?<=\w|\.)|(?:{words})(?:(?<=\.)|(?!\w)))"
+            rf"[ \u00a0]*(?:(?:Nr|No|Hausnr)\.?:?[ \u00a0]*)?(?P<no>{_HOUSE}){flat}?{town}?"
+        )
+        # English order: "221B Baker Street".
+        self._street_en = re.compile(
+            rf"(?<![\w.,/-])\d{{1,4}}[A-Za-z]?[ \u00a0]+(?:{_CAPWORD}[ \u00a0]+){{1,3}}(?:{words_en})(?:(?<=\.)|(?!\w))"
+        )
+        # Turkish neighbourhood: "Caferağa Mahallesi", "Moda Mah.".
+        self._hood = re.compile(
+            rf"(?<![\w\[\]-])(?:{_CAPWORD}[ \u00a0]+){{1,2}}(?:{hoods})(?:(?<=\.)|(?!\w))"
+        )
+        # Postcode + known town, or postcode + capitalised word after a comma.
+        self._postcode = re.compile(
+            rf"(?<![\w.,/-])(?:D-)?\d{{5}}[ \u00a0]+(?:{_CAPWORD}/)?(?:{cities})(?:/{_CAPWORD})?(?!\w)"
+            rf"|(?<=,)[ \u00a0]*(?:D-)?\d{{5}}[ \u00a0]+{_CAPWORD}(?:/{_CAPWORD})?"
+        )
+
+        n = _get(rules, "names")
+        # Intros and sign-offs, followed by optional punctuation; the name tokens follow.
+        self._intro = re.compile(rf"{_keywords(n['intros'])}[ \t\u00a0,:;\-–—\"'„“”‚‘»«]*", I)
+        self._signoff = re.compile(rf"{_keywords(n['sign_offs'])}[\s,:;\-–—!.]*", I)
+
+        ph = "|".join(re.escape(p) for p in sorted(self.placeholders.values(), key=len, reverse=True))
+        self._ph_re = re.compile(ph)
+        self._tokens = re.compile(rf"{ph}|{_WORD}")
+        name = re.escape(self._NAME)
+        self._name_run = re.compile(rf"{name}(?:[ \t\u00a0]+{name})+")
+
+    # ------------------------------------------------------------------ public
+
+    def redact(self, text: str | None) -> Redacted:
+        if not text:
+            return Redacted("", (), False, None)
+        out = self._structured(text)
+        out = self._redact_names(out)
+        kinds = tuple(sorted({self._kind_of[m.group()] for m in self._ph_re.finditer(out)}))
+        reasons = self._risks(out)
+        return Redacted(out, kinds, bool(reasons), "; ".join(reasons) if reasons else None)
+
+    def __call__(self, text: str | None) -> Redacted:
+        return self.redact(text)
+
+    # ------------------------------------------------------------------ structured data
+
+    def _structured(self, text: str) -> str:
+        P = self.placeholders
+        low = text.casefold()
+        if "http" in low or "www." in low:
+            text = _URL.sub(lambda m: self._url(m), text)
+        if "@" in text or "(at)" in low or "[at]" in low:
+            text = _EMAIL.sub(P["EMAIL"], text)
+        if not any(c.isdigit() for c in text):
+            return self._hood.sub(P["ADRESSE"], text)
+        text = _IBAN.sub(self._iban, text)
+        keep_kw = self._keep_keyword
+        text = self._dob_before.sub(lambda m: keep_kw(m, "GEBURTSDATUM"), text)
+        text = self._dob_after.sub(P["GEBURTSDATUM"], text)
+        text = self._case.sub(lambda m: keep_kw(m, "AKTENZEICHEN", min_digits=3, min_len=3), text)
+        text = self._id.sub(lambda m: keep_kw(m, "AUSWEISNUMMER", min_digits=1, min_len=6), text)
+        text = _TCKN.sub(lambda m: P["AUSWEISNUMMER"] if _tckn_valid(m.group()) else m.group(), text)
+        text = _DE_ID.sub(self._de_id, text)
+        text = self._plate_kw.sub(lambda m: keep_kw(m, "KENNZEICHEN"), text)
+        text = _PLATE.sub(self._plate, text)
+        text = self._street.sub(self._street_sub, text)
+        text = self._street_en.sub(P["ADRESSE"], text)
+        text = self._hood.sub(P["ADRESSE"], text)
+        text = _PHONE.sub(self._phone, text)
+        text = self._postcode.sub(lambda m: self._lead_ws(m.group()) + P["ADRESSE"], text)
+        return text
+
+    @staticmethod
+    def _lead_ws(s: str) -> str:
+        return s[: len(s) - len(s.lstrip(" \t\u00a0"))]
+
+    def _url(self, m: re.Match[str]) -> str:
+        url = m.group()
+        core = url.rstrip(_URL_TRAIL)
+        return self.placeholders["URL"] + url[len(core) :]
+
+    def _keep_keyword(self, m: re.Match[str], kind: str, *, min_digits: int = 0, min_len: int = 0) -> str:
+        value = m.group("v")
+        if sum(c.isdigit() for c in value) < min_digits or sum(c.isalnum() for c in value) < min_len:
+            return m.group()
+        return m.group("kw") + m.group("gap") + self.placeholders[kind]
+
+    def _iban(self, m: re.Match[str]) -> str:
+        raw = m.group()
+        country = raw[:2].upper()
+        want = _IBAN_LENGTH.get(country)
+        if want is None:
+            # unknown country: drop trailing letter-only groups ("... BIC")
+            parts = raw.split()
+            while len(parts) > 1 and not any(c.isdigit() for c in parts[-1]):
+                parts.pop()
+            want = sum(len(p) for p in parts)
+        count = 0
+        for i, c in enumerate(raw):
+            if c.isalnum():
+                count += 1
+                if count == want:
+                    end = i + 1
+                    break
+        else:
+            if count < 15:
+                return raw
+            end = len(raw)
+        core = raw[:end]
+        if sum(c.isdigit() for c in core) < 10:
+            return raw
+        return self.placeholders["IBAN"] + raw[end:]
+
+    def _de_id(self, m: re.Match[str]) -> str:
+        s = m.group()
+        if any(c.isdigit() for c in s) and any(c.isalpha() for c in s):
+            return self.placeholders["AUSWEISNUMMER"]
+        return s
+
+    def _plate(self, m: re.Match[str]) -> str:
+        if m.group("sep") != "-" and (
+            m.group("a").casefold() in self._stop or m.group("b").casefold() in self._stop
+        ):
+            return m.group()  # "WAR AM 12" in capitals
+        return self.placeholders["KENNZEICHEN"]
+
+    def _street_sub(self, m: re.Match[str]) -> str:
+        prefix = m.group("pre")
+        words = list(re.finditer(r"\S+", prefix))
+        # leading words that are no part of a street name ("Danke Kieler Straße 5")
+        while words and words[0].group().casefold().rstrip(".,") in self._stop:
+            words.pop(0)
+        key = m.group("st").casefold().rstrip(".")
+        if key in self._not_streets:
+            return m.group()  # "Parkplatz 3"
+        attached = any(key.endswith(s) and len(key) > len(s) for s in self._suffixes)
+        if not attached and not words:
+            return m.group()  # "Platz 3", "die Straße 5": no street name in front
+        lead = prefix[: words[0].start()] if words else prefix
+        return lead + self.placeholders["ADRESSE"]
+
+    def _phone(self, m: re.Match[str]) -> str:
+        return self._phone_run(m.group())
+
+    def _phone_run(self, s: str) -> str:
+        digits = sum(c.isdigit() for c in s)
+        if digits > 15 and _SPACED_SEP.search(s):
+            # several numbers in a row: "040 123456 / 0176 1234567"
+            pieces = _SPACED_SEP.split(s)
+            return "".join(p if i % 2 else self._phone_run(p) for i, p in enumerate(pieces))
+        if digits < 7 or digits > 15:
+            return s
+        core = s.strip()
+        groups = re.findall(r"\d+", core)
+        if core[0] in "+(" or core.startswith("0"):
+            if not _DATE_GROUPS.fullmatch(core):
+                return self._lead_ws(s) + self.placeholders["TELEFON"]
+            return s
+        if _DATE_GROUPS.fullmatch(core) or all(len(g) == 4 and _YEAR.fullmatch(g) for g in groups):
+            return s  # dates, year lists
+        if len(groups) == 1:
+            return s  # one long number: not phone-shaped; left for the hold-back check
+        return self._lead_ws(s) + self.placeholders["TELEFON"]
+
+    # ------------------------------------------------------------------ names
+
+    def _lookup(self, key: str) -> tuple[bool, bool, bool]:
+        """(is a listed name, is a listed first name, is ambiguous) for a casefolded token."""
+        names = self._names
+        if key in names:
+            return True, key in self._first, key in self._ambiguous
+        if "-" in key:
+            if key.endswith(self._suffixes):
+                return False, False, False  # "Thomas-Mann-Straße"
+            parts = key.split("-")
+            hits = [p for p in parts if p in names and p not in self._ambiguous]
+            if hits:
+                return True, any(p in self._first for p in hits), False
+            return False, False, False
+        if len(key) > 3 and key[-1] == "s" and key[:-1] in names and key[:-1] not in self._ambiguous:
+            return True, False, False  # German genitive "Annas"
+        return False, False, False
+
+    def _tokenise(self, text: str) -> tuple[list[_Tok], list[bool]]:
+        kinds = self._kind_of
+        toks = [_Tok(m, kinds) for m in self._tokens.finditer(text)]
+        adj = [False] * len(toks)  # adj[i]: only spaces between token i-1 and token i
+        full = _SPACES.fullmatch
+        for i in range(1, len(toks)):
+            gap = text[toks[i - 1].end : toks[i].start]
+            if full(gap):
+                adj[i] = True
+            elif gap[:1] == "." and (len(gap) == 1 or full(gap, 1)) and toks[i - 1].key in self._titles_dot:
+                adj[i] = True  # "Dr. Schulz"
+        return toks, adj
+
+    def _is_title(self, tok: _Tok, text: str) -> bool:
+        if tok.ph:
+            return False
+        if text[tok.end : tok.end + 1] == "." and tok.key in self._titles_dot:
+            return True
+        return tok.key in self._titles_plain
+
+    def _redact_names(self, text: str) -> str:
+        toks, adj = self._tokenise(text)
+        n = len(toks)
+        if not n:
+            return text
+        mark = [False] * n
+        stop, lookup, NAME = self._stop, self._lookup, self._NAME
+        titles = [self._is_title(t, text) for t in toks]
+
+        def chain(j: int, strong: bool, maxlen: int = 4) -> None:
+            """Mark the name words starting at token j (after a title or intro)."""
+            seen: list[str] = []  # "first", "sur", "unknown"
+            while j < n and len(seen) < maxlen and (not seen or adj[j]):
+                t = toks[j]
+                if t.ph or t.key in stop or titles[j] or t.key in self._titles_after:
+                    return
+                listed, first, amb = lookup(t.key)
+                if listed and (t.cap or not amb):
+                    mark[j] = True
+                    seen.append("first" if first else "sur")
+                elif (
+                    t.cap
+                    and strong
+                    and (
+                        not seen
+                        or (len(seen) == 1 and seen[0] == "unknown")
+                        or all(s == "first" for s in seen)
+                    )
+                ):
+                    mark[j] = True
+                    seen.append("unknown")
+                else:
+                    return
+                j += 1
+
+        # 1. titles before a name: "Frau Schulz", "Herr Dr. Zorro", "Sayın Kaya"
+        for i in range(n):
+            if not titles[i]:
+                continue
+            if i + 1 < n and titles[i + 1] and adj[i + 1]:
+                continue  # the last title of a chain does the work
+            k = i
+            while k > 0 and titles[k - 1] and adj[k]:
+                k -= 1  # first title of the chain
+            weak = not toks[k].cap or (k > 0 and adj[k] and toks[k - 1].key in self._weak)
+            if i + 1 < n and adj[i + 1]:
+                chain(i + 1, strong=not weak)
+        # 2. titles after a name: "Ahmet Bey", "Ayşe Hanım'a", "Mehmet Yılmaz bey"
+        for i in range(1, n):
+            if toks[i].key not in self._titles_after or not adj[i]:
+                continue
+            p = i - 1
+            t = toks[p]
+            if t.ph or t.key in stop or titles[p]:
+                continue
+            listed, _, amb = lookup(t.key)
+            if not (t.cap or (listed and not amb)):
+                continue
+            mark[p] = True
+            for q in (p - 1, p - 2):
+                if q < 0 or not adj[q + 1] or not mark[q + 1]:
+                    break
+                u = toks[q]
+                if u.ph or not u.cap or not lookup(u.key)[0]:
+                    break
+                mark[q] = True
+        # 3. intros and sign-offs: "mein Name ist ...", "Viele Grüße\n..."
+        self._after_phrases(self._intro, text, toks, chain)
+        self._after_phrases(self._signoff, text, toks, chain)
+        # 4. listed names anywhere (not ambiguous ones, not "12. Jan" or "100 Mark")
+        firsts: list[int] = []
+        surs: list[int] = []
+        for i, t in enumerate(toks):
+            if t.ph or not t.cap:
+                continue
+            listed, first, amb = lookup(t.key)
+            if not listed or amb:
+                continue
+            if _DIGITS_BEFORE.search(text, max(0, t.start - 3), t.start):
+                continue
+            if t.key in self._months and _DIGITS_AFTER.match(text[t.end : t.end + 4]):
+                continue
+            mark[i] = True
+            (firsts if first else surs).append(i)
+
+        def unknown(j: int) -> bool:
+            t = toks[j]
+            return (
+                t.cap and not mark[j] and t.key not in stop and not titles[j]
+                and t.key not in self._titles_after and not lookup(t.key)[0]
+            )  # fmt: skip
+
+        # first name + unknown surname ("Anna Zorro"), unknown first name + surname ("Xaver Schulz")
+        for i in firsts:
+            if i + 1 < n and adj[i + 1] and unknown(i + 1):
+                mark[i + 1] = True
+        for i in surs:
+            if i > 0 and adj[i] and unknown(i - 1) and not (i > 1 and mark[i - 2] and adj[i - 1]):
+                mark[i - 1] = True
+        # 5. ambiguous names next to a name: "Anna Lange", "Klein, ..." stays
+        changed = True
+        while changed:
+            changed = False
+            for i, t in enumerate(toks):
+                if mark[i] or not t.cap:
+                    continue
+                listed, _, amb = lookup(t.key)
+                if not (listed and amb):
+                    continue
+                left = i > 0 and adj[i] and (mark[i - 1] or toks[i - 1].ph == "NAME")
+                right = i + 1 < n and adj[i + 1] and (mark[i + 1] or toks[i + 1].ph == "NAME")
+                if left or right:
+                    mark[i] = changed = True
+
+        if not any(mark):
+            return self._name_run.sub(NAME, text) if NAME in text else text
+        parts = []
+        pos = 0
+        for i, t in enumerate(toks):
+            if mark[i]:
+                parts.append(text[pos : t.start])
+                parts.append(NAME)
+                pos = t.end
+        parts.append(text[pos:])
+        return self._name_run.sub(NAME, "".join(parts))
+
+    @staticmethod
+    def _after_phrases(regex: re.Pattern[str], text: str, toks: list[_Tok], chain) -> None:
+        starts = {t.start: i for i, t in enumerate(toks)}
+        for m in regex.finditer(text):
+            j = starts.get(m.end())
+            if j is not None:
+                chain(j, strong=True, maxlen=3)
+
+    # ------------------------------------------------------------------ hold-back
+
+    def _risks(self, text: str) -> list[str]:
+        reasons = []
+        if self._long_digits.search(text):
+            reasons.append(self._reasons["digits"])
+        if "@" in text:
+            reasons.append(self._reasons["at_sign"])
+        toks, adj = self._tokenise(text)
+        n = len(toks)
+        if n:
+            if self._uncertain(text, toks, adj):
+                reasons.append(self._reasons["uncertain_name"])
+            placeholders = sum(1 for t in toks if t.ph)
+            if placeholders >= self._min_ph and placeholders / n > self._max_share:
+                reasons.append(self._reasons["mostly_placeholders"])
+        return reasons
+
+    def _uncertain(self, text: str, toks: list[_Tok], adj: list[bool]) -> bool:
+        """Capitalised unknown words right after [NAME] or a title were left in the text."""
+        n = len(toks)
+        titles = [self._is_title(t, text) for t in toks]
+
+        def unknown_run(j: int) -> int:
+            c = 0
+            while j < n and adj[j]:
+                t = toks[j]
+                if not t.cap or t.key in self._stop or titles[j] or t.key in self._titles_after:
+                    break
+                if self._lookup(t.key)[0]:
+                    break
+                c += 1
+                j += 1
+            return c
+
+        for i, t in enumerate(toks):
+            if t.ph == "NAME":
+                if unknown_run(i + 1) > self._max_unknown:
+                    return True
+            elif titles[i] and t.cap and not (i + 1 < n and titles[i + 1] and adj[i + 1]):
+                if i + 1 < n and adj[i + 1] and not toks[i + 1].ph and unknown_run(i + 1) > self._max_unknown:
+                    return True
+        return False

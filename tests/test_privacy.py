@@ -1,0 +1,116 @@
+"""Personal data planted in the landing folder must not appear in any output.
+
+The pipeline runs through Dagster with a persistent instance on disk (event log,
+run storage, compute logs, IO-manager storage); then every file outside landing and
+quarantine, and every table of the warehouse, is searched for the planted strings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from pipelines.assets import ingest
+from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
+from tests import builders as b
+
+DEVICE = "TAB-9137"
+IP = "198.51.100.23"
+WEB_ID = "98765431"
+PII_COMMENTS = {
+    "staff name": ("Frau Schulz war sehr freundlich.", ["Schulz"]),
+    "visitor name": ("Mein Name ist Mehmet Yılmaz, bitte melden.", ["Yılmaz", "Mehmet"]),
+    "phone": ("Rufen Sie mich an: 0176 98765432", ["0176 98765432", "98765432"]),
+    "email": ("Antwort bitte an ayse.demir@example.com", ["ayse.demir@example.com", "ayse.demir"]),
+    "iban": ("Erstattung auf DE89 3704 0044 0532 0130 00", ["DE89 3704 0044 0532 0130 00", "0532 0130"]),
+    "address": ("Ich wohne Musterstraße 12, 22765 Hamburg", ["Musterstraße 12"]),
+    "birth date": ("geb. 12.03.1985, falls Sie mich suchen", ["12.03.1985"]),
+    "case number": ("Aktenzeichen 123/45-AB ist noch offen", ["123/45-AB"]),
+    "licence plate": ("Mein Auto HH-AB 1234 wurde abgeschleppt", ["HH-AB 1234"]),
+    "id card": ("Ausweisnummer L01X00T47 verloren", ["L01X00T47"]),
+    "english": ("My name is John Smith, call +49 40 12345678", ["John Smith", "12345678"]),
+    "turkish": ("Benim adım Ayşe Kaya, telefon 0532 123 45 67", ["Ayşe Kaya", "123 45 67"]),
+}
+
+
+def _plant(landing: Path) -> list[str]:
+    rows, planted = [], [DEVICE, IP, WEB_ID, "max.mustermann@example.org"]
+    for i, (text, needles) in enumerate(PII_COMMENTS.values()):
+        rows += b.completion(i + 1, device=DEVICE, comment=text, time=f"2020-09-15 {9 + i % 8:02d}:10:00")
+        planted += needles
+    broken = b.completion(50, device=DEVICE, comment="Frau Schulz, 0176 98765432")
+    broken[0]["answer"] = "9"  # quarantined row, raw content only in the quarantine folder
+    rows += broken
+    b.write_tablet(landing, "altona", DEVICE, "2020-09-15", rows)
+    web = [b.web_response(int(WEB_ID), ip=IP, comment=PII_COMMENTS["email"][0],
+                          refurl="https://www.hamburg.de/kz?kz=altona&email=max.mustermann@example.org")]  # fmt: skip
+    b.write_web(landing, "2020-09-16", web)
+    planted += [r["feedback_id"] for r in rows] + [r["session_id"] for r in rows]
+    return sorted(set(planted))
+
+
+def _search_files(root: Path, needles: list[str], skip: tuple[Path, ...]) -> list[str]:
+    hits = []
+    for path in root.rglob("*"):
+        if not path.is_file() or any(path.is_relative_to(s) for s in skip):
+            continue
+        data = path.read_bytes()
+        lowered = data.lower()
+        for needle in needles:
+            if needle.encode() in data or needle.lower().encode() in lowered:
+                hits.append(f"{path.relative_to(root)}: {needle}")
+    return hits
+
+
+def _search_tables(engine: sa.Engine, needles: list[str]) -> list[str]:
+    hits = []
+    with engine.connect() as conn:
+        for name in sa.inspect(engine).get_table_names():
+            frame = pd.read_sql(sa.text(f'SELECT * FROM "{name}"'), conn).astype(str)
+            text = "\n".join(frame.to_csv(index=False).splitlines()).lower()
+            hits += [f"{name}: {n}" for n in needles if n.lower() in text]
+    return hits
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_planted_personal_data_never_leaves_ingestion(tmp_path, backend, request):
+    landing = tmp_path / "landing"
+    quarantine = tmp_path / "quarantine"
+    planted = _plant(landing)
+    url = request.getfixturevalue(f"{backend}_url")
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    with dg.instance_for_test(temp_dir=str(home)) as instance:
+        result = dg.materialize(
+            [ingest.raw_exports, ingest.responses],
+            instance=instance,
+            resources={
+                "warehouse": WarehouseResource(url=url),
+                "landing": LandingResource(landing_dir=str(landing), quarantine_dir=str(quarantine)),
+                "pseudonymiser": PseudonymiserResource(key="test-secret"),
+            },
+        )
+        assert result.success
+        # The run's whole event log, metadata included, as the UI would show it.
+        events = instance.all_logs(result.run_id)
+        log_text = "\n".join(str(e) for e in events)
+    # The pipeline did its work: the comments are there, redacted.
+    from pipelines.warehouse import engine_for
+
+    engine = engine_for(url)
+    with engine.connect() as conn:
+        comments = pd.read_sql(sa.text("SELECT comment, comment_status FROM responses"), conn)
+        assert conn.execute(sa.text("SELECT count(*) FROM quarantine")).scalar_one() == 1
+    assert len(comments) == len(PII_COMMENTS) + 2
+    assert comments.comment.str.contains(r"\[", regex=True).sum() >= 8
+    # The raw content is kept in quarantine only.
+    assert any(DEVICE.encode() in p.read_bytes() for p in quarantine.rglob("*") if p.is_file())
+
+    hits = _search_files(tmp_path, planted, skip=(landing, quarantine))
+    hits += _search_tables(engine, planted)
+    hits += [f"event log: {n}" for n in planted if n.lower() in log_text.lower()]
+    assert hits == []
