@@ -1,32 +1,76 @@
 """The Dagster code location: assets, checks, jobs, schedules, sensors and resources."""
 
-from __future__ import annotations
-
 import dagster as dg
 
-from pipelines import settings
+from pipelines import partitions, settings
 from pipelines.assets import ingest
+from pipelines.assets.reports import build_report_assets
 from pipelines.resources import (
     LandingResource,
     PseudonymiserResource,
     ReportStorageResource,
     WarehouseResource,
 )
+from pipelines.resources.mail import MailResource
 from pipelines.schedules.landing_sensor import build_landing_sensor
+from pipelines.schedules.monitoring import freshness_checks, run_failure_mail
+from pipelines.schedules.reports import build_report_schedules
 
 settings.ensure_local_dirs()
 
+ingest_assets = [ingest.raw_exports, ingest.responses]
+weekly = build_report_assets("weekly", partitions.weekly)
+monthly = build_report_assets("monthly", partitions.monthly)
+review = build_report_assets("review", partitions.review)
+
+
+def _job(name: str, assets: list, partitions_def, description: str):
+    # Light steps: one process is faster than a subprocess per step; PDFs render in a pool.
+    return dg.define_asset_job(
+        name,
+        selection=dg.AssetSelection.assets(*ingest_assets, *assets),
+        partitions_def=partitions_def,
+        executor_def=dg.in_process_executor,
+        description=description,
+    )
+
+
 ingest_job = dg.define_asset_job(
     "ingest",
-    selection=dg.AssetSelection.groups("ingest"),
-    description="Ingest whatever has landed and update the response store.",
+    selection=dg.AssetSelection.assets(*ingest_assets),
     executor_def=dg.in_process_executor,
+    description="Ingest whatever has landed and update the response store.",
 )
+weekly_job = _job(
+    "weekly_reports",
+    weekly,
+    partitions.weekly,
+    "Ingest, then figures, files and e-mails of one week (key: its Monday).",
+)
+monthly_job = _job(
+    "monthly_reports",
+    monthly,
+    partitions.monthly,
+    "Ingest, then figures, files and e-mails of one month (key: its first day).",
+)
+review_job = _job(
+    "review_reports",
+    review,
+    partitions.review,
+    "Ingest, then the mid-term review or the final report (key: midterm or final).",
+)
+freshness = freshness_checks(weekly[1], ingest.responses)
 
 defs = dg.Definitions(
-    assets=[ingest.raw_exports, ingest.responses],
-    jobs=[ingest_job],
-    sensors=[build_landing_sensor(ingest_job)],
+    assets=[*ingest_assets, *weekly, *monthly, *review],
+    asset_checks=freshness,
+    jobs=[ingest_job, weekly_job, monthly_job, review_job],
+    schedules=build_report_schedules(weekly_job, monthly_job, review_job),
+    sensors=[
+        build_landing_sensor(ingest_job),
+        run_failure_mail,
+        dg.build_sensor_for_freshness_checks(freshness_checks=freshness, name="freshness_checks_sensor"),
+    ],
     resources={
         "warehouse": WarehouseResource(url=settings.setting("SURVEY_WAREHOUSE_URL")),
         "landing": LandingResource(
@@ -39,5 +83,14 @@ defs = dg.Definitions(
             demo=settings.value("SURVEY_DEMO").lower() in ("1", "true", "yes"),
         ),
         "reports": ReportStorageResource(reports_dir=settings.setting("SURVEY_REPORTS_DIR")),
+        "mail": MailResource(
+            host=settings.setting("SURVEY_SMTP_HOST"),
+            port=int(settings.value("SURVEY_SMTP_PORT")),
+            user=settings.setting("SURVEY_SMTP_USER"),
+            password=settings.setting("SURVEY_SMTP_PASSWORD"),
+            starttls=settings.value("SURVEY_SMTP_STARTTLS").lower() in ("1", "true", "yes"),
+            mail_from=settings.setting("SURVEY_MAIL_FROM"),
+            outbox_dir=settings.setting("SURVEY_OUTBOX_DIR"),
+        ),
     },
 )

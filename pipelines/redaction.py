@@ -11,7 +11,8 @@ held back::
 Order of work:
 
 1. structured data, pattern by pattern (URL, e-mail, IBAN, date of birth, case
-   number, ID number, licence plate, address, phone number);
+   number, ID number, licence plate, address, phone number), each pattern only when
+   a cheap test shows it could match (a keyword's word occurs, there is a digit ...);
 2. names, on word tokens of what is left: after a title ("Frau", "Mr.", "Sayın",
    "... Bey"), after an intro ("mein Name ist", "my name is", "benim adım") or a
    sign-off ("Viele Grüße"), and any first name or surname of the bundled lists
@@ -20,13 +21,15 @@ Order of work:
 3. the hold-back check, on the redacted text alone, so that redacting twice gives
    the same result (`redact(redact(x).text) == redact(x)`).
 
-Known gaps (see also the tests): names without a title, intro or list entry
-("Xaver hat geholfen"), lower-case unknown names ("my name is xaver"), streets
-without a street word ("Große Freiheit 36", "Am Sandtorkai 5"), house numbers
-written before German streets, foreign phone numbers shorter than 7 digits,
-licence plates of other countries unless a keyword ("plaka", "Kennzeichen")
-precedes them, dates of birth without a keyword, and anything spelled out in
-words ("null vier null ...").
+Known gaps: names without a title, intro, sign-off or list entry ("Xaver hat
+geholfen"); lower-case unknown names ("my name is xaver"); listed names that are
+also words, standing alone ("Fischer hat geholfen"); streets without a street word
+unless postcode and town follow ("Große Freiheit 36" alone); phone numbers shorter
+than 7 digits; licence plates of other countries unless a keyword ("plaka",
+"Kennzeichen") precedes them; dates of birth without a keyword; obfuscations such
+as "max at web dot de" or digits spelled out in words. Over-redaction is accepted
+where it is cheap: a capitalised noun right after a title ("Frau Doktor") becomes
+[NAME].
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +113,18 @@ def _fold(words: Iterable[str]) -> frozenset[str]:
     return frozenset(str(w).casefold() for w in words)
 
 
+def _norm(text: str) -> str:
+    """Case-folded, Turkish dotless/dotted i folded to i: for cheap substring prefilters."""
+    return text.casefold().replace("ı", "i").replace("\u0307", "")
+
+
+def _prefilter(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Search pattern for the longest word of each phrase, normalised (see `_norm`):
+    if it finds nothing in a normalised text, no phrase can occur there."""
+    words = {_norm(max(str(p).split(), key=len)).strip(".:-") or _norm(str(p)) for p in phrases}
+    return re.compile(_trie([[re.escape(c) for c in w] for w in words]))
+
+
 # --------------------------------------------------------------------------- regex building
 
 
@@ -116,17 +133,45 @@ def _phrase(text: str) -> str:
     return r"\s+".join(re.escape(part) for part in str(text).split())
 
 
-def _keywords(phrases: Iterable[str]) -> str:
-    """Alternation of phrases, longest first, bounded like \\b but also after a final dot.
+def _units(phrase: str) -> list[str]:
+    """A phrase as regex units: one per character (lower case), `\\s+` per white-space run."""
+    units: list[str] = []
+    for i, word in enumerate(str(phrase).split()):
+        if i:
+            units.append(r"\s+")
+        units.extend(re.escape(c) for c in word.lower())
+    return units
 
-    Short all-capital entries ("AZ", "LG") are matched case-sensitively even inside a
-    case-insensitive pattern."""
-    parts = []
-    for p in sorted({str(p) for p in phrases}, key=len, reverse=True):
-        body = _phrase(p)
-        if p.isupper() and len(p) <= 3:
-            body = f"(?-i:{body})"
-        parts.append(body)
+
+def _trie(sequences: list[list[str]]) -> str:
+    """A regex matching any of the unit sequences, shaped as a trie (fast to reject).
+    Longer continuations are tried first, as in a longest-first alternation."""
+    root: dict = {}
+    for seq in sequences:
+        node = root
+        for unit in seq:
+            node = node.setdefault(unit, {})
+        node[""] = {}  # end of a phrase
+
+    def build(node: dict) -> str:
+        branches = [u + build(child) for u, child in node.items() if u]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # "": a phrase may end here
+
+    return build(root)
+
+
+def _keywords(phrases: Iterable[str]) -> str:
+    """Regex for a list of phrases (case-insensitive use), bounded like \\b but also
+    after a final dot ("Az."). Short all-capital entries ("AZ", "LG") are matched
+    case-sensitively even inside a case-insensitive pattern."""
+    phrases = sorted({str(p) for p in phrases})
+    strict = [p for p in phrases if p.isupper() and len(p) <= 3]
+    loose = [p for p in phrases if p not in strict]
+    parts = [_trie([_units(p) for p in loose])] if loose else []
+    parts += [f"(?-i:{_phrase(p)})" for p in strict]
     return r"(?<!\w)(?:" + "|".join(parts) + r")(?:(?<!\w)|(?!\w))"
 
 
@@ -157,7 +202,8 @@ _PHONE = re.compile(
     r"(?<![\w+/.,-])(?:(?:\+|00)[ \u00a0]?)?(?:\(\d{1,5}\)|\d+)"
     r"(?:(?:[ \t\u00a0]?[/-][ \t\u00a0]?|[ \t\u00a0]|(?<=\)))(?:\(\d{1,5}\)|\d+))*(?!\w)"
 )
-_SPACED_SEP = re.compile(r"([ \t\u00a0]+[/-][ \t\u00a0]+)")
+# Where a too long phone-shaped run is split: " / ", " - ", or a space before "0"/"+".
+_PHONE_SPLIT = re.compile(r"([ \t\u00a0]+[/-][ \t\u00a0]+|(?<=\d)[ \t\u00a0]+(?=\+|0))")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Date-shaped digit groups (12 10 2020, 2020-10-12, 12/10/20): never a phone number.
 _DATE_GROUPS = re.compile(r"\d{1,2}[ /-]\d{1,2}[ /-](?:\d{2}|\d{4})|\d{4}[ /-]\d{1,2}[ /-]\d{1,2}")
@@ -171,22 +217,54 @@ _PLATE = re.compile(
     r"(?![\w-])(?![.,:]\d)"
 )
 # Code after a keyword (case number, ID number): groups of letters/digits joined by
-# / . - or a space when the next group has a digit early on. Digit count is checked in code.
-_CODE = r"[A-Za-z0-9]+(?:[/.\-][A-Za-z0-9]+|[ \u00a0](?=[A-Za-z]{0,3}\d)[A-Za-z0-9]+)*"
+# / . - or by a space when the next group has a digit early on or is a court-style
+# letter group before digits ("39 C 1469/20"). Digit count is checked in code.
+_CODE = (
+    r"[A-Za-z0-9]+(?:[/.\-][A-Za-z0-9]+"
+    r"|[ \u00a0](?:(?=[A-Za-z]{0,3}\d)[A-Za-z0-9]+|[A-Z]{1,3}(?=[ \u00a0]\d)))*"
+)
 # Plate after a keyword: German "HH-AB 123" or Turkish "34 ABC 123".
 _PLATE_CODE = (
     r"(?:\d{2}[ \u00a0]?[A-Za-z]{1,3}[ \u00a0]?\d{2,4}"
     r"|[A-Za-zÄÖÜäöü]{1,3}[ \u00a0-][A-Za-z]{1,2}[ \u00a0]?\d{1,4}[EHeh]?)(?![\w-])"
 )
 # Between a keyword and its value: ":", "#", "Nr.", "ist", "is" ...
-_GAP = r"(?:[\s:#=]|-(?=\s)|\b(?:Nr|No|Nummer|number|ist|lautet|lautete|is|was|war)\b\.?){0,6}"
+_GAP = r"(?:[\s:#=(]|-(?=\s)|\b(?:Nr|No|Nummer|number|ist|lautet|lautete|is|was|war)\b\.?){0,6}"
 # House number: 12, 12a, 12 a, 12-14, 12/3.
 _HOUSE = r"\d{1,4}(?:[ \u00a0]?[a-zA-Z](?![\w:]))?(?:[ \u00a0]?[-/][ \u00a0]?\d{1,4}[a-zA-Z]?)?(?!\d)"
 _CAPWORD = r"[A-ZÄÖÜÇĞİŞ][\wäöüßçğıöşü'.]*(?:-[\wäöüßçğıöşü'.]+)*"
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_FIVE_DIGITS = re.compile(r"\d{5}")
+_DIGIT = re.compile(r"\d")
 _DIGITS_BEFORE = re.compile(r"\d[.\s\u00a0]{0,2}$")
-_DIGITS_AFTER = re.compile(r"^\.?[\s\u00a0]{0,2}\d")
+_DIGITS_AFTER = re.compile(r"\.?[\s\u00a0]{0,2}\d")  # used with .match(text, pos)
 _WORD = r"[^\W\d_]+(?:-[^\W\d_]+)*"
+_FIRST = itemgetter(0)
+
+
+def _iban_length(raw: str) -> int | None:
+    """Characters of `raw` (a greedy IBAN match) that belong to the IBAN, or None."""
+    want = _IBAN_LENGTH.get(raw[:2].upper())
+    if want is None:
+        # unknown country: drop trailing letter-only groups ("... BIC")
+        parts = raw.split()
+        while len(parts) > 1 and not any(map(str.isdigit, parts[-1])):
+            parts.pop()
+        want = sum(len(p) for p in parts)
+    count = 0
+    for i, c in enumerate(raw):
+        if c.isalnum():
+            count += 1
+            if count == want:
+                end = i + 1
+                break
+    else:
+        if count < 15:
+            return None
+        end = len(raw)
+    if sum(map(str.isdigit, raw[:end])) < 10:
+        return None
+    return end
 
 
 def _tckn_valid(digits: str) -> bool:
@@ -200,15 +278,18 @@ def _tckn_valid(digits: str) -> bool:
 # --------------------------------------------------------------------------- tokens
 
 
-class _Tok:
-    __slots__ = ("start", "end", "text", "key", "cap", "ph")
+@dataclass(slots=True)
+class _Words:
+    """The word tokens of a text as parallel lists (cheaper than one object per word)."""
 
-    def __init__(self, m: re.Match[str], placeholders: Mapping[str, str]):
-        self.start, self.end = m.span()
-        self.text = m.group()
-        self.ph = placeholders.get(self.text)  # the kind, when the token is a placeholder
-        self.key = self.text.casefold()
-        self.cap = self.ph is None and self.text[0].isupper()
+    words: list[str]
+    keys: list[str]  # case-folded
+    cap: list[bool]  # starts with a capital letter
+    ph: list[str | None]  # the kind, when the word is a placeholder
+    start: list[int]
+    end: list[int]
+    adj: list[bool]  # only spaces (or a title's dot and spaces) before it
+    title: list[bool]  # a title written before a name
 
 
 # --------------------------------------------------------------------------- redactor
@@ -245,6 +326,7 @@ class Redactor:
         self._titles_dot = _fold(t[:-1] for t in titles if t.endswith("."))
         self._titles_plain = _fold(t for t in titles if not t.endswith("."))
         self._titles_after = _fold(_get(rules, "names.titles_after"))
+        self._titles_all = self._titles_dot | self._titles_plain
         self._weak = _fold(_get(rules, "names.weak_context"))
         streets = _get(rules, "addresses")
         self._suffixes = tuple(str(s).casefold().rstrip(".") for s in streets["street_suffixes"])
@@ -258,7 +340,7 @@ class Redactor:
         for key in ("digits", "at_sign", "uncertain_name", "mostly_placeholders"):
             if key not in self._reasons:
                 raise RedactionConfigError(f"{RULES_FILE}: missing held_back.reasons.{key}")
-        self._long_digits = re.compile(r"\d{%d,}" % int(held["min_digit_run"]))
+        self._long_digits = re.compile(rf"\d{{{int(held['min_digit_run'])},}}")
 
         self._compile(rules)
 
@@ -294,13 +376,14 @@ class Redactor:
             r"|(?:19|20)\d\d(?!\d)"  # 1980 (only next to a birth keyword)
             r")"
         )
-        # Date of birth: keyword, up to 25 characters (no digit, no sentence end), date.
+        # Date of birth: keyword, up to 25 characters (no digit, no sentence or clause
+        # end, no placeholder), date.
         self._dob_before = re.compile(
-            rf"(?P<kw>{_keywords(kw['birth_before'])})(?P<gap>[^\d\n.!?]{{0,25}}?)(?P<v>{date})", I
+            rf"(?P<kw>{_keywords(kw['birth_before'])})(?P<gap>[^\d\n.!?,;\[\]]{{0,25}}?)(?P<v>{date})", I
         )
         # Date of birth: date, up to 20 characters, keyword ("am 12.05.1980 geboren").
         after = "|".join(_phrase(p) for p in sorted(map(str, kw["birth_after"]), key=len, reverse=True))
-        self._dob_after = re.compile(rf"(?P<v>{date})(?=[^\d\n.!?,]{{0,20}}?(?<!\w)(?:{after}))", I)
+        self._dob_after = re.compile(rf"(?P<v>{date})(?=[^\d\n.!?,;\[\]]{{0,20}}?(?<!\w)(?:{after}))", I)
         # Case / file number after a keyword.
         self._case = re.compile(rf"(?P<kw>{_keywords(kw['case_number'])})(?P<gap>{_GAP})(?P<v>{_CODE})", I)
         # ID / passport number after a keyword.
@@ -309,6 +392,12 @@ class Redactor:
         self._plate_kw = re.compile(
             rf"(?P<kw>{_keywords(kw['plate'])})(?P<gap>{_GAP})(?P<v>{_PLATE_CODE})", I
         )
+        # Keyword-anchored patterns run only when a keyword's first word occurs (speed).
+        self._pre_birth = _prefilter(kw["birth_before"])
+        self._pre_birth_after = _prefilter(kw["birth_after"])
+        self._pre_case = _prefilter(kw["case_number"])
+        self._pre_id = _prefilter(kw["id_number"])
+        self._pre_plate = _prefilter(kw["plate"])
 
         a = _get(rules, "addresses")
         suffixes = "|".join(_phrase(s) for s in sorted(map(str, a["street_suffixes"]), key=len, reverse=True))
@@ -329,6 +418,18 @@ class Redactor:
             rf"(?P<st>[A-ZÄÖÜÇĞİŞ][\wäöüß'-]*?(?i:{suffixes})(?<=\w|\.)|(?:{words})(?:(?<=\.)|(?!\w)))"
             rf"[ \u00a0]*(?:(?:Nr|No|Hausnr)\.?:?[ \u00a0]*)?(?P<no>{_HOUSE}){flat}?{town}?"
         )
+        # Any street (also without a street word: "Lange Reihe 12") followed by postcode
+        # and town: "Große Freiheit 36, 22767 Hamburg".
+        self._street_town = re.compile(
+            rf"(?<![\w\[\]-])(?P<pre>(?:{_CAPWORD}[ \u00a0]+){{1,3}})(?P<no>{_HOUSE}){flat}?"
+            rf",?[ \u00a0]*(?:D-)?\d{{5}}[ \u00a0]+{_CAPWORD}(?:/{_CAPWORD})?"
+        )
+        # Cheap hint run first: a street suffix or word, then a house number.
+        street_units = [_units(str(w).rstrip(".")) for w in [*a["street_suffixes"], *a["street_words"]]]
+        self._street_hint = re.compile(
+            "(?:" + _trie(street_units) + r")\.?[ \u00a0]*(?:(?:Nr|No|Hausnr)\.?:?[ \u00a0]*)?\d", I
+        )
+        self._pre_hood = _prefilter(a["neighbourhood_words"])
         # English order: "221B Baker Street".
         self._street_en = re.compile(
             rf"(?<![\w.,/-])\d{{1,4}}[A-Za-z]?[ \u00a0]+(?:{_CAPWORD}[ \u00a0]+){{1,3}}(?:{words_en})(?:(?<=\.)|(?!\w))"
@@ -337,22 +438,27 @@ class Redactor:
         self._hood = re.compile(
             rf"(?<![\w\[\]-])(?:{_CAPWORD}[ \u00a0]+){{1,2}}(?:{hoods})(?:(?<=\.)|(?!\w))"
         )
-        # Postcode + known town, or postcode + capitalised word after a comma.
+        # Postcode + listed town ("22765 Hamburg", "34710 Kadıköy/İstanbul"); after a
+        # street any town is taken (see `town`). Runs before the phone numbers.
         self._postcode = re.compile(
             rf"(?<![\w.,/-])(?:D-)?\d{{5}}[ \u00a0]+(?:{_CAPWORD}/)?(?:{cities})(?:/{_CAPWORD})?(?!\w)"
-            rf"|(?<=,)[ \u00a0]*(?:D-)?\d{{5}}[ \u00a0]+{_CAPWORD}(?:/{_CAPWORD})?"
         )
 
         n = _get(rules, "names")
         # Intros and sign-offs, followed by optional punctuation; the name tokens follow.
         self._intro = re.compile(rf"{_keywords(n['intros'])}[ \t\u00a0,:;\-–—\"'„“”‚‘»«]*", I)
         self._signoff = re.compile(rf"{_keywords(n['sign_offs'])}[\s,:;\-–—!.]*", I)
+        self._pre_intro = _prefilter(n["intros"])
+        self._pre_signoff = _prefilter(n["sign_offs"])
 
         ph = "|".join(re.escape(p) for p in sorted(self.placeholders.values(), key=len, reverse=True))
-        self._ph_re = re.compile(ph)
-        self._tokens = re.compile(rf"{ph}|{_WORD}")
+        self._split = re.compile(rf"({ph}|{_WORD})").split  # gap, word, gap, word, ..., gap
         name = re.escape(self._NAME)
         self._name_run = re.compile(rf"{name}(?:[ \t\u00a0]+{name})+")
+        # words that make the token-level name rules worth running
+        self._hot = (
+            self._names | self._titles_dot | self._titles_plain | self._titles_after | {self._NAME.casefold()}
+        )
 
     # ------------------------------------------------------------------ public
 
@@ -360,10 +466,13 @@ class Redactor:
         if not text:
             return Redacted("", (), False, None)
         out = self._structured(text)
-        out = self._redact_names(out)
-        kinds = tuple(sorted({self._kind_of[m.group()] for m in self._ph_re.finditer(out)}))
-        reasons = self._risks(out)
-        return Redacted(out, kinds, bool(reasons), "; ".join(reasons) if reasons else None)
+        parts = self._split(out)
+        named, words = self._redact_names(out, parts)
+        if named != out:
+            parts, words = self._split(named), None
+        kinds = tuple(sorted({self._kind_of[w] for w in parts[1::2] if w in self._kind_of}))
+        reasons = self._risks(named, parts, words)
+        return Redacted(named, kinds, bool(reasons), "; ".join(reasons) if reasons else None)
 
     def __call__(self, text: str | None) -> Redacted:
         return self.redact(text)
@@ -372,33 +481,43 @@ class Redactor:
 
     def _structured(self, text: str) -> str:
         P = self.placeholders
-        low = text.casefold()
+        low = _norm(text)
         if "http" in low or "www." in low:
-            text = _URL.sub(lambda m: self._url(m), text)
+            text = _URL.sub(self._url, text)
         if "@" in text or "(at)" in low or "[at]" in low:
             text = _EMAIL.sub(P["EMAIL"], text)
-        if not any(c.isdigit() for c in text):
-            return self._hood.sub(P["ADRESSE"], text)
-        text = _IBAN.sub(self._iban, text)
+        hood = self._pre_hood.search(low)
+        has_id_keyword = self._pre_id.search(low)
+        if not _DIGIT.search(text):
+            # only a letters-only ID number after a keyword, or a neighbourhood, can be here
+            if has_id_keyword:
+                text = self._id.sub(self._id_sub, text)
+            return self._hood.sub(P["ADRESSE"], text) if hood else text
+        text = self._ibans(text)
         keep_kw = self._keep_keyword
-        text = self._dob_before.sub(lambda m: keep_kw(m, "GEBURTSDATUM"), text)
-        text = self._dob_after.sub(P["GEBURTSDATUM"], text)
-        text = self._case.sub(lambda m: keep_kw(m, "AKTENZEICHEN", min_digits=3, min_len=3), text)
-        text = self._id.sub(lambda m: keep_kw(m, "AUSWEISNUMMER", min_digits=1, min_len=6), text)
+        if self._pre_birth.search(low):
+            text = self._dob_before.sub(lambda m: keep_kw(m, "GEBURTSDATUM"), text)
+        if self._pre_birth_after.search(low):
+            text = self._dob_after.sub(P["GEBURTSDATUM"], text)
+        if self._pre_case.search(low):
+            text = self._case.sub(lambda m: keep_kw(m, "AKTENZEICHEN", min_digits=3, min_len=3), text)
+        if has_id_keyword:
+            text = self._id.sub(self._id_sub, text)
         text = _TCKN.sub(lambda m: P["AUSWEISNUMMER"] if _tckn_valid(m.group()) else m.group(), text)
         text = _DE_ID.sub(self._de_id, text)
-        text = self._plate_kw.sub(lambda m: keep_kw(m, "KENNZEICHEN"), text)
+        if self._pre_plate.search(low):
+            text = self._plate_kw.sub(lambda m: keep_kw(m, "KENNZEICHEN"), text)
         text = _PLATE.sub(self._plate, text)
-        text = self._street.sub(self._street_sub, text)
+        if self._street_hint.search(text):
+            text = self._street.sub(self._street_sub, text)
+        if _FIVE_DIGITS.search(text):
+            text = self._street_town.sub(self._street_town_sub, text)
         text = self._street_en.sub(P["ADRESSE"], text)
-        text = self._hood.sub(P["ADRESSE"], text)
-        text = _PHONE.sub(self._phone, text)
-        text = self._postcode.sub(lambda m: self._lead_ws(m.group()) + P["ADRESSE"], text)
-        return text
-
-    @staticmethod
-    def _lead_ws(s: str) -> str:
-        return s[: len(s) - len(s.lstrip(" \t\u00a0"))]
+        if hood:
+            text = self._hood.sub(P["ADRESSE"], text)
+        if _FIVE_DIGITS.search(text):
+            text = self._postcode.sub(P["ADRESSE"], text)
+        return _PHONE.sub(self._phone, text)
 
     def _url(self, m: re.Match[str]) -> str:
         url = m.group()
@@ -407,39 +526,35 @@ class Redactor:
 
     def _keep_keyword(self, m: re.Match[str], kind: str, *, min_digits: int = 0, min_len: int = 0) -> str:
         value = m.group("v")
-        if sum(c.isdigit() for c in value) < min_digits or sum(c.isalnum() for c in value) < min_len:
+        if sum(map(str.isdigit, value)) < min_digits or sum(map(str.isalnum, value)) < min_len:
             return m.group()
         return m.group("kw") + m.group("gap") + self.placeholders[kind]
 
-    def _iban(self, m: re.Match[str]) -> str:
-        raw = m.group()
-        country = raw[:2].upper()
-        want = _IBAN_LENGTH.get(country)
-        if want is None:
-            # unknown country: drop trailing letter-only groups ("... BIC")
-            parts = raw.split()
-            while len(parts) > 1 and not any(c.isdigit() for c in parts[-1]):
-                parts.pop()
-            want = sum(len(p) for p in parts)
-        count = 0
-        for i, c in enumerate(raw):
-            if c.isalnum():
-                count += 1
-                if count == want:
-                    end = i + 1
-                    break
-        else:
-            if count < 15:
-                return raw
-            end = len(raw)
-        core = raw[:end]
-        if sum(c.isdigit() for c in core) < 10:
-            return raw
-        return self.placeholders["IBAN"] + raw[end:]
+    def _id_sub(self, m: re.Match[str]) -> str:
+        if _DE_ID.fullmatch(m.group("v")):  # after a keyword the letters-only shape counts too
+            return m.group("kw") + m.group("gap") + self.placeholders["AUSWEISNUMMER"]
+        return self._keep_keyword(m, "AUSWEISNUMMER", min_digits=1, min_len=6)
+
+    def _ibans(self, text: str) -> str:
+        """Replace IBANs. Scans by hand: a greedy match may run into the next IBAN
+        ("DE89 ... 00 DE12 ..."), so the scan resumes right after the trimmed IBAN."""
+        out: list[str] = []
+        pos = 0
+        while (m := _IBAN.search(text, pos)) is not None:
+            length = _iban_length(m.group())
+            if length is None:
+                out.append(text[pos : m.start() + 1])
+                pos = m.start() + 1
+                continue
+            out.append(text[pos : m.start()])
+            out.append(self.placeholders["IBAN"])
+            pos = m.start() + length
+        out.append(text[pos:])
+        return "".join(out)
 
     def _de_id(self, m: re.Match[str]) -> str:
         s = m.group()
-        if any(c.isdigit() for c in s) and any(c.isalpha() for c in s):
+        if any(map(str.isdigit, s)) and any(map(str.isalpha, s)):
             return self.placeholders["AUSWEISNUMMER"]
         return s
 
@@ -447,46 +562,64 @@ class Redactor:
         if m.group("sep") != "-" and (
             m.group("a").casefold() in self._stop or m.group("b").casefold() in self._stop
         ):
-            return m.group()  # "WAR AM 12" in capitals
+            # "ICH WAR AM 12 DA": words in a text written in capitals, not a plate
+            context = m.string[max(0, m.start() - 12) : m.start()] + m.string[m.end() : m.end() + 12]
+            if not any(map(str.islower, context)):
+                return m.group()
         return self.placeholders["KENNZEICHEN"]
+
+    def _name_start(self, prefix: str) -> int | None:
+        """Where the street name starts in the capitalised words before a street word:
+        leading stop words are no part of it ("Danke Kieler Straße 5"). None: no name."""
+        for word in re.finditer(r"\S+", prefix):
+            if word.group().casefold().rstrip(".,") not in self._stop:
+                return word.start()
+        return None
 
     def _street_sub(self, m: re.Match[str]) -> str:
         prefix = m.group("pre")
-        words = list(re.finditer(r"\S+", prefix))
-        # leading words that are no part of a street name ("Danke Kieler Straße 5")
-        while words and words[0].group().casefold().rstrip(".,") in self._stop:
-            words.pop(0)
+        start = self._name_start(prefix)
         key = m.group("st").casefold().rstrip(".")
         if key in self._not_streets:
             return m.group()  # "Parkplatz 3"
         attached = any(key.endswith(s) and len(key) > len(s) for s in self._suffixes)
-        if not attached and not words:
+        if not attached and start is None:
             return m.group()  # "Platz 3", "die Straße 5": no street name in front
-        lead = prefix[: words[0].start()] if words else prefix
-        return lead + self.placeholders["ADRESSE"]
+        return prefix[: len(prefix) if start is None else start] + self.placeholders["ADRESSE"]
+
+    def _street_town_sub(self, m: re.Match[str]) -> str:
+        prefix = m.group("pre")
+        start = self._name_start(prefix)
+        if start is None:
+            return m.group()  # "Danke 3, 22765 Hamburg"
+        return prefix[:start] + self.placeholders["ADRESSE"]
 
     def _phone(self, m: re.Match[str]) -> str:
         return self._phone_run(m.group())
 
     def _phone_run(self, s: str) -> str:
-        digits = sum(c.isdigit() for c in s)
-        if digits > 15 and _SPACED_SEP.search(s):
-            # several numbers in a row: "040 123456 / 0176 1234567"
-            pieces = _SPACED_SEP.split(s)
-            return "".join(p if i % 2 else self._phone_run(p) for i, p in enumerate(pieces))
-        if digits < 7 or digits > 15:
+        digits = sum(map(str.isdigit, s))
+        if digits > 15:
+            # several numbers in a row: "040 123456 / 0176 1234567", "0176 1234567 0176 7654321"
+            pieces = _PHONE_SPLIT.split(s)
+            if len(pieces) > 1:
+                return "".join(p if i % 2 else self._phone_run(p) for i, p in enumerate(pieces))
+            if s[0] in "+(0":
+                return self.placeholders["TELEFON"]  # a phone number and more
             return s
-        core = s.strip()
-        groups = re.findall(r"\d+", core)
-        if core[0] in "+(" or core.startswith("0"):
-            if not _DATE_GROUPS.fullmatch(core):
-                return self._lead_ws(s) + self.placeholders["TELEFON"]
+        if digits < 7:
             return s
-        if _DATE_GROUPS.fullmatch(core) or all(len(g) == 4 and _YEAR.fullmatch(g) for g in groups):
-            return s  # dates, year lists
+        # (a match starts with "+", "(" or a digit, never with white space)
+        if _DATE_GROUPS.fullmatch(s):
+            return s  # 12 10 2020, 01/02/1980
+        if s[0] in "+(0":
+            return self.placeholders["TELEFON"]  # national or international prefix
+        groups = re.findall(r"\d+", s)
+        if all(len(g) == 4 and _YEAR.fullmatch(g) for g in groups):
+            return s  # a list of years
         if len(groups) == 1:
             return s  # one long number: not phone-shaped; left for the hold-back check
-        return self._lead_ws(s) + self.placeholders["TELEFON"]
+        return self.placeholders["TELEFON"]  # local number in groups: "428 28 1234"
 
     # ------------------------------------------------------------------ names
 
@@ -507,48 +640,73 @@ class Redactor:
             return True, False, False  # German genitive "Annas"
         return False, False, False
 
-    def _tokenise(self, text: str) -> tuple[list[_Tok], list[bool]]:
-        kinds = self._kind_of
-        toks = [_Tok(m, kinds) for m in self._tokens.finditer(text)]
-        adj = [False] * len(toks)  # adj[i]: only spaces between token i-1 and token i
+    def _words(self, text: str, parts: list[str]) -> _Words:
+        """Token lists for `text`; `parts` is `self._split(text)`: gap, word, gap, ... gap."""
+        words = parts[1::2]
+        gaps = parts[0::2]
+        n = len(words)
+        offsets = list(accumulate(map(len, parts), initial=0))
+        start = offsets[1::2][:n]
+        end = offsets[2::2]
+        keys = list(map(str.casefold, words))
+        kind_of, dot, plain = self._kind_of, self._titles_dot, self._titles_plain
+        title = [k in plain or (k in dot and gaps[i + 1][:1] == ".") for i, k in enumerate(keys)]
+        adj = [False] * n  # adj[i]: only spaces between word i-1 and word i
         full = _SPACES.fullmatch
-        for i in range(1, len(toks)):
-            gap = text[toks[i - 1].end : toks[i].start]
-            if full(gap):
+        for i in range(1, n):
+            gap = gaps[i]
+            if gap == " " or full(gap):
                 adj[i] = True
-            elif gap[:1] == "." and (len(gap) == 1 or full(gap, 1)) and toks[i - 1].key in self._titles_dot:
+            elif gap[:1] == "." and keys[i - 1] in dot and (len(gap) == 1 or full(gap, 1)):
                 adj[i] = True  # "Dr. Schulz"
-        return toks, adj
+        return _Words(
+            words=words,
+            keys=keys,
+            cap=list(map(str.isupper, map(_FIRST, words))),  # "[NAME]" starts with "[": never
+            ph=list(map(kind_of.get, words)),
+            start=start,
+            end=end,
+            adj=adj,
+            title=title,
+        )
 
-    def _is_title(self, tok: _Tok, text: str) -> bool:
-        if tok.ph:
-            return False
-        if text[tok.end : tok.end + 1] == "." and tok.key in self._titles_dot:
+    def _may_hold_names(self, text: str, words: list[str]) -> bool:
+        """Cheap test on the word strings: can any name rule apply at all?"""
+        keys = set(map(str.casefold, words))
+        if not keys.isdisjoint(self._hot):
             return True
-        return tok.key in self._titles_plain
+        names = self._names
+        for key in keys:
+            if "-" in key and any(p in names for p in key.split("-")):
+                return True
+            if key[-1:] == "s" and key[:-1] in names:
+                return True
+        low = _norm(text)
+        return self._pre_intro.search(low) or self._pre_signoff.search(low)
 
-    def _redact_names(self, text: str) -> str:
-        toks, adj = self._tokenise(text)
-        n = len(toks)
-        if not n:
-            return text
+    def _redact_names(self, text: str, parts: list[str]) -> tuple[str, _Words | None]:
+        """The text with names replaced, and its tokens when they were built and still hold."""
+        if not self._may_hold_names(text, parts[1::2]):
+            return text, None
+        W = self._words(text, parts)
+        n = len(W.words)
+        keys, cap, ph, adj, titles = W.keys, W.cap, W.ph, W.adj, W.title
         mark = [False] * n
-        stop, lookup, NAME = self._stop, self._lookup, self._NAME
-        titles = [self._is_title(t, text) for t in toks]
+        stop, lookup, NAME, after = self._stop, self._lookup, self._NAME, self._titles_after
 
         def chain(j: int, strong: bool, maxlen: int = 4) -> None:
-            """Mark the name words starting at token j (after a title or intro)."""
+            """Mark the name words starting at word j (after a title or intro)."""
             seen: list[str] = []  # "first", "sur", "unknown"
             while j < n and len(seen) < maxlen and (not seen or adj[j]):
-                t = toks[j]
-                if t.ph or t.key in stop or titles[j] or t.key in self._titles_after:
+                key = keys[j]
+                if ph[j] or key in stop or titles[j] or key in after:
                     return
-                listed, first, amb = lookup(t.key)
-                if listed and (t.cap or not amb):
+                listed, first, amb = lookup(key)
+                if listed and (cap[j] or not amb):
                     mark[j] = True
                     seen.append("first" if first else "sur")
                 elif (
-                    t.cap
+                    cap[j]
                     and strong
                     and (
                         not seen
@@ -571,52 +729,56 @@ class Redactor:
             k = i
             while k > 0 and titles[k - 1] and adj[k]:
                 k -= 1  # first title of the chain
-            weak = not toks[k].cap or (k > 0 and adj[k] and toks[k - 1].key in self._weak)
+            weak = not cap[k] or (k > 0 and adj[k] and keys[k - 1] in self._weak)
             if i + 1 < n and adj[i + 1]:
                 chain(i + 1, strong=not weak)
         # 2. titles after a name: "Ahmet Bey", "Ayşe Hanım'a", "Mehmet Yılmaz bey"
         for i in range(1, n):
-            if toks[i].key not in self._titles_after or not adj[i]:
+            if keys[i] not in after or not adj[i]:
                 continue
             p = i - 1
-            t = toks[p]
-            if t.ph or t.key in stop or titles[p]:
+            if ph[p] or keys[p] in stop or titles[p]:
                 continue
-            listed, _, amb = lookup(t.key)
-            if not (t.cap or (listed and not amb)):
+            listed, _, amb = lookup(keys[p])
+            if not (cap[p] or (listed and not amb)):
                 continue
             mark[p] = True
             for q in (p - 1, p - 2):
                 if q < 0 or not adj[q + 1] or not mark[q + 1]:
                     break
-                u = toks[q]
-                if u.ph or not u.cap or not lookup(u.key)[0]:
+                if ph[q] or not cap[q] or not lookup(keys[q])[0]:
                     break
                 mark[q] = True
         # 3. intros and sign-offs: "mein Name ist ...", "Viele Grüße\n..."
-        self._after_phrases(self._intro, text, toks, chain)
-        self._after_phrases(self._signoff, text, toks, chain)
+        low = _norm(text)
+        for pre, regex in ((self._pre_intro, self._intro), (self._pre_signoff, self._signoff)):
+            if pre.search(low):
+                starts = {p: i for i, p in enumerate(W.start)}
+                for m in regex.finditer(text):
+                    j = starts.get(m.end())
+                    if j is not None:
+                        chain(j, strong=True, maxlen=3)
         # 4. listed names anywhere (not ambiguous ones, not "12. Jan" or "100 Mark")
         firsts: list[int] = []
         surs: list[int] = []
-        for i, t in enumerate(toks):
-            if t.ph or not t.cap:
+        for i in range(n):
+            if not cap[i]:
                 continue
-            listed, first, amb = lookup(t.key)
+            listed, first, amb = lookup(keys[i])
             if not listed or amb:
                 continue
-            if _DIGITS_BEFORE.search(text, max(0, t.start - 3), t.start):
+            if _DIGITS_BEFORE.search(text, max(0, W.start[i] - 3), W.start[i]):
                 continue
-            if t.key in self._months and _DIGITS_AFTER.match(text[t.end : t.end + 4]):
+            if keys[i] in self._months and _DIGITS_AFTER.match(text, W.end[i]):
                 continue
             mark[i] = True
             (firsts if first else surs).append(i)
 
         def unknown(j: int) -> bool:
-            t = toks[j]
+            key = keys[j]
             return (
-                t.cap and not mark[j] and t.key not in stop and not titles[j]
-                and t.key not in self._titles_after and not lookup(t.key)[0]
+                cap[j] and not mark[j] and key not in stop and not titles[j]
+                and key not in after and not lookup(key)[0]
             )  # fmt: skip
 
         # first name + unknown surname ("Anna Zorro"), unknown first name + surname ("Xaver Schulz")
@@ -626,81 +788,71 @@ class Redactor:
         for i in surs:
             if i > 0 and adj[i] and unknown(i - 1) and not (i > 1 and mark[i - 2] and adj[i - 1]):
                 mark[i - 1] = True
-        # 5. ambiguous names next to a name: "Anna Lange", "Klein, ..." stays
-        changed = True
+        # 5. ambiguous names next to a name: "Anna Lange"; "Lange Wartezeit" stays
+        amb_names = self._ambiguous
+        ambiguous = [i for i in range(n) if cap[i] and not mark[i] and keys[i] in amb_names]
+        changed = bool(ambiguous)
         while changed:
             changed = False
-            for i, t in enumerate(toks):
-                if mark[i] or not t.cap:
+            for i in ambiguous:
+                if mark[i]:
                     continue
-                listed, _, amb = lookup(t.key)
-                if not (listed and amb):
-                    continue
-                left = i > 0 and adj[i] and (mark[i - 1] or toks[i - 1].ph == "NAME")
-                right = i + 1 < n and adj[i + 1] and (mark[i + 1] or toks[i + 1].ph == "NAME")
+                left = i > 0 and adj[i] and (mark[i - 1] or ph[i - 1] == "NAME")
+                right = i + 1 < n and adj[i + 1] and (mark[i + 1] or ph[i + 1] == "NAME")
                 if left or right:
                     mark[i] = changed = True
 
         if not any(mark):
-            return self._name_run.sub(NAME, text) if NAME in text else text
-        parts = []
+            return (self._name_run.sub(NAME, text) if NAME in text else text), W
+        out = []
         pos = 0
-        for i, t in enumerate(toks):
+        for i in range(n):
             if mark[i]:
-                parts.append(text[pos : t.start])
-                parts.append(NAME)
-                pos = t.end
-        parts.append(text[pos:])
-        return self._name_run.sub(NAME, "".join(parts))
-
-    @staticmethod
-    def _after_phrases(regex: re.Pattern[str], text: str, toks: list[_Tok], chain) -> None:
-        starts = {t.start: i for i, t in enumerate(toks)}
-        for m in regex.finditer(text):
-            j = starts.get(m.end())
-            if j is not None:
-                chain(j, strong=True, maxlen=3)
+                out.append(text[pos : W.start[i]])
+                out.append(NAME)
+                pos = W.end[i]
+        out.append(text[pos:])
+        return self._name_run.sub(NAME, "".join(out)), None
 
     # ------------------------------------------------------------------ hold-back
 
-    def _risks(self, text: str) -> list[str]:
+    def _risks(self, text: str, parts: list[str], W: _Words | None = None) -> list[str]:
+        """Reasons to hold the redacted `text` back (`parts` is `self._split(text)`,
+        `W` its tokens if already built)."""
         reasons = []
         if self._long_digits.search(text):
             reasons.append(self._reasons["digits"])
         if "@" in text:
             reasons.append(self._reasons["at_sign"])
-        toks, adj = self._tokenise(text)
-        n = len(toks)
-        if n:
-            if self._uncertain(text, toks, adj):
-                reasons.append(self._reasons["uncertain_name"])
-            placeholders = sum(1 for t in toks if t.ph)
-            if placeholders >= self._min_ph and placeholders / n > self._max_share:
-                reasons.append(self._reasons["mostly_placeholders"])
+        words = parts[1::2]
+        maybe = self._NAME in words or not self._titles_all.isdisjoint(map(str.casefold, words))
+        if maybe and self._uncertain(W or self._words(text, parts)):
+            reasons.append(self._reasons["uncertain_name"])
+        placeholders = sum(1 for w in words if w in self._kind_of)
+        if words and placeholders >= self._min_ph and placeholders / len(words) > self._max_share:
+            reasons.append(self._reasons["mostly_placeholders"])
         return reasons
 
-    def _uncertain(self, text: str, toks: list[_Tok], adj: list[bool]) -> bool:
+    def _uncertain(self, W: _Words) -> bool:
         """Capitalised unknown words right after [NAME] or a title were left in the text."""
-        n = len(toks)
-        titles = [self._is_title(t, text) for t in toks]
+        n = len(W.words)
+        keys, cap, ph, adj, titles = W.keys, W.cap, W.ph, W.adj, W.title
+        stop, after, lookup = self._stop, self._titles_after, self._lookup
 
         def unknown_run(j: int) -> int:
             c = 0
             while j < n and adj[j]:
-                t = toks[j]
-                if not t.cap or t.key in self._stop or titles[j] or t.key in self._titles_after:
-                    break
-                if self._lookup(t.key)[0]:
+                key = keys[j]
+                if not cap[j] or key in stop or titles[j] or key in after or lookup(key)[0]:
                     break
                 c += 1
                 j += 1
             return c
 
-        for i, t in enumerate(toks):
-            if t.ph == "NAME":
-                if unknown_run(i + 1) > self._max_unknown:
-                    return True
-            elif titles[i] and t.cap and not (i + 1 < n and titles[i + 1] and adj[i + 1]):
-                if i + 1 < n and adj[i + 1] and not toks[i + 1].ph and unknown_run(i + 1) > self._max_unknown:
-                    return True
+        for i in range(n):
+            # after [NAME], or after a capitalised title that ends a chain of titles
+            after_name = ph[i] == "NAME"
+            after_title = titles[i] and cap[i] and not (i + 1 < n and titles[i + 1] and adj[i + 1])
+            if (after_name or after_title) and unknown_run(i + 1) > self._max_unknown:
+                return True
         return False

@@ -19,6 +19,12 @@ DEFAULTS = {
     "SURVEY_PSEUDONYM_KEY": "",
     "SURVEY_DEMO": "false",
     "SURVEY_QUARANTINE_RETENTION_DAYS": "90",
+    "SURVEY_SMTP_HOST": "",
+    "SURVEY_SMTP_PORT": "25",
+    "SURVEY_SMTP_USER": "",
+    "SURVEY_SMTP_PASSWORD": "",
+    "SURVEY_SMTP_STARTTLS": "false",
+    "SURVEY_MAIL_FROM": "kundenbefragung@hamburg.example",
 }
 
 

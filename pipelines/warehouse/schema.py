@@ -147,3 +147,75 @@ quarantine = sa.Table(
     sa.Column("run_id", sa.String(64)),
     sa.Column("quarantined_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Each report version goes out once: a re-run with unchanged figures finds its
+# version here and sends nothing; changed figures are sent once, as a correction.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("centre", sa.String(40), nullable=False),
+    sa.Column("cadence", sa.String(10), nullable=False),
+    sa.Column("period_key", sa.String(12), nullable=False),
+    sa.Column("version", sa.String(64), nullable=False),  # SHA-256 of the report's figures
+    sa.Column("recipients", sa.String(1000), nullable=False),
+    sa.Column("correction", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),  # sending | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("error", sa.String(300)),
+    sa.Column("message_id", sa.String(200), nullable=False),
+    sa.Column("run_id", sa.String(64)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("centre", "cadence", "period_key", "version", name="uq_delivery_version"),
+)
+
+# Per-period figures of every centre, district and the city, after the disclosure
+# rules: one row per group and item. Written per period (delete, then insert).
+scores = sa.Table(
+    "scores",
+    metadata,
+    sa.Column("cadence", sa.String(10), primary_key=True),
+    sa.Column("period_key", sa.String(12), primary_key=True),
+    sa.Column("group_code", sa.String(40), primary_key=True),
+    sa.Column("item", sa.String(20), primary_key=True),
+    sa.Column("group_type", sa.String(10), nullable=False),  # centre | district | city
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("cannot_judge", sa.Integer),
+    sa.Column("counts", sa.String(200)),  # JSON {"1": .., "2": ..}; null when suppressed
+    sa.Column("mean", sa.Float),
+    sa.Column("top2", sa.Float),
+    sa.Column("top2_ci_low", sa.Float),
+    sa.Column("top2_ci_high", sa.Float),
+    sa.Column("suppressed", sa.Boolean, nullable=False),
+    sa.Column("suppression", sa.String(15)),  # primary | complementary
+)
+
+score_totals = sa.Table(
+    "score_totals",
+    metadata,
+    sa.Column("cadence", sa.String(10), primary_key=True),
+    sa.Column("period_key", sa.String(12), primary_key=True),
+    sa.Column("group_code", sa.String(40), primary_key=True),
+    sa.Column("group_type", sa.String(10), nullable=False),
+    sa.Column("responses", sa.Integer, nullable=False),
+    sa.Column("tablet", sa.Integer, nullable=False),
+    sa.Column("web", sa.Integer, nullable=False),
+    sa.Column("misuse", sa.Integer, nullable=False),
+    sa.Column("unfinished", sa.Integer, nullable=False),
+    sa.Column("by_language", sa.String(200), nullable=False),  # JSON
+)
+
+# The report documents (figures, comparisons, trend, redacted comments) the report
+# files are rendered from, with the version hash the delivery ledger compares.
+report_documents = sa.Table(
+    "report_documents",
+    metadata,
+    sa.Column("cadence", sa.String(10), primary_key=True),
+    sa.Column("period_key", sa.String(12), primary_key=True),
+    sa.Column("centre", sa.String(40), primary_key=True),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("snapshot", sa.String(64), nullable=False),
+)

@@ -1,0 +1,383 @@
+"""The figures of one group (centre, district or city) and one period: the JSON twin.
+
+Pure logic on pandas frames, no I/O besides the reference data of `registry`. The
+output of `group_figures` is the document described in
+shared/spec/report-figures.md ("survey-report-figures/1"), before the disclosure rules
+(`pipelines.disclosure`) withhold small cells. `comparisons` and `trend` derive the
+significance tests and the chart series from such documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipelines import registry
+from pipelines.statistics import holm, two_proportion_p, wilson
+
+SCHEMA = "survey-report-figures/1"
+CADENCES = ("weekly", "monthly", "midterm", "final")
+REVIEWS = ("midterm", "final")
+WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")  # ISO order, Monday first
+CHANNELS = ("tablet", "web")
+EXCLUSION_REASONS = ("misuse", "unfinished")
+
+_WEEK_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
+_MONTH_KEY = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+# --------------------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period; `start` and `end` are inclusive local dates."""
+
+    cadence: str  # weekly | monthly | midterm | final
+    key: str  # 2020-W38 | 2020-09 | midterm | final
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self):
+        if self.cadence not in CADENCES:
+            raise ValueError(f"unknown cadence {self.cadence!r}")
+        if self.end < self.start:
+            raise ValueError(f"period {self.key}: end {self.end} is before start {self.start}")
+
+    @classmethod
+    def week(cls, monday: dt.date) -> Period:
+        """The ISO week starting on `monday` (key `2020-W38`)."""
+        if monday.isoweekday() != 1:
+            raise ValueError(f"{monday} is not a Monday (weeks are ISO weeks)")
+        year, week, _ = monday.isocalendar()
+        return cls("weekly", f"{year}-W{week:02d}", monday, monday + dt.timedelta(days=6))
+
+    @classmethod
+    def month(cls, first_day: dt.date) -> Period:
+        """The calendar month starting on `first_day` (key `2020-09`).
+
+        The period is the whole calendar month, also for the first and last month of the
+        survey (September 2020 starts on 2020-09-01 even though answers start on the 14th).
+        """
+        if first_day.day != 1:
+            raise ValueError(f"{first_day} is not the first day of a month")
+        following = (first_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return cls("monthly", f"{first_day:%Y-%m}", first_day, following - dt.timedelta(days=1))
+
+    @classmethod
+    def review(cls, name: str) -> Period:
+        """The mid-term review (survey start..midterm_end) or the final report (start..end)."""
+        s = registry.survey()
+        if name == "midterm":
+            return cls("midterm", "midterm", s.start, s.midterm_end)
+        if name == "final":
+            return cls("final", "final", s.start, s.end)
+        raise ValueError(f"unknown review {name!r} (midterm or final)")
+
+    @classmethod
+    def from_key(cls, key: str) -> Period:
+        """Inverse of `.key`: `2020-W38`, `2020-09`, `midterm` or `final`."""
+        if key in REVIEWS:
+            return cls.review(key)
+        if m := _WEEK_KEY.match(key):
+            return cls.week(dt.date.fromisocalendar(int(m[1]), int(m[2]), 1))
+        if m := _MONTH_KEY.match(key):
+            return cls.month(dt.date(int(m[1]), int(m[2]), 1))
+        raise ValueError(f"not a period key: {key!r}")
+
+    def previous(self) -> Period:
+        """The week or month before (it may lie before the survey start: then it has no data)."""
+        if self.cadence == "weekly":
+            return Period.week(self.start - dt.timedelta(days=7))
+        if self.cadence == "monthly":
+            return Period.month((self.start - dt.timedelta(days=1)).replace(day=1))
+        raise ValueError(f"a {self.cadence} period has no previous period")
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def mask(self, dates: pd.Series) -> pd.Series:
+        """Boolean mask of `dates` (datetime.date objects or datetime64) inside the period."""
+        if pd.api.types.is_datetime64_any_dtype(dates):
+            return (dates >= pd.Timestamp(self.start)) & (
+                dates < pd.Timestamp(self.end + dt.timedelta(days=1))
+            )
+        return (dates >= self.start) & (dates <= self.end)
+
+    def weeks(self) -> list[Period]:
+        """The ISO weeks that overlap the period, in order."""
+        monday = self.start - dt.timedelta(days=self.start.weekday())
+        out = []
+        while monday <= self.end:
+            out.append(Period.week(monday))
+            monday += dt.timedelta(days=7)
+        return out
+
+    @property
+    def tiled_by_weeks(self) -> bool:
+        """True when the period is exactly a run of whole ISO weeks (Monday..Sunday)."""
+        return self.start.isoweekday() == 1 and self.end.isoweekday() == 7
+
+    def as_json(self) -> dict:
+        return {"key": self.key, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def versions_in(period: Period, questionnaire: registry.Questionnaire | None = None) -> list[int]:
+    """Questionnaire versions whose validity overlaps the period.
+
+    A version is valid from its `valid_from` until the day before the next version's
+    `valid_from`: the switch week 2021-01-11 has version 2 only, January 2021 both.
+    """
+    q = questionnaire or registry.questionnaire()
+    ordered = sorted(q.versions, key=lambda v: v.valid_from)
+    out = []
+    for i, v in enumerate(ordered):
+        until = ordered[i + 1].valid_from - dt.timedelta(days=1) if i + 1 < len(ordered) else dt.date.max
+        if v.valid_from <= period.end and until >= period.start:
+            out.append(v.version)
+    return sorted(out)
+
+
+def items_of_versions(versions: Collection[int], questionnaire: registry.Questionnaire | None = None):
+    """Answer items (scale and categorical) contained in at least one of the versions, in
+    questionnaire order."""
+    q = questionnaire or registry.questionnaire()
+    codes = {c for v in versions for c in q.version(v).items}
+    return [item for item in q.answer_items if item.code in codes]
+
+
+# --------------------------------------------------------------------------- one item
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    if len(values) == 0:
+        return np.empty(0, dtype=np.int64)
+    return values.to_numpy(dtype="int64", na_value=-1)
+
+
+def item_figures(values: pd.Series, item: registry.Item) -> dict:
+    """Figures of one item over the answers `values` (nullable integers; NA = not answered).
+
+    Scale items: n (valid answers 1–5), cannot_judge (code 99), counts of 1–5, mean
+    (2 decimals), top2 (share of the top-two codes among n, 4 decimals) and its 95% Wilson
+    interval (4 decimals). Categorical items: n and the counts of every valid code. Codes
+    outside the item's answers are not counted. With n = 0, mean/top2/top2_ci are None.
+    """
+    a = _codes(values)
+    counts = {str(code): int(np.count_nonzero(a == code)) for code in item.valid}
+    n = sum(counts.values())
+    if item.kind == "categorical":
+        return {"n": n, "counts": counts, "suppressed": False}
+    if item.kind != "scale":
+        raise ValueError(f"item {item.code}: no figures for {item.kind} items")
+    cannot_judge = int(np.count_nonzero(a == item.cannot_judge)) if item.cannot_judge is not None else 0
+    mean = top2 = ci = None
+    if n:
+        mean = round(sum(int(k) * c for k, c in counts.items()) / n, 2)
+        successes = sum(counts[str(code)] for code in item.top_two)
+        top2 = round(successes / n, 4)
+        lo, hi = wilson(successes, n)
+        ci = [round(lo, 4), round(hi, 4)]
+    return {
+        "n": n,
+        "cannot_judge": cannot_judge,
+        "counts": counts,
+        "mean": mean,
+        "top2": top2,
+        "top2_ci": ci,
+        "suppressed": False,
+    }
+
+
+# --------------------------------------------------------------------------- one group
+
+
+def _count(series: pd.Series, keys: Sequence[str]) -> dict[str, int]:
+    vc = series.value_counts()
+    return {k: int(vc.get(k, 0)) for k in keys}
+
+
+def group_figures(
+    responses: pd.DataFrame,
+    excluded: pd.DataFrame | None,
+    period: Period,
+    centre: str,
+    *,
+    versions: Sequence[int] | None = None,
+) -> dict:
+    """The JSON twin (before disclosure rules) of one group and period.
+
+    `responses` and `excluded` must already be filtered to the group and the period (see
+    `Period.mask`); `centre` is the group's code (`hamburg` for the city). `versions`
+    defaults to `versions_in(period)`. Items are those of the versions (answer items
+    only, questionnaire order); each item is computed over the rows whose
+    questionnaire_version contains it, so in a month with both versions Q06 counts the
+    version-1 rows and Q07/Q08 the version-2 rows. Weekly figures carry no `by_weekday`:
+    a weekly report must not break down finer than the week.
+    """
+    q = registry.questionnaire()
+    versions = sorted(versions) if versions is not None else versions_in(period, q)
+    total = len(responses)
+    out: dict = {
+        "schema": SCHEMA,
+        "centre": centre,
+        "cadence": period.cadence,
+        "period": period.as_json(),
+        "responses": {"total": total, **_count(responses["channel"], CHANNELS)},
+        "excluded": (
+            _count(excluded["reason"], EXCLUSION_REASONS)
+            if excluded is not None and len(excluded)
+            else dict.fromkeys(EXCLUSION_REASONS, 0)
+        ),
+        "by_language": _count(responses["language"], q.languages),
+    }
+    if period.cadence != "weekly":
+        if total:
+            days = pd.to_datetime(responses["response_date"]).dt.dayofweek
+            per_day = np.bincount(days.to_numpy(dtype="int64"), minlength=7)
+        else:
+            per_day = np.zeros(7, dtype=np.int64)
+        out["by_weekday"] = {name: int(c) for name, c in zip(WEEKDAYS, per_day, strict=True)}
+    out["questionnaire_versions"] = list(versions)
+
+    row_versions = responses["questionnaire_version"]
+    masks: dict[tuple[int, ...], pd.Series] = {}
+    items = {}
+    for item in items_of_versions(versions, q):
+        holding = tuple(v.version for v in q.versions if item.code in v.items)
+        if holding not in masks:
+            masks[holding] = row_versions.isin(holding).fillna(False).astype(bool)
+        if item.code in responses.columns:
+            values = responses[item.code][masks[holding]]
+        else:
+            values = pd.Series([], dtype="Int16")
+        items[item.code] = item_figures(values, item)
+    out["items"] = items
+    return out
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def _top2_counts(figure: dict | None, item: registry.Item) -> tuple[int, int] | None:
+    """(successes, n) of a shown scale item, None when absent, suppressed or empty."""
+    if not figure:
+        return None
+    cell = figure.get("items", {}).get(item.code)
+    if not cell or cell.get("suppressed") or cell.get("counts") is None or not cell.get("n"):
+        return None
+    return sum(cell["counts"][str(c)] for c in item.top_two), cell["n"]
+
+
+def _pooled(figures: Sequence[dict], item: registry.Item) -> tuple[int, int] | None:
+    parts = [c for c in (_top2_counts(f, item) for f in figures[:1]) if c is not None]
+    if not parts:
+        return None
+    return sum(x for x, _ in parts), sum(n for _, n in parts)
+
+
+def comparisons(
+    current: dict,
+    others: dict[str, dict | list[dict] | None],
+    alpha: float = 0.05,
+    *,
+    nested: Collection[str] = ("district", "city"),
+) -> dict:
+    """Compare the top-two shares of the current figures with other groups or periods.
+
+    `others` maps a comparison name to figures of the same kind, typically
+    `previous` (the group's previous period), `running_average` (a LIST of the group's
+    earlier periods: their counts are pooled, i.e. the share of all their answers),
+    `district` and `city` (the district's and the city's figures of the same period). A
+    None value is skipped. Only scale items present, shown (not suppressed) and with
+    n > 0 on both sides are compared; suppressed periods do not enter the pooled
+    running average. Across the questionnaire switch only the items of both versions
+    compare, since absent items are absent.
+
+    Test: two-sided pooled two-proportion z-test (`statistics.two_proportion_p`) of
+    x1/n1 (current top-two count / valid answers) against x2/n2. For the comparisons
+    named in `nested` (district, city) the current group is part of the other one, so
+    the two samples would overlap: the test then compares the current group with the
+    REST of the other group (x2 - x1 of n2 - n1), which is the independent sample and
+    differs from the current group exactly when the whole does; with no rest (a
+    district of one centre) there is nothing to test. The p-values of one comparison
+    are Holm–Bonferroni adjusted across its items (`statistics.holm`);
+    `significant` = p_adjusted < alpha, and `direction` is "up"/"down" (current
+    higher/lower) only when significant, else None. `top2` is the other group's share
+    and `delta` = current share - other share (both 4 decimals); p is None when no
+    test is possible (then not significant).
+    """
+    q = registry.questionnaire()
+    scale_items = [
+        q.items[c] for c in current.get("items", {}) if c in q.items and q.items[c].kind == "scale"
+    ]
+    out: dict = {}
+    for name, other in others.items():
+        if other is None:
+            continue
+        rows: dict[str, dict] = {}
+        raw: list[float | None] = []
+        diffs: list[float] = []
+        for item in scale_items:
+            mine = _top2_counts(current, item)
+            theirs = _pooled(other, item) if isinstance(other, list) else _top2_counts(other, item)
+            if mine is None or theirs is None:
+                continue
+            (x1, n1), (x2, n2) = mine, theirs
+            if name in nested:
+                rx, rn = x2 - x1, n2 - n1
+                if rx < 0 or rn < 0 or rx > rn:
+                    raise ValueError(
+                        f"comparison {name!r}, item {item.code}: the figures do not contain the current group"
+                    )
+                p = two_proportion_p(x1, n1, rx, rn)
+            else:
+                p = two_proportion_p(x1, n1, x2, n2)
+            diff = x1 / n1 - x2 / n2
+            rows[item.code] = {"top2": round(x2 / n2, 4), "delta": round(diff, 4), "p": p}
+            raw.append(p)
+            diffs.append(diff)
+        for row, adjusted, diff in zip(rows.values(), holm(raw), diffs, strict=True):
+            significant = adjusted is not None and adjusted < alpha
+            row["p_adjusted"] = adjusted
+            row["significant"] = significant
+            row["direction"] = ("up" if diff > 0 else "down") if significant and diff else None
+        out[name] = rows
+    return out
+
+
+# --------------------------------------------------------------------------- trend
+
+
+def trend(figures_by_period: Sequence[dict], items: Sequence[str]) -> list[dict]:
+    """Chart series: per period (in the order given) its key, dates, responses and, per
+    requested item, n and top2. n is None when the item is absent from the period; top2
+    is None when absent, suppressed or not a scale item. For trends across the
+    questionnaire switch pass only the items of both versions
+    (`registry.questionnaire().common_items()`)."""
+    out = []
+    for fig in figures_by_period:
+        cells = fig.get("items", {})
+        row_items = {}
+        for code in items:
+            cell = cells.get(code)
+            if cell is None:
+                row_items[code] = {"n": None, "top2": None}
+            else:
+                top2 = None if cell.get("suppressed") else cell.get("top2")
+                row_items[code] = {"n": cell.get("n"), "top2": top2}
+        out.append(
+            {
+                "period": fig["period"]["key"],
+                "start": fig["period"]["start"],
+                "end": fig["period"]["end"],
+                "responses": fig["responses"]["total"],
+                "items": row_items,
+            }
+        )
+    return out

@@ -1,0 +1,39 @@
+"""Partitions of the survey year, derived from `config/survey.yaml`.
+
+Weeks are ISO weeks (keyed by their Monday), months keyed by their first day, both in
+the survey's timezone; the 06:00 offset makes the schedules built from them fire on
+Monday (weekly) and on the 1st (monthly) at 06:00 local time for the period before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+
+from pipelines import registry
+
+_survey = registry.survey()
+REPORT_HOUR = 6
+
+weekly = dg.WeeklyPartitionsDefinition(
+    start_date=_survey.start.isoformat(),
+    # Exclusive end: the last week (Monday survey.end - 6) is complete once survey.end has passed;
+    # its window runs to the following Monday 06:00, so the end lies one day after that.
+    end_date=(_survey.end + dt.timedelta(days=2)).isoformat(),
+    day_offset=1,  # ISO weeks start on Monday (Dagster's default is Sunday)
+    hour_offset=REPORT_HOUR,
+    timezone=_survey.timezone,
+)
+
+_first_month = _survey.start.replace(day=1)
+_after_last = (_survey.end.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+monthly = dg.MonthlyPartitionsDefinition(
+    start_date=_first_month.isoformat(),
+    end_date=(_after_last + dt.timedelta(days=1)).isoformat(),
+    hour_offset=REPORT_HOUR,
+    timezone=_survey.timezone,
+)
+
+REVIEWS = {"midterm": _survey.midterm_end, "final": _survey.end}
+review = dg.StaticPartitionsDefinition(list(REVIEWS))

@@ -1,0 +1,244 @@
+"""From the response store to finished report documents, for one period at a time.
+
+`ReportBuilder` loads the response store once and builds, per period, the figures of
+every centre, district and the city: disclosure rules applied (primary and
+complementary suppression, also against weeks already sent), comparisons with the
+previous period, the running average, the district and the city, the trend so far,
+and the redacted comments where the group is large enough. Documents of periods
+already built are memoised, so a year-long backfill computes each period once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+
+from pipelines import disclosure, figures, registry
+from pipelines.figures import Period
+from pipelines.warehouse import schema
+
+# Long reviews would print hundreds of comments: the newest are shown, with a note.
+MAX_COMMENTS = {"weekly": 60, "monthly": 120, "midterm": 150, "final": 150}
+_COLUMNS = ["response_key", "channel", "centre", "response_date", "questionnaire_version", "language",
+            "comment", "comment_status"]  # fmt: skip
+
+
+def period_for(cadence: str, partition_key: str) -> Period:
+    """The report period of a Dagster partition key (`2020-09-14`, `2020-09-01`, `midterm`)."""
+    if cadence == "weekly":
+        return Period.week(dt.date.fromisoformat(partition_key))
+    if cadence == "monthly":
+        return Period.month(dt.date.fromisoformat(partition_key))
+    return Period.review(partition_key)
+
+
+def snapshot(engine: sa.Engine) -> dict:
+    """The ingestion ledger state the figures were built from."""
+    t = schema.ingested_files
+    with engine.connect() as conn:
+        ledger = conn.execute(sa.select(t.c.path, t.c.sha256).order_by(t.c.path)).all()
+        responses = conn.execute(sa.select(sa.func.count()).select_from(schema.responses)).scalar_one()
+        last = conn.execute(sa.select(sa.func.max(schema.responses.c.response_date))).scalar_one()
+    digest = hashlib.sha256("\n".join(f"{p} {h}" for p, h in ledger).encode()).hexdigest()
+    # Derived from the data only, so the same data gives the same snapshot.
+    built_from = f"Antworten bis {pd.Timestamp(last):%d.%m.%Y}" if last else "keine Antworten"
+    return {"files": len(ledger), "ledger_sha256": digest, "responses": responses, "built_from": built_from}
+
+
+@dataclass
+class Frames:
+    responses: pd.DataFrame
+    excluded: pd.DataFrame
+
+
+class ReportBuilder:
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+        self.survey = registry.survey()
+        self.registry = registry.registry()
+        self.questionnaire = registry.questionnaire()
+        self.rules = disclosure.load_rules()
+        self.items = [i.code for i in self.questionnaire.answer_items]
+        self.trend_items = [
+            c for c in self.questionnaire.common_items() if self.questionnaire.items[c].kind == "scale"
+        ]
+        self.snapshot = snapshot(engine)
+
+    @functools.cached_property
+    def frames(self) -> Frames:
+        with self.engine.connect() as conn:
+            resp = pd.read_sql(sa.select(*[schema.responses.c[c] for c in _COLUMNS + self.items]), conn)
+            excl = pd.read_sql(sa.select(schema.excluded_responses), conn)
+        for frame in (resp, excl):
+            frame["response_date"] = pd.to_datetime(frame["response_date"])
+        for code in self.items + ["questionnaire_version"]:
+            resp[code] = resp[code].astype("Int16")
+        return Frames(resp, excl)
+
+    # ------------------------------------------------------------------ figures
+
+    def _parts(self, period: Period) -> dict[str, list[str]]:
+        return disclosure.group_parts(period.start, period.end, self.registry)
+
+    @functools.cache  # noqa: B019 - one builder per run; periods are few
+    def disclosed(self, period: Period) -> dict[str, dict]:
+        """Figures of every group of the period with the disclosure rules applied."""
+        resp, excl = self.frames.responses, self.frames.excluded
+        in_period = resp[period.mask(resp["response_date"])]
+        ex_period = excl[period.mask(excl["response_date"])]
+        parts = self._parts(period)
+        city = self.registry.city_code
+        members = {city: [c for d in parts[city] for c in parts[d]]}
+        members |= {d: parts[d] for d in parts[city]}
+        members |= {c: [c] for d in parts[city] for c in parts[d]}
+        groups = {}
+        for name, centres in members.items():
+            rows = in_period[in_period["centre"].isin(centres)]
+            rows_ex = ex_period[ex_period["centre"].isin(centres)]
+            groups[name] = figures.group_figures(rows, rows_ex, period, name)
+        out = disclosure.complementary(groups, parts, self.rules)
+        if period.cadence != "weekly" and period.tiled_by_weeks:
+            # Weekly reports went out first: protect their withheld cells in this period.
+            weeks = period.weeks()
+            for name in out:
+                out[name] = disclosure.complementary_temporal(
+                    out[name], [self.disclosed(w)[name] for w in weeks]
+                )
+        return out
+
+    def _earlier(self, period: Period) -> list[Period]:
+        """The periods of the same cadence from the survey start up to before `period`."""
+        out, p = [], period
+        if period.cadence not in ("weekly", "monthly"):
+            return out
+        while True:
+            p = p.previous()
+            if p.end < self.survey.start:
+                return list(reversed(out))
+            out.append(p)
+
+    def _trend_periods(self, period: Period) -> list[Period]:
+        if period.cadence in ("weekly", "monthly"):
+            return [*self._earlier(period), period]
+        months, first = [], self.survey.start.replace(day=1)
+        while first <= period.end:
+            months.append(Period.month(first))
+            first = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return months
+
+    # ------------------------------------------------------------------ documents
+
+    def documents(self, period: Period) -> dict[str, dict]:
+        """The report documents of a period: one per centre and one for the city."""
+        groups = self.disclosed(period)
+        parts = self._parts(period)
+        city = self.registry.city_code
+        district_of = {c: d for d in parts[city] for c in parts[d]}
+        earlier = self._earlier(period)
+        previous = self.disclosed(period.previous()) if period.cadence in ("weekly", "monthly") else None
+        trend_docs = [self.disclosed(p) for p in self._trend_periods(period)]
+        generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        docs = {}
+        for code in [*district_of, city]:
+            doc = dict(groups[code])
+            others = {}
+            if previous is not None:
+                others["previous"] = previous.get(code)
+                others["running_average"] = [
+                    self.disclosed(p).get(code) for p in earlier if self.disclosed(p).get(code)
+                ]
+            if code != city:
+                others["district"] = groups[district_of[code]]
+                others["city"] = groups[city]
+            comparisons = figures.comparisons(groups[code], others)
+            doc["comparisons"] = {
+                name: {
+                    "period" if name == "previous" else "name": (
+                        period.previous().key
+                        if name == "previous"
+                        else self._group_name(name, code, district_of)
+                    ),  # fmt: skip
+                    "items": items,
+                }
+                for name, items in comparisons.items()
+            }
+            doc["trend"] = figures.trend([d[code] for d in trend_docs if code in d], self.trend_items)
+            doc["snapshot"] = self.snapshot
+            doc["meta"] = {"generated_at": generated}
+            if code == city:
+                doc["centre_name"] = self.registry.city_name
+                doc["centres_overview"] = self._overview(groups, district_of)
+                doc["comments_note"] = "Kommentare stehen in den Berichten der einzelnen Kundenzentren."
+            else:
+                centre = self.registry.by_code[code]
+                doc["centre_name"], doc["district"] = centre.name, centre.district
+                self._add_comments(doc, period, code)
+            docs[code] = doc
+        return docs
+
+    def _group_name(self, comparison: str, code: str, district_of: dict) -> str:
+        if comparison == "district":
+            return f"Bezirk {district_of[code]}"
+        if comparison == "city":
+            return self.registry.city_name or self.registry.city_code
+        return "bisheriger Durchschnitt"
+
+    def _overview(self, groups: dict, district_of: dict) -> list[dict]:
+        rows = []
+        for code in district_of:
+            cell = groups[code]["items"].get("Q01") or {}
+            rows.append({
+                "centre": code,
+                "name": self.registry.by_code[code].name,
+                "responses": groups[code]["responses"]["total"],
+                "top2": cell.get("top2"),
+                "suppressed": bool(cell.get("suppressed")),
+            })  # fmt: skip
+        return rows
+
+    def _add_comments(self, doc: dict, period: Period, code: str) -> None:
+        if not disclosure.comments_allowed(doc, self.rules):
+            doc["comments_note"] = (
+                f"Kommentare werden erst ab {self.rules.min_responses_for_comments} Antworten im Zeitraum gezeigt."
+            )
+            return
+        resp = self.frames.responses
+        rows = resp[
+            period.mask(resp["response_date"])
+            & (resp["centre"] == code)
+            & (resp["comment_status"] == "published")
+        ]
+        rows = rows.sort_values(["response_date", "response_key"], ascending=[False, True])
+        limit = MAX_COMMENTS[period.cadence]
+        doc["comments"] = [
+            {"text": t, "language": lang}
+            for t, lang in zip(rows["comment"][:limit], rows["language"][:limit], strict=True)
+        ]
+        held = int(
+            (
+                (resp["centre"] == code)
+                & period.mask(resp["response_date"])
+                & (resp["comment_status"] == "held_back")
+            ).sum()
+        )
+        notes = []
+        if len(rows) > limit:
+            notes.append(f"Gezeigt werden die {limit} neuesten von {len(rows)} Kommentaren.")
+        if held:
+            notes.append(
+                f"{held} Kommentar(e) wurden zurückgehalten, weil sie auch nach dem Schwärzen noch persönliche Angaben enthalten könnten."
+            )
+        if not rows.empty or notes:
+            doc["comments_note"] = " ".join(notes) if notes else None
+        if doc.get("comments_note") is None:
+            doc.pop("comments_note", None)
+
+
+def canonical_json(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str)

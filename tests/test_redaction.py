@@ -1,0 +1,408 @@
+"""Redaction of free-text comments (pipelines/redaction.py, config/redaction.yaml)."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import pytest
+import yaml
+
+from pipelines.redaction import KINDS, Redacted, RedactionConfigError, Redactor, load_rules
+from pipelines.registry import DEFAULT_CONFIG_DIR
+
+
+@pytest.fixture(scope="module")
+def redactor() -> Redactor:
+    return Redactor.default(DEFAULT_CONFIG_DIR)
+
+
+@pytest.fixture(scope="module")
+def reasons() -> dict[str, str]:
+    return load_rules(DEFAULT_CONFIG_DIR)["held_back"]["reasons"]
+
+
+# (id, comment, values that must disappear, placeholder that must appear)
+POSITIVE = [
+    # ---- names
+    ("name-de-title", "Frau Schulz war sehr nett.", ["Schulz"], "[NAME]"),
+    ("name-de-title-unknown", "Herr Dr. Quast hat mir geholfen", ["Quast"], "[NAME]"),
+    ("name-de-herrn", "Vielen Dank an Herrn Vossberg!", ["Vossberg"], "[NAME]"),
+    ("name-de-abbrev", "Hr. Brekke und Fr. Quast waren super", ["Brekke", "Quast"], "[NAME]"),
+    ("name-de-intro-unknown", "Mein Name ist Xaver Quast, bitte melden", ["Xaver", "Quast"], "[NAME]"),
+    ("name-de-heisse", "Ich heiße Quirin und warte seit Stunden", ["Quirin"], "[NAME]"),
+    ("name-de-list-pair", "Anna Müller am Schalter war toll", ["Anna", "Müller"], "[NAME]"),
+    ("name-de-list-first", "Sabine hat alles erklärt", ["Sabine"], "[NAME]"),
+    ("name-de-first-unknown-surname", "Peter Vossberg hat geholfen", ["Peter", "Vossberg"], "[NAME]"),
+    ("name-de-ambiguous-title", "Danke an Frau Lange und Herrn Koch", ["Lange", "Koch"], "[NAME]"),
+    ("name-de-ambiguous-pair", "Thomas Klein war sehr kompetent", ["Thomas", "Klein"], "[NAME]"),
+    ("name-de-signoff", "Alles gut.\nViele Grüße\nQuirin Brekke", ["Quirin", "Brekke"], "[NAME]"),
+    ("name-de-hyphen", "Anna-Lena hat geholfen", ["Anna-Lena"], "[NAME]"),
+    ("name-de-caps", "FRAU SCHULZ WAR NETT", ["SCHULZ"], "[NAME]"),
+    ("name-de-dr-med", "Dank an Frau Dr. med. Quast", ["Quast"], "[NAME]"),
+    ("name-en-title", "Mrs. Thompson was very helpful", ["Thompson"], "[NAME]"),
+    ("name-en-mr", "Mr Smith and Ms Brown were kind", ["Smith", "Brown"], "[NAME]"),
+    ("name-en-intro", "My name is John Doe, please call me", ["John", "Doe"], "[NAME]"),
+    ("name-en-list", "Emily at the counter was great", ["Emily"], "[NAME]"),
+    ("name-en-signoff", "Thanks a lot. Kind regards, Harry Vossberg", ["Harry", "Vossberg"], "[NAME]"),
+    ("name-tr-bey", "Ahmet Bey çok yardımcı oldu", ["Ahmet"], "[NAME]"),
+    ("name-tr-hanim-suffix", "Ayşe Hanım'a teşekkürler", ["Ayşe"], "[NAME]"),
+    ("name-tr-bey-unknown", "Tarkan bey çok kibardı", ["Tarkan"], "[NAME]"),
+    ("name-tr-bey-two", "Mehmet Yılmaz Bey'e selamlar", ["Mehmet", "Yılmaz"], "[NAME]"),
+    ("name-tr-sayin", "Sayın Kaya çok ilgiliydi", ["Kaya"], "[NAME]"),
+    ("name-tr-bayan", "Bayan Korkmaz çok yardımcı oldu", ["Korkmaz"], "[NAME]"),
+    ("name-tr-intro", "Benim adım Mehmet Öztürk", ["Mehmet", "Öztürk"], "[NAME]"),
+    ("name-tr-ismim", "İsmim Tarkan Korkmaz, randevum vardı", ["Tarkan", "Korkmaz"], "[NAME]"),
+    ("name-tr-list", "Zeynep çok yardımcı oldu", ["Zeynep"], "[NAME]"),
+    # ---- e-mail
+    ("email-de", "Bitte an max.mustermann@web.de schreiben", ["max.mustermann@web.de"], "[E-MAIL]"),
+    ("email-de-at", "Meine Adresse: max(at)web.de", ["max(at)web.de"], "[E-MAIL]"),
+    ("email-en", "contact me at jane.doe+survey@example.co.uk.", ["jane.doe", "example.co.uk"], "[E-MAIL]"),
+    ("email-tr", "e-posta adresim ayse.yilmaz@gmail.com", ["ayse.yilmaz@gmail.com"], "[E-MAIL]"),
+    # ---- URL
+    ("url-de", "siehe https://www.example.de/profil?id=123.", ["example.de", "profil"], "[URL]"),
+    ("url-en", "my page www.facebook.com/max.mustermann", ["facebook.com", "max.mustermann"], "[URL]"),
+    ("url-tr", "bakınız http://ornek.com.tr/abc sayfası", ["ornek.com.tr"], "[URL]"),
+    # ---- phone
+    ("phone-de-spaced", "Rufen Sie mich an: 040 428 28 1234", ["428 28 1234"], "[TELEFON]"),
+    ("phone-de-slash", "Tel. 040/42828-1234 bitte", ["42828-1234"], "[TELEFON]"),
+    ("phone-de-mobile-intl", "Handy +49 176 12345678", ["12345678"], "[TELEFON]"),
+    ("phone-de-0049", "Erreichbar unter 0049 40 123456", ["123456"], "[TELEFON]"),
+    ("phone-de-mobile", "Meine Nummer 0176/1234567", ["1234567"], "[TELEFON]"),
+    ("phone-de-parens", "Festnetz (040) 1234567", ["1234567"], "[TELEFON]"),
+    ("phone-de-intl-zero", "Tel.: +49 (0)40 123456", ["123456"], "[TELEFON]"),
+    ("phone-de-local", "Rufen Sie 428 28 1234 an", ["428 28 1234"], "[TELEFON]"),
+    ("phone-en", "call me on +44 20 7946 0958 please", ["7946 0958"], "[TELEFON]"),
+    ("phone-tr-intl", "Numaram +90 532 123 45 67", ["532 123 45 67"], "[TELEFON]"),
+    ("phone-tr-national", "beni 0532 123 45 67 numarasından arayın", ["0532 123 45 67"], "[TELEFON]"),
+    ("phone-de-before-postcode", "Tel.: +49 (0)40 123456 22765 Hamburg", ["123456", "22765"], "[TELEFON]"),
+    ("phone-de-two-spaced", "0176 1234567 0176 7654321", ["1234567", "7654321"], "[TELEFON]"),
+    (
+        "phone-several",
+        "0049 40 123456 / 0176/1234567 / (040) 1234567",
+        ["123456", "1234567"],
+        "[TELEFON]",
+    ),
+    # ---- IBAN
+    ("iban-de-spaced", "Überweisung an DE89 3704 0044 0532 0130 00 bitte", ["3704 0044 0532"], "[IBAN]"),
+    ("iban-de-compact", "IBAN DE89370400440532013000.", ["DE89370400440532013000"], "[IBAN]"),
+    ("iban-en-gb", "my account GB82 WEST 1234 5698 7654 32", ["WEST 1234", "7654 32"], "[IBAN]"),
+    ("iban-tr", "TR33 0006 1005 1978 6457 8413 26 hesabıma", ["0006 1005", "8413 26"], "[IBAN]"),
+    ("iban-lowercase", "iban de89 3704 0044 0532 0130 00", ["3704 0044"], "[IBAN]"),
+    (
+        "iban-two-in-a-row",
+        "DE89 3704 0044 0532 0130 00 DE89 3704 0044 0532 0130 00",
+        ["3704", "0130"],
+        "[IBAN]",
+    ),
+    # ---- address
+    ("addr-de-full", "Ich wohne Musterstraße 12, 22765 Hamburg.", ["Musterstraße", "22765"], "[ADRESSE]"),
+    ("addr-de-str", "Post bitte an Kieler Str. 5a", ["Kieler", "5a"], "[ADRESSE]"),
+    ("addr-de-allee", "Max-Brauer-Allee 20 ist meine Adresse", ["Max-Brauer-Allee", "20"], "[ADRESSE]"),
+    ("addr-de-stieg", "Ich wohne am Jungfernstieg 7", ["Jungfernstieg 7"], "[ADRESSE]"),
+    ("addr-de-words", "Große Bergstraße 12a, 22767 Hamburg", ["Bergstraße", "22767"], "[ADRESSE]"),
+    (
+        "addr-de-no-street-word",
+        "statt an Lange Reihe 106, 22241 Hamburg.",
+        ["Lange Reihe", "106", "22241"],
+        "[ADRESSE]",
+    ),
+    ("addr-de-postcode", "Ich wohne in 22765 Hamburg", ["22765"], "[ADRESSE]"),
+    ("addr-de-twiete", "Op de Twiete: Rademachertwiete 4", ["Rademachertwiete 4"], "[ADRESSE]"),
+    ("addr-en-number-first", "I live at 221B Baker Street, London", ["221B", "Baker"], "[ADRESSE]"),
+    ("addr-en-road", "my address is Abbey Road 3", ["Abbey Road 3"], "[ADRESSE]"),
+    ("addr-tr-caddesi", "Adresim Atatürk Caddesi No: 12 Kadıköy", ["Atatürk Caddesi", "12"], "[ADRESSE]"),
+    ("addr-tr-sok", "Gül Sok. No 5 D:4 adresinde", ["Gül Sok", "D:4"], "[ADRESSE]"),
+    ("addr-tr-mahallesi", "Caferağa Mahallesi'nde oturuyorum", ["Caferağa"], "[ADRESSE]"),
+    ("addr-tr-postcode", "34710 Kadıköy/İstanbul", ["34710"], "[ADRESSE]"),
+    # ---- date of birth
+    ("dob-de-geb", "Mein Sohn, geb. 12.05.2010, brauchte einen Ausweis", ["12.05.2010"], "[GEBURTSDATUM]"),
+    ("dob-de-words", "geboren am 3. März 1975 in Hamburg", ["3. März 1975"], "[GEBURTSDATUM]"),
+    ("dob-de-after", "Ich bin am 12.05.1980 geboren", ["12.05.1980"], "[GEBURTSDATUM]"),
+    ("dob-de-field", "Geburtsdatum: 1980-05-12", ["1980-05-12"], "[GEBURTSDATUM]"),
+    ("dob-en-field", "date of birth: 05/12/1980", ["05/12/1980"], "[GEBURTSDATUM]"),
+    ("dob-en-dob", "DOB 12 May 1980", ["12 May 1980"], "[GEBURTSDATUM]"),
+    ("dob-en-born", "I was born on May 12, 1980", ["May 12, 1980"], "[GEBURTSDATUM]"),
+    ("dob-tr-tarihim", "doğum tarihim 12.05.1980", ["12.05.1980"], "[GEBURTSDATUM]"),
+    ("dob-tr-dogumlu", "12 Mayıs 1985 doğumluyum", ["12 Mayıs 1985"], "[GEBURTSDATUM]"),
+    ("dob-tr-year", "1985 doğumluyum ve emekliyim", ["1985"], "[GEBURTSDATUM]"),
+    # ---- case and file numbers
+    ("case-de-az", "Aktenzeichen 123/20-4 wurde verloren", ["123/20-4"], "[AKTENZEICHEN]"),
+    ("case-de-az-short", "Az. 4711-2020", ["4711-2020"], "[AKTENZEICHEN]"),
+    ("case-de-AZ", "AZ 1-2345/2020", ["1-2345/2020"], "[AKTENZEICHEN]"),
+    ("case-de-vorgang", "Vorgangsnummer: 2020-123456", ["2020-123456"], "[AKTENZEICHEN]"),
+    ("case-de-vorgang-nr", "Vorgangs-Nr. 2020/12345", ["2020/12345"], "[AKTENZEICHEN]"),
+    ("case-de-kunde", "meine Kundennummer ist 0012345", ["0012345"], "[AKTENZEICHEN]"),
+    ("case-de-antrag", "Antragsnummer A-7781-22", ["A-7781-22"], "[AKTENZEICHEN]"),
+    ("case-de-bearbeitung", "Bearbeitungsnummer 55-1234", ["55-1234"], "[AKTENZEICHEN]"),
+    ("case-de-steuer", "Steuer-ID: 12 345 678 901", ["345 678 901"], "[AKTENZEICHEN]"),
+    ("case-en-case", "my case number is ABC-12345", ["ABC-12345"], "[AKTENZEICHEN]"),
+    ("case-en-file", "file number 2020/4711 was lost", ["2020/4711"], "[AKTENZEICHEN]"),
+    ("case-en-ref", "ref. HH-2020-778", ["HH-2020-778"], "[AKTENZEICHEN]"),
+    (
+        "case-de-court-style",
+        "Vorgangsnummer 39 C 1469/20 ist offen",
+        ["39 C 1469/20", "1469"],
+        "[AKTENZEICHEN]",
+    ),
+    ("case-en-court-style", "Reference 30 F 8898/20 - still no answer", ["8898/20"], "[AKTENZEICHEN]"),
+    ("case-tr-dosya", "dosya numarası 2020/123 kayboldu", ["2020/123"], "[AKTENZEICHEN]"),
+    ("case-tr-dosya-no", "Dosya no: 2020/9876", ["2020/9876"], "[AKTENZEICHEN]"),
+    ("case-tr-basvuru", "başvuru numarası 987654", ["987654"], "[AKTENZEICHEN]"),
+    # ---- licence plates
+    ("plate-de-hyphen", "Mein Auto HH-AB 1234 stand draußen", ["HH-AB 1234"], "[KENNZEICHEN]"),
+    ("plate-de-space", "Wagen HH AB 123 abgeschleppt", ["HH AB 123"], "[KENNZEICHEN]"),
+    ("plate-de-e", "Elektroauto PI-X 12E", ["PI-X 12E"], "[KENNZEICHEN]"),
+    ("plate-de-keyword", "Kennzeichen HH-XY 99", ["HH-XY 99"], "[KENNZEICHEN]"),
+    ("plate-en", "my car HH-XY 99 was towed", ["HH-XY 99"], "[KENNZEICHEN]"),
+    ("plate-tr-keyword", "aracımın plakası 34 ABC 123", ["34 ABC 123"], "[KENNZEICHEN]"),
+    (
+        "plate-tr-one-letter",
+        "Beklerken arabama (HH A 7341) park cezası yazıldı",
+        ["HH A 7341"],
+        "[KENNZEICHEN]",
+    ),
+    ("plate-tr-german", "HH-AB 1234 plakalı araç", ["HH-AB 1234"], "[KENNZEICHEN]"),
+    # ---- ID card / passport numbers
+    ("id-de-keyword", "Ausweisnummer L01X00T47", ["L01X00T47"], "[AUSWEISNUMMER]"),
+    ("id-de-shape", "Personalausweis C01X00T47 verloren", ["C01X00T47"], "[AUSWEISNUMMER]"),
+    ("id-de-check-digit", "Reisepass C01X00T471 abgelaufen", ["C01X00T471"], "[AUSWEISNUMMER]"),
+    ("id-de-passnummer", "Passnummer: T22000129", ["T22000129"], "[AUSWEISNUMMER]"),
+    ("id-en-passport", "passport number C01X00T47", ["C01X00T47"], "[AUSWEISNUMMER]"),
+    ("id-en-id", "ID number U12345678 on file", ["U12345678"], "[AUSWEISNUMMER]"),
+    (
+        "id-de-letters-only",
+        "Der neue Personalausweis (NVWZJHCGN) ist nicht da",
+        ["NVWZJHCGN"],
+        "[AUSWEISNUMMER]",
+    ),
+    ("id-en-letters-only", "Passport no. HFNTLVFRC - urgent", ["HFNTLVFRC"], "[AUSWEISNUMMER]"),
+    ("id-tr-letters-only", "Kimlik numaram YNZGWTVWM.", ["YNZGWTVWM"], "[AUSWEISNUMMER]"),
+    ("id-tr-tckn-keyword", "TC kimlik no 10000000146", ["10000000146"], "[AUSWEISNUMMER]"),
+    ("id-tr-tckn-bare", "kimliğimde 10000000146 yazıyor", ["10000000146"], "[AUSWEISNUMMER]"),
+    ("id-tr-pasaport", "pasaport numaram U12345678", ["U12345678"], "[AUSWEISNUMMER]"),
+]
+
+KIND_OF = {
+    "[NAME]": "NAME",
+    "[E-MAIL]": "EMAIL",
+    "[TELEFON]": "TELEFON",
+    "[IBAN]": "IBAN",
+    "[ADRESSE]": "ADRESSE",
+    "[GEBURTSDATUM]": "GEBURTSDATUM",
+    "[AKTENZEICHEN]": "AKTENZEICHEN",
+    "[KENNZEICHEN]": "KENNZEICHEN",
+    "[AUSWEISNUMMER]": "AUSWEISNUMMER",
+    "[URL]": "URL",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets", "placeholder"), [c[1:] for c in POSITIVE], ids=[c[0] for c in POSITIVE]
+)
+def test_personal_data_is_replaced(redactor, text, secrets, placeholder):
+    result = redactor.redact(text)
+    for secret in secrets:
+        assert secret not in result.text, f"{secret!r} left in {result.text!r}"
+    assert placeholder in result.text
+    assert KIND_OF[placeholder] in result.kinds
+
+
+def test_every_kind_is_covered_in_every_language():
+    covered = {(c[0].split("-")[1], KIND_OF[c[3]]) for c in POSITIVE}
+    for kind in KINDS:
+        for lang in ("de", "en", "tr"):
+            assert (lang, kind) in covered, f"no {lang} case for {kind}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Frau Schulz war sehr nett.", "Frau [NAME] war sehr nett."),
+        ("Herr Dr. Zorro hat mir geholfen", "Herr Dr. [NAME] hat mir geholfen"),
+        ("Anna Müller hat geholfen", "[NAME] hat geholfen"),
+        ("Ahmet Bey çok yardımcı oldu", "[NAME] Bey çok yardımcı oldu"),
+        ("Ayşe Hanım'a teşekkürler", "[NAME] Hanım'a teşekkürler"),
+        ("My name is John Doe.", "My name is [NAME]."),
+        ("Tel 040 428 28 1234, sonst +49 176 12345678", "Tel [TELEFON], sonst [TELEFON]"),
+        ("geboren am 12.05.1980, Termin am 12.10.2020", "geboren am [GEBURTSDATUM], Termin am 12.10.2020"),
+        ("Aktenzeichen 123/20-4", "Aktenzeichen [AKTENZEICHEN]"),
+        ("Kieler Straße 5, 22769 Hamburg", "[ADRESSE]"),
+        ("IBAN DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX", "IBAN [IBAN] BIC COBADEFFXXX"),
+        ("siehe https://example.de/x).", "siehe [URL])."),
+    ],
+)
+def test_exact_output(redactor, text, expected):
+    assert redactor.redact(text).text == expected
+
+
+NEGATIVE = [
+    "Sehr freundliche Beratung, lange Wartezeit (45 Minuten).",
+    "Die Wartenummer 245 wurde nicht angezeigt",
+    "Termin am 12.10.2020 um 10:30 Uhr",
+    "Frau am Schalter 3 war nett",
+    "Herr im Wartebereich war laut",
+    "Lange Wartezeit, aber sonst gut.",
+    "Klein, aber fein. Koch war nett? Schwarz auf weiß, Fischer-Chöre im Radio.",
+    "Lange Schlange, Weber-Grill im Hof, Richter entscheiden das nicht.",
+    "am 12.10. war ich da, Termin 03.11.2020 ging schnell",
+    "2 Stunden gewartet, 2019-2021 immer wieder, Preis 1.234,56 €, 10000 Besucher",
+    "Öffnungszeiten Mo-Fr. 8-12 Uhr sind zu kurz",
+    "Der Parkplatz 3 war voll, Platz 5 auch, die Straße 5 Minuten entfernt",
+    "Verkäufer 3 war nett; Schalter 12 und 13 waren zu.",
+    "COVID-19 Regeln, U-Bahn U3, Ausweis nach 2 Wochen abgeholt",
+    "ICH WAR AM 12.10. DA UND ES WAR GUT",
+    "SCHALTER ZU AM 12 UHR, ICH WAR UM 9 DA",
+    "Termin im Jan. 2021, damals noch 100 Mark",
+    "Can I get an appointment earlier? The staff was great, 5 stars.",
+    "I waited 45 minutes at counter 7 on 12/10/2020 at 10:30.",
+    "Bir adım daha atmalıyız; 40 dakika bekledim, az 5 dakika sürdü.",
+    "Çok hızlıydı, teşekkürler! Sayın Yetkili, lütfen daha fazla personel.",
+    "Görevli hanım bana her şeyi sabırla açıkladı. Memur bey de yardımcı oldu.",
+    "Warteschlange in Raum 3, 12 Leute, Schalter 5; Ausweis abgeholt.",
+    "Er sagte: \"Lange nicht gesehen\";\nund dann: 'Klein anfangen'.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_normal_comments_stay_unchanged(redactor, text):
+    result = redactor.redact(text)
+    assert result == Redacted(text, (), False, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason_key", "secret"),
+    [
+        ("Code 123456 bitte prüfen", "digits", "123456"),
+        ("Meine Nummer ist 4282812345678901234", "digits", "4282812345678901234"),
+        ("Folgen Sie @maxmuster auf Twitter", "at_sign", "maxmuster"),
+        ("Frau Xaver Yvonne Zorro war nett", "uncertain_name", "Zorro"),
+        ("meine Frau Zorro kam mit", "uncertain_name", "Zorro"),
+        ("Herr Meier Unterlagen gegeben", "uncertain_name", "Unterlagen"),
+        ("Anna Schulz, 0176 1234567, anna@web.de", "mostly_placeholders", "Schulz"),
+    ],
+)
+def test_risky_comments_are_held_back(redactor, reasons, text, reason_key, secret):
+    result = redactor.redact(text)
+    assert result.held_back
+    assert reasons[reason_key] in result.reason.split("; ")
+    assert secret not in result.reason  # the reason never quotes the comment
+
+
+def test_reason_lists_every_risk(redactor, reasons):
+    result = redactor.redact("Code 123456 @x")
+    assert result.reason.split("; ") == [reasons["digits"], reasons["at_sign"]]
+
+
+@pytest.mark.parametrize("text", [None, ""])
+def test_none_and_empty(redactor, text):
+    assert redactor.redact(text) == Redacted("", (), False, None)
+
+
+def test_kinds_are_sorted_and_distinct(redactor):
+    result = redactor.redact("Frau Schulz, Tel. 0176 1234567, Herr Meier, anna@web.de, 0176 7654321")
+    assert result.kinds == ("EMAIL", "NAME", "TELEFON")
+
+
+def test_line_breaks_semicolons_and_quotes_are_preserved(redactor):
+    text = "Frau Schulz sagte: \"Bitte warten\";\r\nDanke!\n'Tel. 040 1234567'; Ende"
+    assert (
+        redactor.redact(text).text == "Frau [NAME] sagte: \"Bitte warten\";\r\nDanke!\n'Tel. [TELEFON]'; Ende"
+    )
+
+
+def test_a_line_break_separates_title_and_word(redactor):
+    assert (
+        redactor.redact("Danke an die Frau\nZum Schluss noch").text == "Danke an die Frau\nZum Schluss noch"
+    )
+
+
+def test_adjacent_names_merge_into_one_placeholder(redactor):
+    assert redactor.redact("Herr Ali Can Yılmaz war da").text == "Herr [NAME] war da"
+
+
+def _fuzz_comments(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    fragments = (
+        [c[1] for c in POSITIVE] + NEGATIVE + ["Frau", "Herr", "Bey", "[NAME]", "Lange", "Can", "\n", ";"]
+    )
+    out = []
+    for _ in range(n):
+        parts = rng.sample(fragments, rng.randint(1, 6))
+        out.append(rng.choice([" ", "\n", "; ", ", "]).join(parts))
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [c[1] for c in POSITIVE]
+    + NEGATIVE
+    + ["Frau [NAME] Zorro", "[NAME] [NAME]", "[TELEFON] 123", "Lange [NAME]"],
+)
+def test_idempotent(redactor, text):
+    once = redactor.redact(text)
+    assert redactor.redact(once.text) == once
+
+
+def test_idempotent_on_mixed_comments(redactor):
+    for text in _fuzz_comments(1500, seed=20200914):
+        once = redactor.redact(text)
+        assert redactor.redact(once.text) == once, text
+
+
+def test_deterministic(redactor):
+    texts = _fuzz_comments(50, seed=1)
+    assert [redactor.redact(t) for t in texts] == [redactor.redact(t) for t in texts]
+    assert [Redactor.default(DEFAULT_CONFIG_DIR).redact(t) for t in texts] == [
+        redactor.redact(t) for t in texts
+    ]
+
+
+def test_names_come_from_the_given_lists():
+    rules = load_rules(DEFAULT_CONFIG_DIR)
+    with_quirin = Redactor(["Quirin"], ["Vossberg"], rules=rules)
+    without = Redactor(["Anna"], ["Schulz"], rules=rules)
+    assert with_quirin.redact("Quirin hat geholfen").text == "[NAME] hat geholfen"
+    assert without.redact("Quirin hat geholfen").text == "Quirin hat geholfen"
+
+
+def test_placeholders_come_from_the_rules():
+    rules = load_rules(DEFAULT_CONFIG_DIR)
+    rules = {**rules, "placeholders": {**rules["placeholders"], "NAME": "[PERSON]"}}
+    r = Redactor(["Anna"], ["Schulz"], rules=rules)
+    result = r.redact("Frau Schulz und Anna")
+    assert result.text == "Frau [PERSON] und [PERSON]"
+    assert result.kinds == ("NAME",)
+    assert r.redact(result.text) == result
+
+
+def test_thresholds_come_from_the_rules():
+    rules = load_rules(DEFAULT_CONFIG_DIR)
+    lenient = {**rules, "held_back": {**rules["held_back"], "min_digit_run": 7}}
+    r = Redactor(["Anna"], ["Schulz"], rules=lenient)
+    assert not r.redact("Code 123456").held_back
+    assert r.redact("Code 1234567").held_back
+
+
+def test_missing_placeholder_is_a_config_error():
+    rules = load_rules(DEFAULT_CONFIG_DIR)
+    broken = {**rules, "placeholders": {k: v for k, v in rules["placeholders"].items() if k != "IBAN"}}
+    with pytest.raises(RedactionConfigError):
+        Redactor(["Anna"], ["Schulz"], rules=broken)
+
+
+def test_default_reads_names_from_the_config_dir(tmp_path, monkeypatch):
+    (tmp_path / "names").mkdir()
+    (tmp_path / "names" / "first_names.txt").write_text("# comment\nQuirin\n\n", encoding="utf-8")
+    (tmp_path / "names" / "surnames.txt").write_text("Vossberg\n", encoding="utf-8")
+    monkeypatch.setenv("SURVEY_CONFIG_DIR", str(tmp_path))
+    r = Redactor.default()  # no redaction.yaml there: the bundled rules are used
+    assert r.redact("Quirin und Anna").text == "[NAME] und Anna"
+
+
+def test_rules_file_in_config_dir_wins(tmp_path):
+    shutil.copytree(DEFAULT_CONFIG_DIR / "names", tmp_path / "names")
+    rules = load_rules(DEFAULT_CONFIG_DIR)
+    rules["placeholders"]["URL"] = "[LINK]"
+    (tmp_path / "redaction.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    assert Redactor.default(tmp_path).redact("www.example.de").text == "[LINK]"

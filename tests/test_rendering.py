@@ -1,0 +1,449 @@
+"""Rendering a figures document: PDF, HTML, CSV, JSON twin, mail text and report paths."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+import pytest
+import yaml
+
+from pipelines import registry, rendering
+from tests.sample_docs import sample_doc
+
+WITHHELD = "Q05_SQ004"
+WITHHELD_LABEL = "Räumlichkeiten: Barrierefreiheit"
+# Values planted in a withheld item: no output meant for people may show them.
+SENTINEL_COUNTS = {"1": 71, "2": 73, "3": 79, "4": 83, "5": 89}
+SENTINEL_TOP2 = 0.4242  # "42,4 %" / "42,42"
+SENTINEL_MEAN = 3.77  # "3,77"
+
+
+class _Tables(HTMLParser):
+    """The rows of every table in an HTML page, each as a list of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join(" ".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def table_rows(html: str) -> list[list[str]]:
+    parser = _Tables()
+    parser.feed(html)
+    return parser.rows
+
+
+def rows_for(html: str, label: str) -> list[list[str]]:
+    found = [row for row in table_rows(html) if row and row[0] == label]
+    assert found, f"no table row for {label!r}"
+    return found
+
+
+def pdf_text(path: Path) -> str:
+    reader = pypdf.PdfReader(path)
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def planted_doc(**kwargs) -> dict:
+    """The sample doc with sentinel figures left in its withheld item."""
+    doc = sample_doc(**kwargs)
+    doc["items"][WITHHELD].update(
+        counts=dict(SENTINEL_COUNTS), top2=SENTINEL_TOP2, mean=SENTINEL_MEAN, top2_ci=[0.3131, 0.5353]
+    )
+    return doc
+
+
+@pytest.fixture(scope="module")
+def weekly_pdf(tmp_path_factory) -> tuple[dict, Path]:
+    doc = planted_doc()
+    path = tmp_path_factory.mktemp("pdf") / "altona-2020-W38.pdf"
+    rendering.render_pdf(doc, path)
+    return doc, path
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def test_german_number_and_date_formats():
+    assert rendering.fmt_percent(0.9091) == "90,9 %"
+    assert rendering.fmt_percent(0.00049) == "0,0 %"
+    assert rendering.fmt_percent(0.12345, 2) == "12,35 %"  # half up, not to even
+    assert rendering.fmt_percent(None) == "–"
+    assert rendering.fmt_decimal(1.6) == "1,60"
+    assert rendering.fmt_decimal(1234.5, 1) == "1.234,5"
+    assert rendering.fmt_int(52496) == "52.496"
+    assert rendering.fmt_points(0.0691) == "+6,9 Pp."
+    assert rendering.fmt_points(-0.165) == "−16,5 Pp."
+    assert rendering.fmt_date("2020-09-14") == "14.09.2020"
+    assert rendering.fmt_weekday_date("2020-09-20") == "Sonntag, 20.09.2020"
+    assert rendering.fmt_datetime("2020-09-21T04:15:00+00:00") == "21.09.2020, 06:15 Uhr"
+    assert rendering.week_long("2020-W38") == "Kalenderwoche 38/2020"
+    assert rendering.period_name("2020-W38") == "KW 38/2020"
+    assert rendering.period_name("2021-03") == "März 2021"
+    assert rendering.period_name("midterm") == "Zwischenbilanz"
+
+
+def test_template_filters_are_registered():
+    env = rendering.environment()
+    text = env.from_string(
+        "{{ 0.9091|percent }} {{ 1.6|decimal }} {{ 52496|thousands }} {{ '2020-09-14'|date }} "
+        "{{ '2020-W38'|kw }}"
+    ).render()
+    assert text == "90,9 % 1,60 52.496 14.09.2020 Kalenderwoche 38/2020"
+    with pytest.raises(Exception, match="undefined"):
+        env.from_string("{{ missing }}").render()
+
+
+@pytest.mark.parametrize(
+    ("cadence", "title"),
+    [
+        ("weekly", "Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum Altona"),
+        ("monthly", "Kundenbefragung – Monatsbericht Oktober 2020, Kundenzentrum Altona"),
+        ("midterm", "Kundenbefragung – Zwischenbilanz, Kundenzentrum Altona"),
+        ("final", "Kundenbefragung – Abschlussbericht, Kundenzentrum Altona"),
+    ],
+)
+def test_every_cadence_renders_with_its_title(cadence, title):
+    html = rendering.render_html(sample_doc(cadence))
+    assert f"<title>{title}</title>" in html
+    assert f"<h1>{title}</h1>" in html
+    assert "So lesen Sie die Zahlen" in html
+
+
+def test_spec_keys_alone_are_enough():
+    doc = {k: v for k, v in sample_doc().items() if k in rendering.SPEC_KEYS}
+    html = rendering.render_html(doc)
+    assert (
+        "<h1>Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum Altona</h1>" in html
+    )  # name from the registry
+    assert "Kommentare werden in diesem Bericht nicht gezeigt." in html
+    assert 'id="h-comparisons"' not in html and 'id="h-trend"' not in html
+    assert "Erstellt am " in html
+    assert "Gezählte Fragebögen: 57" in rendering.render_email_text(doc)
+
+
+# --------------------------------------------------------------------------- the PDF
+
+
+def test_pdf_is_valid_and_shows_centre_period_and_headline(weekly_pdf):
+    _, path = weekly_pdf
+    reader = pypdf.PdfReader(path)
+    assert len(reader.pages) >= 1
+    text = pdf_text(path)
+    assert "Kundenzentrum Altona" in text
+    assert "KW 38" in text
+    assert "14.09.2020" in text
+    assert "90,9 %" in text
+    assert "80,4 % bis 96,1 %" in text  # the headline's interval
+    assert re.search(r"Seite 1 von \d", text)
+    assert "Erstellt am 21.09.2020, 06:15 Uhr" in text
+    assert reader.metadata.title == "Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum Altona"
+    assert reader.trailer["/Root"]["/Lang"] == "de"
+
+
+def test_pdf_withholds_suppressed_item(weekly_pdf):
+    doc, path = weekly_pdf
+    text = pdf_text(path)
+    assert "unterdrückt – weniger als 5 Antworten" in " ".join(text.split())
+    for planted in ("42,4", "3,77", "31,3", "53,5"):
+        assert planted not in text
+
+
+def test_html_withholds_suppressed_item_everywhere():
+    html = rendering.render_html(planted_doc())
+    rows = rows_for(html, WITHHELD_LABEL)
+    for row in rows:
+        joined = " ".join(row)
+        assert "unterdrückt" in joined
+        assert "%" not in joined
+        assert not {str(v) for v in SENTINEL_COUNTS.values()} & set(row)
+    # figures table: label, "unterdrückt" over the counts, n and "cannot judge" stay, the reason
+    assert [WITHHELD_LABEL, "unterdrückt", "3", "14", "weniger als 5 Antworten"] in rows
+    for planted in ("42,4", "3,77", "31,3", "53,5", ">71<", ">89<"):
+        assert planted not in html
+    # the chart draws no bar for it, and its text alternative says why
+    assert f"{WITHHELD_LABEL}: unterdrückt – weniger als 5 Antworten" in html
+
+
+def test_withheld_categorical_item_and_headline():
+    doc = sample_doc(suppressed=("Q01", "Q02"))
+    doc["items"]["Q02"]["counts"] = {"1": 41, "2": 11, "3": 5}
+    html = rendering.render_html(doc)
+    assert "Die Gesamtzufriedenheit wird in dieser Woche nicht ausgewiesen" in html
+    assert "unterdrückt – zum Schutz anderer Werte" in html
+    categorical = html[html.index('id="h-categorical"') :]
+    settled = categorical[: categorical.index("Art des Anliegens")]
+    assert "Anliegen erledigt?" in settled and "unterdrückt – zum Schutz anderer Werte" in settled
+    assert ">41<" not in settled and "%" not in settled
+
+
+def test_small_numbers_note():
+    doc = sample_doc(suppressed=())
+    assert "Hinweis zu kleinen Zahlen" not in rendering.render_html(sample_doc("monthly", suppressed=()))
+    doc["responses"] = {"total": 12, "tablet": 7, "web": 5}
+    html = rendering.render_html(doc)
+    assert "Hinweis zu kleinen Zahlen" in html
+    assert "In dieser Woche wurden 12 Fragebögen gezählt" in html
+
+
+def test_comments_are_escaped_and_placeholders_marked():
+    doc = sample_doc()
+    doc["comments"].append({"text": "<script>alert(1)</script> & [NAME]", "language": "de"})
+    doc["centre_name"] = "Kundenzentrum <b>Altona</b>"
+    html = rendering.render_html(doc)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; " in html
+    assert "<b>Altona</b>" not in html and "Kundenzentrum &lt;b&gt;Altona&lt;/b&gt;" in html
+    assert '<span class="placeholder">[NAME]</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("note", "shown"),
+    [
+        ("weniger als 10 Antworten", "nicht gezeigt: weniger als 10 Antworten."),
+        ("Kommentare werden erst ab 10 Antworten im Zeitraum gezeigt.",
+         "nicht gezeigt. Kommentare werden erst ab 10 Antworten im Zeitraum gezeigt."),
+    ],
+)  # fmt: skip
+def test_comments_absent_show_the_note(note, shown):
+    doc = sample_doc(comments=False)
+    doc["comments_note"] = note
+    html = rendering.render_html(doc)
+    assert f"Kommentare werden in diesem Bericht {shown}</p>" in html
+    assert "comment-list" not in html
+    assert "Sehr freundliche Beratung" not in html
+
+
+def test_comments_note_beside_comments():
+    doc = sample_doc()
+    doc["comments_note"] = "Gezeigt werden die 60 neuesten von 75 Kommentaren."
+    html = rendering.render_html(doc)
+    assert "Gezeigt werden die 60 neuesten von 75 Kommentaren." in html
+    assert html.count("<blockquote>") == len(doc["comments"])
+
+
+def test_comparisons_mark_only_significant_differences():
+    html = rendering.render_html(sample_doc(week="2020-W47"))
+    waiting = rows_for(html, "Wartezeit vor Ort")[-1]
+    assert waiting[2].startswith("38,0 % ▲ höher +16,6 Pp.")  # previous week, significant
+    assert waiting[4].startswith("71,0 % ▼ niedriger −16,5 Pp.")  # district, significant
+    assert waiting[3] == "47,0 % kein signifikanter Unterschied"
+    expertise = rows_for(html, "Personal: Fachkompetenz")[-1]
+    assert not any("▲" in cell or "▼" in cell for cell in expertise)
+    assert expertise[2:] == ["85,0 % kein signifikanter Unterschied"] * 4
+    assert "▲ Wartezeit vor Ort: signifikant besser als in der Vorwoche (KW 46/2020), +16,6 Pp." in " ".join(
+        re.sub(r"<[^>]+>", "", html).split()
+    )
+
+
+def test_trend_breaks_the_line_where_withheld():
+    doc = sample_doc(week="2020-W47")
+    assert [t["items"]["Q01"]["top2"] for t in doc["trend"]][3] is None
+    chart = rendering.build_context(doc)["trend"]
+    assert len(chart["lines"]) == 2
+    assert chart["gaps"] == 1
+    assert "KW 41/2020: nicht ausgewiesen" in chart["desc"]
+    assert rendering.render_html(doc).count("<polyline") == 2
+
+
+def test_city_report_shows_centres_overview(tmp_path):
+    doc = sample_doc("final", centre="hamburg")
+    html = rendering.render_html(doc)
+    assert "Kundenzentren im Überblick" in html
+    overview = {row[0]: row[1:] for row in table_rows(html) if row and row[0].startswith("Kundenzentrum ")}
+    assert overview["Kundenzentrum Süderelbe"] == ["452", "85,6 %"]
+    assert overview["Kundenzentrum Finkenwerder"] == ["341", "unterdrückt"]
+    path = tmp_path / "final.pdf"
+    rendering.render_pdf(doc, path)
+    text = pdf_text(path)
+    assert "Abschlussbericht" in text and "Kundenzentrum Blankenese" in text
+
+
+# --------------------------------------------------------------------------- mail text
+
+
+def test_email_text_summarises_without_comments():
+    doc = sample_doc(suppressed=("Q05_SQ004", "Q05_SQ002"))
+    doc["centre_name"] = "Kundenzentrum A & B"
+    text = rendering.render_email_text(doc)
+    assert text.startswith("Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum A & B\n")
+    assert "Montag, 14.09.2020 bis Sonntag, 20.09.2020" in text
+    assert "Gezählte Fragebögen: 57 (31 am Tablet, 26 online)" in text
+    assert "90,9 % zufrieden oder sehr zufrieden" in text
+    assert "Nicht ausgewiesene Fragen: 2" in text
+    for comment in doc["comments"]:
+        assert comment["text"][:20] not in text
+    assert "&amp;" not in text and "<" not in text
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline=""), delimiter=";"))
+
+
+def test_csv_for_spreadsheets(tmp_path):
+    doc = planted_doc()
+    path = tmp_path / "r.csv"
+    rendering.write_csv(doc, path)
+    rows = read_csv(path)
+    header, body = rows[0], rows[1:]
+    assert header[:6] == [
+        "Bereich",
+        "Zeitraum",
+        "Frage-Code",
+        "Frage",
+        "n gültig",
+        "kann ich nicht beurteilen",
+    ]
+    assert {
+        "Mittelwert",
+        "Anteil zufrieden (Top-2) in %",
+        "KI unten in %",
+        "KI oben in %",
+        "unterdrückt",
+    } <= set(header)
+    assert [r[2] for r in body] == list(doc["items"])  # one row per item, questionnaire order
+    q01 = dict(zip(header, body[0], strict=True))
+    assert q01["Bereich"] == "Kundenzentrum Altona"
+    assert q01["Zeitraum"] == "KW 38/2020 (14.09.2020–20.09.2020)"
+    assert q01["Frage"] == "Zufriedenheit mit dem Besuch insgesamt"
+    assert (q01["n gültig"], q01["Anzahl 1"], q01["Mittelwert"]) == ("55", "30", "1,60")
+    assert (q01["Anteil zufrieden (Top-2) in %"], q01["KI unten in %"], q01["KI oben in %"]) == (
+        "90,91",
+        "80,42",
+        "96,05",
+    )
+    assert q01["unterdrückt"] == "nein"
+    withheld = dict(zip(header, next(r for r in body if r[2] == WITHHELD), strict=True))
+    assert withheld["unterdrückt"] == "ja (weniger als 5 Antworten)"
+    assert withheld["n gültig"] == "3"
+    assert all(withheld[c] == "" for c in header if c.startswith(("Anzahl", "Anteil", "KI", "Mittelwert")))
+
+
+@pytest.mark.parametrize("bad", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"])
+def test_neutralise_formula_cells(bad):
+    assert rendering.neutralise(bad) == "'" + bad
+    assert rendering.neutralise("Altona") == "Altona"
+    assert rendering.neutralise("90,91") == "90,91"
+
+
+def test_csv_neutralises_formula_injection(tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    shutil.copytree(Path(registry.DEFAULT_CONFIG_DIR), config)
+    data = yaml.safe_load((config / "questionnaire.yaml").read_text(encoding="utf-8"))
+    for raw in data["items"]:
+        if raw["code"] == "Q04":
+            raw["label"] = '=HYPERLINK("http://evil.example","klick")'
+        if raw["code"] == "Q02":
+            raw["label"] = "@SUM(1+1)"
+    (config / "questionnaire.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("SURVEY_CONFIG_DIR", str(config))
+    doc = sample_doc()
+    doc["centre_name"] = "+cmd|' /C calc'!A0"
+    path = tmp_path / "r.csv"
+    rendering.write_csv(doc, path)
+    rows = read_csv(path)
+    labels = {r[2]: r[3] for r in rows[1:]}
+    assert labels["Q04"] == '\'=HYPERLINK("http://evil.example","klick")'
+    assert labels["Q02"] == "'@SUM(1+1)"
+    assert {r[0] for r in rows[1:]} == {"'+cmd|' /C calc'!A0"}
+    for row in rows:
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
+
+
+# --------------------------------------------------------------------------- JSON twin
+
+
+def test_json_twin_round_trips(tmp_path):
+    doc = sample_doc("midterm", centre="hamburg")
+    path = tmp_path / "r.json"
+    rendering.write_json(doc, path)
+    text = path.read_text(encoding="utf-8")
+    twin = json.loads(text)
+    expected = {k: v for k, v in doc.items() if k not in ("comments", "meta")}
+    assert twin == expected
+    assert set(rendering.SPEC_KEYS) <= set(twin)
+    assert "comments" not in twin and "meta" not in twin
+    assert twin["items"]["Q01"] == doc["items"]["Q01"]
+    assert "Kundenzentrum Süderelbe" in text  # not \u-escaped
+    assert text == json.dumps(expected, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    rendering.write_json(doc, path)
+    assert path.read_text(encoding="utf-8") == text  # stable
+
+
+def test_json_twin_needs_the_spec_keys(tmp_path):
+    doc = sample_doc()
+    del doc["responses"]
+    with pytest.raises(ValueError, match="responses"):
+        rendering.write_json(doc, tmp_path / "r.json")
+    assert not (tmp_path / "r.json").exists()
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def test_report_paths(tmp_path):
+    root = tmp_path
+    assert (
+        rendering.report_path(root, "altona", "weekly", "2020-W38", "pdf")
+        == root / "altona/weekly/2020-W38.pdf"
+    )
+    assert (
+        rendering.report_path(root, "altona", "monthly", "2020-09", "csv")
+        == root / "altona/monthly/2020-09.csv"
+    )
+    assert (
+        rendering.report_path(root, "hamburg", "midterm", "midterm", "json")
+        == root / "hamburg/midterm/midterm.json"
+    )
+    assert (
+        rendering.report_path(root, "hamburg", "final", "final", ".pdf") == root / "hamburg/final/final.pdf"
+    )
+    for bad in [
+        ("altona", "daily", "2020-W38", "pdf"),
+        ("../etc", "weekly", "2020-W38", "pdf"),
+        ("altona", "weekly", "2020-09", "pdf"),
+        ("altona", "monthly", "2020-W38", "pdf"),
+        ("altona", "weekly", "2020-W38", "exe"),
+    ]:
+        with pytest.raises(ValueError):
+            rendering.report_path(root, *bad)
+
+
+def test_write_report_puts_three_files_in_place(tmp_path):
+    doc = sample_doc("monthly")
+    paths = rendering.write_report(doc, tmp_path)
+    assert paths == {ext: tmp_path / f"altona/monthly/2020-10.{ext}" for ext in ("pdf", "csv", "json")}
+    assert all(p.stat().st_size > 0 for p in paths.values())
+    assert pypdf.PdfReader(paths["pdf"]).pages
+    assert sorted(p.name for p in (tmp_path / "altona/monthly").iterdir()) == [
+        "2020-10.csv",
+        "2020-10.json",
+        "2020-10.pdf",
+    ]

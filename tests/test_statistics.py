@@ -1,0 +1,102 @@
+"""Hand-computed checks of the statistics behind the report figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.statistics import Z95, holm, two_proportion_p, wilson
+
+Z2 = Z95 * Z95  # 3.841459
+
+
+def test_wilson_matches_the_spec_example_50_of_55():
+    # report-figures.md: 50 of 55 satisfied -> top2 0.9091, top2_ci [0.8042, 0.9605].
+    # p = 0.909091; z²/n = 0.069845 -> denom 1.069845
+    # centre = (0.909091 + 3.841459/110) / 1.069845 = 0.944013 / 1.069845 = 0.882384
+    # half = 1.959964 * sqrt(0.082645/55 + 3.841459/12100) / 1.069845
+    #      = 1.959964 * sqrt(0.0015026 + 0.00031748) / 1.069845 = 0.078159
+    lo, hi = wilson(50, 55)
+    assert round(lo, 4) == 0.8042
+    assert round(hi, 4) == 0.9605
+    assert lo == pytest.approx(0.882384 - 0.078159, abs=1e-5)
+
+
+def test_wilson_of_nothing_is_none():
+    assert wilson(0, 0) is None
+
+
+def test_wilson_all_successes():
+    # 5 of 5: p = 1 -> lower bound n/(n + z²) = 5/8.841459 = 0.565518, upper bound 1.
+    lo, hi = wilson(5, 5)
+    assert lo == pytest.approx(5 / (5 + Z2), abs=1e-9)
+    assert round(lo, 4) == 0.5655
+    assert hi == 1.0
+
+
+def test_wilson_no_success():
+    # 0 of 10: lower bound 0, upper bound z²/(n + z²) = 3.841459/13.841459 = 0.277533.
+    lo, hi = wilson(0, 10)
+    assert lo == 0.0
+    assert hi == pytest.approx(Z2 / (10 + Z2), abs=1e-9)
+
+
+@pytest.mark.parametrize("n", [7, 9, 14, 17])
+def test_wilson_bounds_stay_within_zero_and_one(n):
+    # For 0 of 7 the formula gives centre - half = -2.8e-17 in floating point: clipped to 0.
+    assert wilson(0, n)[0] == 0.0
+    assert all(0.0 <= b <= 1.0 for b in wilson(n, n))
+
+
+def test_wilson_rejects_impossible_counts():
+    with pytest.raises(ValueError):
+        wilson(6, 5)
+
+
+def test_two_proportion_z_equal_to_two():
+    # 30/50 against 20/50: pooled 0.5, se = sqrt(0.25 * (1/50 + 1/50)) = sqrt(0.01) = 0.1,
+    # z = (0.6 - 0.4)/0.1 = 2 -> p = 2 * (1 - Phi(2)) = 2 * 0.0227501 = 0.0455003.
+    assert two_proportion_p(30, 50, 20, 50) == pytest.approx(0.0455003, abs=1e-7)
+    # symmetric in the groups
+    assert two_proportion_p(20, 50, 30, 50) == pytest.approx(0.0455003, abs=1e-7)
+
+
+def test_two_proportion_z_equal_to_the_95_percent_quantile():
+    # 60/100 against 40/100: pooled 0.5, se = sqrt(0.25 * 0.02) = 0.0707107,
+    # z = 0.2/0.0707107 = 2.828427 -> p = erfc(2) = 0.0046777.
+    assert two_proportion_p(60, 100, 40, 100) == pytest.approx(0.0046777, abs=1e-7)
+
+
+def test_two_proportion_spec_example_against_40_of_55():
+    # 50/55 against 40/55: pooled 90/110 = 0.818182, se = sqrt(0.818182*0.181818*2/55) = 0.073549,
+    # z = (0.909091 - 0.727273)/0.073549 = 2.472066 -> p = 0.013433.
+    assert two_proportion_p(50, 55, 40, 55) == pytest.approx(0.013433, abs=1e-6)
+
+
+def test_two_proportion_equal_shares_give_one():
+    assert two_proportion_p(10, 20, 25, 50) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(0, 0, 3, 10), (3, 10, 0, 0), (5, 5, 7, 7), (0, 5, 0, 7)],
+    ids=["first-empty", "second-empty", "pooled-one", "pooled-zero"],
+)
+def test_two_proportion_untestable_is_none(args):
+    assert two_proportion_p(*args) is None
+
+
+def test_holm_adjusts_in_rank_order_and_stays_monotone():
+    # sorted: 0.005*4 = 0.02, 0.01*3 = 0.03, 0.03*2 = 0.06, 0.04*1 = 0.04 -> max(0.06, 0.04) = 0.06
+    assert holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+
+
+def test_holm_caps_at_one_and_passes_none_through():
+    # m = 2 (None does not count): 0.3*2 = 0.6, then max(0.6, 0.7*1) = 0.7; 0.6*... capped cases below
+    assert holm([None, 0.3, 0.7]) == pytest.approx([None, 0.6, 0.7])
+    assert holm([0.6, 0.9]) == [1.0, 1.0]  # 0.6*2 = 1.2 -> 1, then max(1, 0.9) = 1
+    assert holm([]) == []
+    assert holm([None]) == [None]
+
+
+def test_holm_single_value_unchanged():
+    assert holm([0.0123]) == [0.0123]
