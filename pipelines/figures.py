@@ -275,7 +275,7 @@ def _top2_counts(figure: dict | None, item: registry.Item) -> tuple[int, int] | 
 
 
 def _pooled(figures: Sequence[dict], item: registry.Item) -> tuple[int, int] | None:
-    parts = [c for c in (_top2_counts(f, item) for f in figures[:1]) if c is not None]
+    parts = [c for c in (_top2_counts(f, item) for f in figures) if c is not None]
     if not parts:
         return None
     return sum(x for x, _ in parts), sum(n for _, n in parts)

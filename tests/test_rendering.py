@@ -447,3 +447,17 @@ def test_write_report_puts_three_files_in_place(tmp_path):
         "2020-10.json",
         "2020-10.pdf",
     ]
+
+
+def test_texts_quote_the_configured_thresholds(tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    shutil.copytree(Path(registry.DEFAULT_CONFIG_DIR), config)
+    (config / "disclosure.yaml").write_text(
+        "min_valid_answers: 7\nmin_responses_for_comments: 12\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("SURVEY_CONFIG_DIR", str(config))
+    html = rendering.render_html(sample_doc())
+    assert "unterdrückt – weniger als 7 Antworten" in html
+    assert "Eine Frage mit weniger als 7 gültigen Antworten" in html
+    assert "erst ab 12 Antworten im Zeitraum" in html
+    assert "weniger als 5" not in html
