@@ -102,15 +102,14 @@ class ReportBuilder:
             rows = in_period[in_period["centre"].isin(centres)]
             rows_ex = ex_period[ex_period["centre"].isin(centres)]
             groups[name] = figures.group_figures(rows, rows_ex, period, name)
-        out = disclosure.complementary(groups, parts, self.rules)
-        if period.cadence != "weekly" and period.tiled_by_weeks:
-            # Weekly reports went out first: protect their withheld cells in this period.
-            weeks = period.weeks()
-            for name in out:
-                out[name] = disclosure.complementary_temporal(
-                    out[name], [self.disclosed(w)[name] for w in weeks]
-                )
-        return out
+        return disclosure.protect(groups, parts, self.rules, sent_weeks=self.sent_weeks(period))
+
+    def sent_weeks(self, period: Period) -> dict[str, list[dict]] | None:
+        """Weekly figures already published inside a period exactly made of whole weeks."""
+        if period.cadence == "weekly" or not period.tiled_by_weeks:
+            return None
+        weeks = [self.disclosed(w) for w in period.weeks()]
+        return {name: [w[name] for w in weeks if name in w] for name in set().union(*weeks)}
 
     def _earlier(self, period: Period) -> list[Period]:
         """The periods of the same cadence from the survey start up to before `period`."""

@@ -69,3 +69,23 @@ def sqlite_url(tmp_path):
 def warehouse_url(request):
     """Runs a test once on SQLite and once on the real PostgreSQL server."""
     return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def small_registry(tmp_path, monkeypatch):
+    """The reference data with only three centres in two districts (altona, blankenese in
+    Altona; harburg in Harburg): the pipeline is data-driven, and fewer centres make the
+    report tests faster."""
+    import shutil
+
+    import yaml
+
+    from pipelines import registry
+
+    target = tmp_path / "config"
+    shutil.copytree(registry.DEFAULT_CONFIG_DIR, target)
+    data = yaml.safe_load((target / "centres.yaml").read_text(encoding="utf-8"))
+    data["centres"] = [c for c in data["centres"] if c["code"] in ("altona", "blankenese", "harburg")]
+    (target / "centres.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("SURVEY_CONFIG_DIR", str(target))
+    return registry.registry()

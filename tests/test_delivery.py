@@ -35,7 +35,7 @@ def _landing(landing, answers_q01=1):
 
 
 @pytest.fixture
-def env(tmp_path, sqlite_url):
+def env(tmp_path, sqlite_url, small_registry):
     landing = tmp_path / "landing"
     _landing(landing)
     assets = build_report_assets("weekly", partitions.weekly)
@@ -51,8 +51,13 @@ def env(tmp_path, sqlite_url):
                 "landing": LandingResource(landing_dir=str(landing), quarantine_dir=str(tmp_path / "q")),
                 "pseudonymiser": PseudonymiserResource(key="k"),
                 "reports": ReportStorageResource(reports_dir=str(tmp_path / "reports")),
-                "mail": MailResource(host="127.0.0.1", port=port, backoff_seconds=0.05, max_attempts=4,
-                                     mail_from="befragung@hamburg.example"),  # fmt: skip
+                "mail": MailResource(
+                    host="127.0.0.1",
+                    port=port,
+                    backoff_seconds=0.05,
+                    max_attempts=4,
+                    mail_from="befragung@hamburg.example",
+                ),  # fmt: skip
             },
         )
         kwargs = {"partition_key": partition} if partition else {}
@@ -79,7 +84,11 @@ def test_each_centre_gets_its_own_report_once_with_attachments(env):
         # Every open centre and the city receive one mail each.
         assert len(server.messages) == len(reg.centres) + 1
         for centre in reg.centres:
-            mails = [m for m, r in zip(server.messages, server.envelopes, strict=True) if set(r) == set(centre.recipients)]
+            mails = [
+                m
+                for m, r in zip(server.messages, server.envelopes, strict=True)
+                if set(r) == set(centre.recipients)
+            ]
             assert len(mails) == 1, centre.code
             msg = mails[0]
             names = sorted(p.get_filename() for p in msg.iter_attachments())
@@ -92,8 +101,15 @@ def test_each_centre_gets_its_own_report_once_with_attachments(env):
             assert centre.name in msg["Subject"] and centre.name in text
             others = [c.name for c in reg.centres if c.code != centre.code and c.name not in centre.name]
             assert not any(f";{o}" in text or o in msg["Subject"] for o in others)
-            assert "Kalenderwoche 38" in msg.get_body().get_content() or "KW 38" in msg.get_body().get_content()
-        city = [m for m, r in zip(server.messages, server.envelopes, strict=True) if set(r) == set(reg.city_recipients)]
+            assert (
+                "KW 38" in msg.get_body().get_content() or "Kalenderwoche 38" in msg.get_body().get_content()
+            )
+        assert len(reg.centres) == 3  # the small registry of this test
+        city = [
+            m
+            for m, r in zip(server.messages, server.envelopes, strict=True)
+            if set(r) == set(reg.city_recipients)
+        ]
         assert len(city) == 1
         # Running the same week again with unchanged figures sends nothing.
         assert run(port).success
@@ -120,7 +136,10 @@ def test_changed_figures_are_sent_once_as_correction(env):
 def test_backfill_sends_nothing_unless_asked(env):
     run, _, _ = env
     with smtp_server() as (server, port):
-        range_tags = {"dagster/asset_partition_range_start": "2020-09-14", "dagster/asset_partition_range_end": "2020-09-21"}
+        range_tags = {
+            "dagster/asset_partition_range_start": "2020-09-14",
+            "dagster/asset_partition_range_end": "2020-09-21",
+        }
         assert run(port, partition=None, tags=range_tags).success
         assert run(port, tags={"dagster/backfill": "abc"}).success
         assert server.messages == []

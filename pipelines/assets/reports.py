@@ -97,7 +97,8 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
             ).items():
                 problems[name] += [f"{period.key}: {p}" for p in found]
             problems["no_recoverable_cells"] += [
-                f"{period.key}: {g} {i}" for g, i in disclosure.recoverable(groups, parts)
+                f"{period.key}: {g} {i}"
+                for g, i in disclosure.recoverable(groups, parts, sent_weeks=builder.sent_weeks(period))
             ]
             score_store.write_period(warehouse.engine, period, groups, docs)
             city = groups[registry.registry().city_code]
