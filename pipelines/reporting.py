@@ -79,6 +79,10 @@ class ReportBuilder:
             frame["response_date"] = pd.to_datetime(frame["response_date"])
         for code in self.items + ["questionnaire_version"]:
             resp[code] = resp[code].astype("Int16")
+        # Few distinct values: categories make the many per-group filters cheap.
+        for frame, columns in ((resp, ["centre", "channel", "language", "comment_status"]), (excl, ["centre", "reason"])):
+            for column in columns:
+                frame[column] = frame[column].astype("category")
         return Frames(resp, excl)
 
     # ------------------------------------------------------------------ figures
@@ -143,6 +147,8 @@ class ReportBuilder:
         previous = self.disclosed(period.previous()) if period.cadence in ("weekly", "monthly") else None
         trend_docs = [self.disclosed(p) for p in self._trend_periods(period)]
         generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        resp = self.frames.responses
+        in_period = resp[period.mask(resp["response_date"])]
         docs = {}
         for code in [*district_of, city]:
             doc = dict(groups[code])
@@ -177,7 +183,7 @@ class ReportBuilder:
             else:
                 centre = self.registry.by_code[code]
                 doc["centre_name"], doc["district"] = centre.name, centre.district
-                self._add_comments(doc, period, code)
+                self._add_comments(doc, period, code, in_period)
             docs[code] = doc
         return docs
 
@@ -201,31 +207,21 @@ class ReportBuilder:
             })  # fmt: skip
         return rows
 
-    def _add_comments(self, doc: dict, period: Period, code: str) -> None:
+    def _add_comments(self, doc: dict, period: Period, code: str, in_period: pd.DataFrame) -> None:
         if not disclosure.comments_allowed(doc, self.rules):
             doc["comments_note"] = (
                 f"Kommentare werden erst ab {self.rules.min_responses_for_comments} Antworten im Zeitraum gezeigt."
             )
             return
-        resp = self.frames.responses
-        rows = resp[
-            period.mask(resp["response_date"])
-            & (resp["centre"] == code)
-            & (resp["comment_status"] == "published")
-        ]
+        mine = in_period[in_period["centre"] == code]
+        rows = mine[mine["comment_status"] == "published"]
         rows = rows.sort_values(["response_date", "response_key"], ascending=[False, True])
         limit = MAX_COMMENTS[period.cadence]
         doc["comments"] = [
             {"text": t, "language": lang}
             for t, lang in zip(rows["comment"][:limit], rows["language"][:limit], strict=True)
         ]
-        held = int(
-            (
-                (resp["centre"] == code)
-                & period.mask(resp["response_date"])
-                & (resp["comment_status"] == "held_back")
-            ).sum()
-        )
+        held = int((mine["comment_status"] == "held_back").sum())
         notes = []
         if len(rows) > limit:
             notes.append(f"Gezeigt werden die {limit} neuesten von {len(rows)} Kommentaren.")
