@@ -138,7 +138,7 @@ class ReportBuilder:
     # ------------------------------------------------------------------ documents
 
     def documents(self, period: Period) -> dict[str, dict]:
-        """The report documents of a period: one per centre and one for the city."""
+        """The report documents of a period: one per centre, and one for the city for the reviews."""
         groups = self.disclosed(period)
         parts = self._parts(period)
         city = self.registry.city_code
@@ -150,7 +150,10 @@ class ReportBuilder:
         resp = self.frames.responses
         in_period = resp[period.mask(resp["response_date"])]
         docs = {}
-        for code in [*district_of, city]:
+        # City-wide reports are the reviews; weekly and monthly reports go to the centres
+        # (the city's weekly and monthly figures stay in the warehouse for comparisons).
+        report_groups = [*district_of, city] if period.cadence in ("midterm", "final") else list(district_of)
+        for code in report_groups:
             doc = dict(groups[code])
             others = {}
             if previous is not None:

@@ -38,11 +38,11 @@ def _landing(landing, answers_q01=1):
 def env(tmp_path, sqlite_url, small_registry):
     landing = tmp_path / "landing"
     _landing(landing)
-    assets = build_report_assets("weekly", partitions.weekly)
-    job = dg.define_asset_job("weekly_reports", selection=[ingest.raw_exports, ingest.responses, *assets],
-                              partitions_def=partitions.weekly, executor_def=dg.in_process_executor)  # fmt: skip
 
-    def run(port, partition=WEEK, tags=None, refuse_ok=True):
+    def run(port, partition=WEEK, tags=None, cadence="weekly"):
+        assets = build_report_assets(cadence, getattr(partitions, cadence))
+        job = dg.define_asset_job("reports", selection=[ingest.raw_exports, ingest.responses, *assets],
+                                  partitions_def=getattr(partitions, cadence), executor_def=dg.in_process_executor)  # fmt: skip
         defs = dg.Definitions(
             assets=[ingest.raw_exports, ingest.responses, *assets],
             jobs=[job],
@@ -61,7 +61,7 @@ def env(tmp_path, sqlite_url, small_registry):
             },
         )
         kwargs = {"partition_key": partition} if partition else {}
-        return defs.resolve_job_def("weekly_reports").execute_in_process(
+        return defs.resolve_job_def("reports").execute_in_process(
             instance=dg.DagsterInstance.ephemeral(), tags=tags or {}, raise_on_error=False, **kwargs
         )
 
@@ -81,8 +81,8 @@ def test_each_centre_gets_its_own_report_once_with_attachments(env):
     reg = registry.registry()
     with smtp_server() as (server, port):
         assert run(port).success
-        # Every open centre and the city receive one mail each.
-        assert len(server.messages) == len(reg.centres) + 1
+        # Every open centre receives one mail (city-wide reports are the reviews).
+        assert len(server.messages) == len(reg.centres)
         for centre in reg.centres:
             mails = [
                 m
@@ -110,10 +110,10 @@ def test_each_centre_gets_its_own_report_once_with_attachments(env):
             for m, r in zip(server.messages, server.envelopes, strict=True)
             if set(r) == set(reg.city_recipients)
         ]
-        assert len(city) == 1
+        assert city == []
         # Running the same week again with unchanged figures sends nothing.
         assert run(port).success
-        assert len(server.messages) == len(reg.centres) + 1
+        assert len(server.messages) == len(reg.centres)
 
 
 def test_changed_figures_are_sent_once_as_correction(env):
@@ -144,7 +144,7 @@ def test_backfill_sends_nothing_unless_asked(env):
         assert run(port, tags={"dagster/backfill": "abc"}).success
         assert server.messages == []
         assert run(port, partition=None, tags={**range_tags, "survey/deliver": "yes"}).success
-        assert len(server.messages) == 2 * (len(registry.registry().centres) + 1)
+        assert len(server.messages) == 2 * (len(registry.registry().centres))
 
 
 def test_refused_attempts_still_end_with_exactly_one_delivery(env):
@@ -164,4 +164,19 @@ def test_smtp_down_is_recorded_and_retried_next_run(env, tmp_path):
     assert not result.success
     with smtp_server() as (server, port):
         assert run(port).success
-        assert len(server.messages) == len(registry.registry().centres) + 1
+        assert len(server.messages) == len(registry.registry().centres)
+
+
+def test_city_wide_review_goes_to_the_city_recipients(env):
+    run, _, _ = env
+    reg = registry.registry()
+    with smtp_server() as (server, port):
+        assert run(port, partition="midterm", cadence="review").success
+        city = [
+            m
+            for m, r in zip(server.messages, server.envelopes, strict=True)
+            if set(r) == set(reg.city_recipients)
+        ]
+        assert len(city) == 1 and "Zwischenbilanz" in city[0]["Subject"]
+        assert sorted(p.get_filename() for p in city[0].iter_attachments()) == ["midterm.csv", "midterm.pdf"]
+        assert len(server.messages) == len(reg.centres) + 1

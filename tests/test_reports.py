@@ -7,6 +7,7 @@ import json
 import dagster as dg
 import pypdf
 import pytest
+import sqlalchemy as sa
 
 from pipelines import partitions
 from pipelines.assets import ingest
@@ -17,6 +18,7 @@ from pipelines.resources import (
     ReportStorageResource,
     WarehouseResource,
 )
+from pipelines.warehouse import engine_for
 from tests import builders as b
 
 WEEKLY = build_report_assets("weekly", partitions.weekly)
@@ -97,8 +99,9 @@ def test_weekly_figures_match_hand_computed_values(run):
     assert set(harburg["items"]["Q02"]) == {"n", "counts", "suppressed"}
 
 
-def test_small_groups_are_withheld_and_cannot_be_recovered(run):
+def test_small_groups_are_withheld_and_cannot_be_recovered(run, sqlite_url):
     materialize, root = run
+    url = sqlite_url
     materialize(WEEKLY[:2], "2020-09-14")
     altona = _twin(root, "altona", "weekly", "2020-W38")["items"]["Q01"]
     blankenese = _twin(root, "blankenese", "weekly", "2020-W38")["items"]["Q01"]
@@ -107,11 +110,16 @@ def test_small_groups_are_withheld_and_cannot_be_recovered(run):
     # Altona is withheld as well (complementary suppression).
     assert altona["suppressed"] and altona["n"] == 6 and altona["top2"] is None
     assert altona.get("suppression") == "complementary" or altona["suppressed"]
-    city = _twin(root, "hamburg", "weekly", "2020-W38")["items"]["Q01"]
-    # The city shows all 21 valid answers; district Altona (9) and Harburg (12) can be
-    # subtracted, but Altona and Blankenese stay hidden individually.
-    assert city["n"] == 21 and not city["suppressed"]
-    assert city["counts"]["1"] == 2 + 3 + 6
+    # City-wide weekly figures live in the warehouse (city reports are the reviews): the
+    # city shows all 21 valid answers; districts Altona (9) and Harburg (12) are shown,
+    # but Altona and Blankenese stay hidden individually.
+    with engine_for(url).connect() as conn:
+        rows = dict(conn.execute(sa.text(
+            "SELECT group_code, counts FROM scores WHERE period_key = '2020-W38' AND item = 'Q01' AND NOT suppressed"
+        )).all())  # fmt: skip
+    assert set(rows) == {"hamburg", "Altona", "Harburg", "harburg"}
+    assert json.loads(rows["hamburg"])["1"] == 2 + 3 + 6
+    assert not (root / "hamburg" / "weekly").exists()
 
 
 def test_empty_week_for_a_centre(run):
