@@ -177,12 +177,24 @@ def check_value(prop: Property, value: str | None) -> str | None:
         return f"{prop.name}_pattern"
     if prop.valid_values is not None and value not in {str(v) for v in prop.valid_values}:
         return f"{prop.name}_valid_values"
-    if prop.datetime_format:
-        try:
-            dt.datetime.strptime(value, prop.datetime_format)
-        except ValueError:
-            return f"{prop.name}_datetime"
+    if prop.datetime_format and parse_time(value, prop.datetime_format) is None:
+        return f"{prop.name}_datetime"
     return None
+
+
+_ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def parse_time(value: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> dt.datetime | None:
+    """A timestamp in the contract's format, or None. Cached: the rows of one
+    questionnaire share their time, and strptime is slow."""
+    try:
+        if fmt == "%Y-%m-%d %H:%M:%S":  # fast path for the format both exports use
+            return dt.datetime.fromisoformat(value) if _ISO_SECONDS.match(value) else None
+        return dt.datetime.strptime(value, fmt)
+    except ValueError:
+        return None
 
 
 def check_row(

@@ -78,10 +78,7 @@ def _read(text: str, delimiter: str, header: list[str], label: str):
 
 
 def _time(value: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.strptime(value, TIME_FORMAT)
-    except (TypeError, ValueError):
-        return None
+    return contracts.parse_time(value, TIME_FORMAT) if value else None
 
 
 class _Rules:

@@ -28,6 +28,7 @@ from pipelines.warehouse import schema
 
 OUTCOMES = ("accepted", "duplicate", "excluded", "quarantined")
 _IN_CHUNK = 500
+FILES_PER_TRANSACTION = 500
 _TABLET_NAME = re.compile(r"^tablet/([^/]+)/(.+)_(\d{8})\.csv$")
 
 
@@ -104,6 +105,7 @@ class Ingestor:
             known = dict(
                 conn.execute(sa.select(schema.ingested_files.c.path, schema.ingested_files.c.sha256)).all()
             )
+        todo = []
         for f in landed:
             ref = self.file_ref(f.path)
             if known.get(ref) == f.sha256:
@@ -113,7 +115,12 @@ class Ingestor:
                 summary.files_changed += 1
             else:
                 summary.files_new += 1
-            summary.outcomes.append(self.ingest_file(f))
+            todo.append(f)
+        # Files are committed in batches (each batch is one transaction, ledger and staging
+        # together): a commit per file would cost more than reading it.
+        for i in range(0, len(todo), FILES_PER_TRANSACTION):
+            with self.engine.begin() as conn:
+                summary.outcomes += [self.ingest_file(f, conn) for f in todo[i : i + FILES_PER_TRANSACTION]]
         return summary
 
     def file_ref(self, rel: str) -> str:
@@ -124,7 +131,7 @@ class Ingestor:
             return rel
         return f"tablet/{m.group(1)}/dev-{self.pseudo('device', m.group(2))[:12]}_{m.group(3)}.csv"
 
-    def ingest_file(self, f: landing.LandedFile) -> FileOutcome:
+    def ingest_file(self, f: landing.LandedFile, conn: sa.Connection) -> FileOutcome:
         data = (self.landing_dir / f.path).read_bytes()
         ref = self.file_ref(f.path)
         # From here on the file is known by its stored name only.
@@ -153,22 +160,21 @@ class Ingestor:
                 outcome.encoding = encoding
                 parse = exports.parse_tablet if f.channel == "tablet" else exports.parse_web
                 parsed = parse(text.removeprefix("\ufeff"), f.path)
-        with self.engine.begin() as conn:
-            # A file delivered again with other content replaces exactly its own rows.
-            for table in (schema.tablet_rows, schema.web_versions, schema.quarantine):
-                conn.execute(sa.delete(table).where(table.c.source_file == ref))
-            if parsed.file_reject is not None:
-                outcome.status = "quarantined"
-                self._quarantine_file(conn, f, data, parsed.file_reject, outcome)
+        # A file delivered again with other content replaces exactly its own rows.
+        for table in (schema.tablet_rows, schema.web_versions, schema.quarantine):
+            conn.execute(sa.delete(table).where(table.c.source_file == ref))
+        if parsed.file_reject is not None:
+            outcome.status = "quarantined"
+            self._quarantine_file(conn, f, data, parsed.file_reject, outcome)
+        else:
+            if parsed.rejects:
+                self._quarantine_rows(conn, f, parsed.rejects, outcome)
+            if f.channel == "tablet":
+                self._stage_tablet(conn, f, parsed.rows, outcome)
             else:
-                if parsed.rejects:
-                    self._quarantine_rows(conn, f, parsed.rejects, outcome)
-                if f.channel == "tablet":
-                    self._stage_tablet(conn, f, parsed.rows, outcome)
-                else:
-                    self._stage_web(conn, f, parsed.rows, outcome)
-            self._mark_dates(conn, outcome.dates)
-            self._record(conn, f, outcome)
+                self._stage_web(conn, f, parsed.rows, outcome)
+        self._mark_dates(conn, outcome.dates)
+        self._record(conn, f, outcome)
         return outcome
 
     # ------------------------------------------------------------------ quarantine
@@ -251,7 +257,7 @@ class Ingestor:
     def _stage_tablet(self, conn, f, rows: list[dict], outcome: FileOutcome):
         staged = []
         for row in rows:
-            moment = dt.datetime.strptime(row["local_time"], exports.TIME_FORMAT)
+            moment = contracts.parse_time(row["local_time"])
             is_text = row["question_code"] == self.text_item
             comment, status, kinds = self._comment(row["free_text"]) if is_text else (None, "none", None)
             staged.append(
@@ -291,11 +297,9 @@ class Ingestor:
         staged = []
         for row in rows:
             finished = bool(row["submitdate"])
-            last = dt.datetime.strptime(row["datestamp"], exports.TIME_FORMAT)
-            started = (
-                dt.datetime.strptime(row["startdate"], exports.TIME_FORMAT) if row["startdate"] else last
-            )
-            moment = dt.datetime.strptime(row["submitdate"], exports.TIME_FORMAT) if finished else last
+            last = contracts.parse_time(row["datestamp"])
+            started = contracts.parse_time(row["startdate"]) if row["startdate"] else last
+            moment = contracts.parse_time(row["submitdate"]) if finished else last
             comment, status, kinds = self._comment(row[self.text_item])
             record = {
                 "source_file": f.path,

@@ -80,7 +80,10 @@ class ReportBuilder:
         for code in self.items + ["questionnaire_version"]:
             resp[code] = resp[code].astype("Int16")
         # Few distinct values: categories make the many per-group filters cheap.
-        for frame, columns in ((resp, ["centre", "channel", "language", "comment_status"]), (excl, ["centre", "reason"])):
+        for frame, columns in (
+            (resp, ["centre", "channel", "language", "comment_status"]),
+            (excl, ["centre", "reason"]),
+        ):
             for column in columns:
                 frame[column] = frame[column].astype("category")
         return Frames(resp, excl)

@@ -93,7 +93,11 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
                 if c.valid_from <= period.end and (c.valid_to is None or c.valid_to >= period.start)
             ]
             for name, found in _check_figures(
-                groups, parts, docs, open_centres + ([registry.registry().city_code] if period.cadence in ("midterm", "final") else [])
+                groups,
+                parts,
+                docs,
+                open_centres
+                + ([registry.registry().city_code] if period.cadence in ("midterm", "final") else []),
             ).items():
                 problems[name] += [f"{period.key}: {p}" for p in found]
             problems["no_recoverable_cells"] += [
