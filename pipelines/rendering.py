@@ -341,17 +341,23 @@ def _categorical_row(code: str, figures: dict) -> dict:
 
 
 def _distribution_chart(rows: list[dict]) -> dict:
-    """Horizontal 100 % stacked bars, one per scale item; geometry in SVG user units."""
-    width, label_w, bar_h, gap, top = 680.0, 250.0, 20.0, 12.0, 34.0
+    """Horizontal 100 % stacked bars, one per scale item; geometry in SVG user units.
+
+    The legend is HTML beside the chart (SVG text is costly to lay out), so the
+    chart starts with the first bar.
+    """
+    width, label_w, bar_h, gap = 680.0, 250.0, 18.0, 8.0
     # room for "n = 41.800" right of the bars, at about 6 units a character
     right_w = 12 + 6.0 * max(len(f"n = {fmt_int(r['n'])}") for r in rows)
     bar_w = width - label_w - right_w
     bars = []
     for i, row in enumerate(rows):
-        y = top + i * (bar_h + gap)
+        y = gap / 2 + i * (bar_h + gap)
         lines = row["label"].split(": ", 1) if len(row["label"]) > 34 else [row["label"]]
         if len(lines) == 2:
             lines[0] += ":"
+        # baselines: one line centred on the bar, two lines around its middle
+        label_y = [bar_h / 2 + 3.8] if len(lines) == 1 else [bar_h / 2 - 1.6, bar_h / 2 + 9.2]
         segments, x = [], label_w
         for k, share in row["shares"].items():
             w = share * bar_w
@@ -367,15 +373,13 @@ def _distribution_chart(rows: list[dict]) -> dict:
                 }
             )
             x += w
-        bars.append({"y": y, "h": bar_h, "lines": lines, "segments": segments, "row": row})
-    height = top + len(rows) * (bar_h + gap)
-    legend, x = [], 0.0
+        bars.append({"y": y, "h": bar_h, "lines": lines, "label_y": label_y, "segments": segments, "row": row})
+    height = len(rows) * (bar_h + gap)
     first = registry.questionnaire().items.get(rows[0]["code"])
     scale = first.labels if first else {}
-    for k in SHADES:
-        text = f"{k} = {scale.get(int(k), k)}"
-        legend.append({"x": x, "fill": SHADES[k], "text": text, "hatch": k == "5"})
-        x += 16 + 6.0 * len(text) + 20  # swatch, text at about 6 units a character, gap
+    legend = [
+        {"code": k, "fill": SHADES[k], "text": f"{k} = {scale.get(int(k), k)}", "hatch": k == "5"} for k in SHADES
+    ]
     desc = "; ".join(
         f"{r['label']}: "
         + (
@@ -400,7 +404,7 @@ def _trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
     """A line of one item's top-two share over the periods so far; gaps where withheld."""
     if not trend:
         return None
-    width, height, left, right, top, bottom = 680.0, 210.0, 46.0, 16.0, 14.0, 34.0
+    width, height, left, right, top, bottom = 680.0, 175.0, 46.0, 16.0, 14.0, 24.0
     plot_w, plot_h = width - left - right, height - top - bottom
     count = len(trend)
     step = plot_w / max(count - 1, 1)
@@ -479,7 +483,7 @@ def _interval_chart(top2: float, ci) -> dict:
     lo, hi = ci if ci else (top2, top2)
     return {
         "width": width,
-        "height": 46.0,
+        "height": 38.0,
         "left": left,
         "right": right,
         "x": left + top2 * span,
