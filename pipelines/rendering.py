@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import contextlib
 import functools
+import gc
 import io
 import json
 import os
@@ -764,7 +766,27 @@ def render_pdf(doc: dict, path: Path) -> None:
     import weasyprint  # imported lazily: only rendering needs it (and it loads fonts)
 
     html = weasyprint.HTML(string=render_html(doc), base_url=str(TEMPLATES_DIR))
-    _atomic_write(Path(path), lambda fh: html.write_pdf(fh, pdf_tags=True, font_config=_font_config()))
+    with _collector_paused():
+        document = html.render(font_config=_font_config(), stylesheets=[_stylesheet()], pdf_tags=True)
+        data = document.write_pdf(pdf_tags=True)
+    _atomic_write(Path(path), lambda fh: fh.write(data))
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while one report is laid out.
+
+    A report allocates some 10^6 small objects that stay alive until its PDF is
+    written; the collector would walk them again and again (about 15 % of the
+    time) to free next to nothing. It runs again as soon as the report is out.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @functools.cache
@@ -772,6 +794,14 @@ def _font_config():
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
+
+
+@functools.cache
+def _stylesheet():
+    """`styles.css`, parsed once per process and shared by every report."""
+    import weasyprint
+
+    return weasyprint.CSS(filename=str(TEMPLATES_DIR / "styles.css"), font_config=_font_config())
 
 
 def figures(doc: dict) -> dict:

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
   || { echo "Python 3.11 is required (found: $("$PYTHON" --version))" >&2; exit 1; }
+command -v dpkg >/dev/null && bash scripts/system-deps.sh
 stamp=".venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
