@@ -13,9 +13,9 @@ so every label passes through autoescaping.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
-import contextlib
 import functools
 import gc
 import io
@@ -23,6 +23,7 @@ import json
 import os
 import re
 import tempfile
+import urllib.parse
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -220,7 +221,19 @@ def environment() -> jinja2.Environment:
         placeholders=mark_placeholders,
         num=lambda v: f"{v:.1f}",  # SVG coordinates
     )
+    env.globals["svg_uri"] = functools.partial(svg_uri, env)
     return env
+
+
+def svg_uri(env: jinja2.Environment, template: str, **context) -> str:
+    """A chart rendered from its SVG template (autoescaped) as a `data:` URI for `<img src>`.
+
+    Charts go into the page as images rather than inline `<svg>`: WeasyPrint then
+    reads them with the XML parser instead of styling every SVG element as HTML.
+    The percent-encoding leaves no quote, `<`, `&`, `#` or `,` in the attribute.
+    """
+    svg = env.get_template(template).render(**context)
+    return "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(" ".join(svg.split()), safe="/=.")
 
 
 # --------------------------------------------------------------------------- the view model
@@ -342,27 +355,59 @@ def _categorical_row(code: str, figures: dict) -> dict:
     }
 
 
-def _distribution_chart(rows: list[dict]) -> dict:
-    """Horizontal 100 % stacked bars, one per scale item; geometry in SVG user units.
+# Bar charts with many labels (distribution per item, centres overview) are
+# drawn in two parts: the labels are HTML text in rows of fixed height, the bars
+# an SVG image beside them whose rows have the same height. WeasyPrint lays out
+# SVG text letter by letter, about as costly as a whole line of HTML text.
+# 1 SVG user unit = 0.25 mm; the CSS gives the bar images their width in mm.
+UNITS_PER_MM = 4.0
+LABEL_LINE = 12.0  # one line of label text (3 mm, the CSS line-height)
+LABEL_CHARS = 40  # wrap labels at about this many characters (64 mm of 7.8 pt text)
 
-    The legend is HTML beside the chart (SVG text is costly to lay out), so the
-    chart starts with the first bar.
-    """
-    width, label_w, bar_h, gap = 680.0, 250.0, 18.0, 8.0
-    # room for "n = 41.800" right of the bars, at about 6 units a character
-    right_w = 12 + 6.0 * max(len(f"n = {fmt_int(r['n'])}") for r in rows)
-    bar_w = width - label_w - right_w
-    bars = []
-    for i, row in enumerate(rows):
-        y = gap / 2 + i * (bar_h + gap)
-        lines = row["label"].split(": ", 1) if len(row["label"]) > 34 else [row["label"]]
-        if len(lines) == 2:
-            lines[0] += ":"
-        # baselines: one line centred on the bar, two lines around its middle
-        label_y = [bar_h / 2 + 3.8] if len(lines) == 1 else [bar_h / 2 - 1.6, bar_h / 2 + 9.2]
-        segments, x = [], label_w
+
+def _label_lines(label: str) -> list[str]:
+    """A label broken into lines for a chart row: `Räumlichkeiten:` / `Orientierung ...`."""
+    if len(label) <= LABEL_CHARS:
+        return [label]
+    head, sep, tail = label.partition(": ")
+    if sep and len(head) < LABEL_CHARS and len(tail) <= LABEL_CHARS:
+        return [head + ":", tail]
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _label_row(lines: list[str], pitch: float) -> dict:
+    """Height of a chart row and the label's top padding, in SVG units and as CSS."""
+    height = max(pitch, len(lines) * LABEL_LINE + 2)
+    pad = (height - len(lines) * LABEL_LINE) / 2
+    note_pad = (height - LABEL_LINE) / 2
+    mm = UNITS_PER_MM
+    return {
+        "lines": lines,
+        "text": "\n".join(lines),
+        "height": height,
+        # the usual rows have a class; any other gets its height as a style
+        "cls": f"r{len(lines)}" if height == pitch and len(lines) <= 2 else "",
+        "style": f"height: {height / mm:.2f}mm; padding-top: {pad / mm:.2f}mm",
+        "note_style": f"height: {height / mm:.2f}mm; padding-top: {note_pad / mm:.2f}mm",
+    }
+
+
+def _distribution_chart(rows: list[dict]) -> dict:
+    """100 % stacked bars, one per scale item, in rows of 6.5 mm (26 units)."""
+    width, bar_h, pitch = 100 * UNITS_PER_MM, 18.0, 26.0
+    bars, y = [], 0.0
+    for row in rows:
+        label = _label_row(_label_lines(row["label"]), pitch)
+        top = y + (label["height"] - bar_h) / 2
+        segments, x = [], 0.0
         for k, share in row["shares"].items():
-            w = share * bar_w
+            w = share * width
             segments.append(
                 {
                     "x": x,
@@ -375,12 +420,13 @@ def _distribution_chart(rows: list[dict]) -> dict:
                 }
             )
             x += w
-        bars.append({"y": y, "h": bar_h, "lines": lines, "label_y": label_y, "segments": segments, "row": row})
-    height = len(rows) * (bar_h + gap)
+        bars.append({"y": top, "h": bar_h, "label": label, "segments": segments, "row": row})
+        y += label["height"]
     first = registry.questionnaire().items.get(rows[0]["code"])
     scale = first.labels if first else {}
     legend = [
-        {"code": k, "fill": SHADES[k], "text": f"{k} = {scale.get(int(k), k)}", "hatch": k == "5"} for k in SHADES
+        {"code": k, "fill": SHADES[k], "text": f"{k} = {scale.get(int(k), k)}", "hatch": k == "5"}
+        for k in SHADES
     ]
     desc = "; ".join(
         f"{r['label']}: "
@@ -393,11 +439,11 @@ def _distribution_chart(rows: list[dict]) -> dict:
     )
     return {
         "width": width,
-        "height": height,
-        "label_w": label_w,
-        "bar_w": bar_w,
+        "height": y,
+        "bar_w": width,
         "bars": bars,
         "legend": legend,
+        "title": "Verteilung der Antworten je Frage, Anteile unter den gültigen Antworten",
         "desc": desc,
     }
 
@@ -473,6 +519,7 @@ def _trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
         "switch": switch,
         "last": last,
         "gaps": sum(1 for p in points if p["top2"] is None),
+        "title": f"{_label(code)}: Anteil zufrieden (Top-2) je Zeitraum seit Beginn der Befragung",
         "desc": desc,
         "label": _label(code),
     }
@@ -496,6 +543,7 @@ def _interval_chart(top2: float, ci) -> dict:
 
 
 def _centres_chart(overview: list[dict]) -> dict:
+    """One bar per centre, best first, in rows of 5 mm (20 units); withheld ones last."""
     rows = [
         {
             "centre": r.get("centre"),
@@ -507,31 +555,36 @@ def _centres_chart(overview: list[dict]) -> dict:
         for r in overview
     ]
     rows.sort(key=lambda r: (r["suppressed"], -(r["top2"] or 0), r["name"]))
-    width, label_w, right_w, bar_h, gap, top = 680.0, 220.0, 70.0, 14.0, 6.0, 4.0
-    bar_w = width - label_w - right_w
-    bars = [
-        {
-            "y": top + i * (bar_h + gap),
-            "h": bar_h,
-            "name": r["name"],
-            "w": (r["top2"] or 0) * bar_w,
-            "top2": r["top2"],
-            "suppressed": r["suppressed"],
-        }
-        for i, r in enumerate(rows)
-    ]
-    grid = [{"x": label_w + v * bar_w, "text": fmt_percent(v, 0)} for v in (0, 0.25, 0.5, 0.75, 1)]
+    width, bar_h, pitch, left, right_w = 100 * UNITS_PER_MM, 14.0, 20.0, 12.0, 46.0
+    bar_w = width - left - right_w
+    bars, y = [], 0.0
+    for r in rows:
+        label = _label_row(_label_lines(r["name"]), pitch)
+        bars.append(
+            {
+                "y": y + (label["height"] - bar_h) / 2,
+                "h": bar_h,
+                "label": label,
+                "name": r["name"],
+                "w": (r["top2"] or 0) * bar_w,
+                "top2": r["top2"],
+                "suppressed": r["suppressed"],
+            }
+        )
+        y += label["height"]
+    grid = [{"x": left + v * bar_w, "text": fmt_percent(v, 0)} for v in (0, 0.25, 0.5, 0.75, 1)]
     desc = "; ".join(
         f"{b['name']}: {'unterdrückt' if b['suppressed'] else fmt_percent(b['top2'])}" for b in bars
     )
     return {
         "width": width,
-        "height": top + len(rows) * (bar_h + gap) + 18,
-        "label_w": label_w,
+        "height": y + 18,
+        "left": left,
         "bar_w": bar_w,
         "bars": bars,
         "grid": grid,
-        "axis_y": top + len(rows) * (bar_h + gap),
+        "axis_y": y,
+        "title": "Gesamtzufriedenheit (Top-2) je Kundenzentrum, absteigend sortiert",
         "desc": desc,
         "rows": rows,
     }
