@@ -115,3 +115,19 @@ def test_pseudonymiser_refuses_to_run_without_a_key_outside_the_demo():
     with pytest.raises(dg.Failure, match="SURVEY_PSEUDONYM_KEY"):
         PseudonymiserResource(key="").get()
     assert PseudonymiserResource(key="", demo=True).get()("x", "y")
+
+
+def test_quarantine_shows_in_the_check_metadata_without_personal_data(setup):
+    landing, resources, _ = setup
+    rows = b.completion(5, device="TAB-7777", comment="Frau Schulz, 0176 98765432")
+    rows[0]["answer"] = "9"
+    rows[-1]["misuse"] = "x"
+    b.write_tablet(landing, "harburg", "TAB-7777", "2020-09-17", rows)
+    result = dg.materialize([ingest.raw_exports], resources=resources)
+    check = _checks(result)["raw_rows_conform"]
+    meta = check.metadata
+    assert meta["by_rule"].value == {"answer_out_of_range": 1, "misuse_valid_values": 1}
+    examples = meta["examples"].value
+    assert len(examples) == 2 and examples[0].startswith("answer_out_of_range: tablet/harburg/dev-")
+    text = str(examples)
+    assert "TAB-7777" not in text and "Schulz" not in text and "98765432" not in text

@@ -2,9 +2,11 @@
 
 import dagster as dg
 import pandas as pd
+import sqlalchemy as sa
 
 from pipelines import contracts, ingestion, registry
 from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
+from pipelines.warehouse import schema
 
 OWNERS = ["team:data-engineering"]
 
@@ -78,7 +80,11 @@ def raw_exports(
                 check_name="raw_rows_conform",
                 passed=share < 0.01,
                 severity=dg.AssetCheckSeverity.WARN,
-                metadata={"quarantined_share": round(share, 5), "by_rule": dict(sorted(reasons.items()))},
+                metadata={
+                    "quarantined_share": round(share, 5),
+                    "by_rule": dict(sorted(reasons.items())),
+                    "examples": _quarantine_examples(warehouse.engine, context.run_id),
+                },
             ),
         ],
     )
@@ -174,3 +180,21 @@ def _preview(totals) -> str:
     lines = ["| dates | responses | tablet | web |", "|---|---:|---:|---:|"]
     lines += [f"| {r.window} | {r.responses} | {r.tablet} | {r.web} |" for r in totals.itertuples()]
     return "\n".join(lines)
+
+
+def _quarantine_examples(engine: sa.Engine, run_id: str) -> list[str]:
+    """One example per rule of this run: the stored file name, row and reason. Reasons
+    quote short codes only, never free text or identifiers."""
+    q = schema.quarantine
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(q.c.rule, q.c.source_file, q.c.source_row, q.c.reason)
+            .where(q.c.run_id == run_id)
+            .order_by(q.c.rule, q.c.id)
+        ).all()
+    seen, out = set(), []
+    for rule, source, row, reason in rows:
+        if rule not in seen and len(out) < 10:
+            seen.add(rule)
+            out.append(f"{rule}: {source}{f' row {row}' if row else ''}: {reason}")
+    return out
