@@ -7,15 +7,27 @@ quarantine, and every table of the warehouse, is searched for the planted string
 
 from __future__ import annotations
 
+import email
+import email.policy
+import io
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import pypdf
 import pytest
 import sqlalchemy as sa
 
+from pipelines import partitions, registry
 from pipelines.assets import ingest
-from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
+from pipelines.assets.reports import build_report_assets
+from pipelines.resources import (
+    LandingResource,
+    PseudonymiserResource,
+    ReportStorageResource,
+    WarehouseResource,
+)
+from pipelines.resources.mail import MailResource
 from tests import builders as b
 
 DEVICE = "TAB-9137"
@@ -53,12 +65,34 @@ def _plant(landing: Path) -> list[str]:
     return sorted(set(planted))
 
 
+def _readable(path: Path) -> bytes:
+    """What a person could read in the file: PDF text (its streams are compressed) and
+    e-mails with their attachments decoded."""
+    data = path.read_bytes()
+    if path.suffix == ".pdf":
+        return data + "".join(p.extract_text() for p in pypdf.PdfReader(path).pages).encode()
+    if path.suffix == ".eml":
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        parts = [data]
+        for part in message.walk():
+            payload = part.get_payload(decode=True)
+            if not payload:
+                continue
+            parts.append(payload)
+            if (part.get_filename() or "").endswith(".pdf"):
+                parts.append(
+                    "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(payload)).pages).encode()
+                )
+        return b"\n".join(parts)
+    return data
+
+
 def _search_files(root: Path, needles: list[str], skip: tuple[Path, ...]) -> list[str]:
     hits = []
     for path in root.rglob("*"):
         if not path.is_file() or any(path.is_relative_to(s) for s in skip):
             continue
-        data = path.read_bytes()
+        data = _readable(path)
         lowered = data.lower()
         for needle in needles:
             if needle.encode() in data or needle.lower().encode() in lowered:
@@ -77,27 +111,35 @@ def _search_tables(engine: sa.Engine, needles: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_planted_personal_data_never_leaves_ingestion(tmp_path, backend, request):
+def test_planted_personal_data_never_leaves_ingestion(tmp_path, backend, request, small_registry):
     landing = tmp_path / "landing"
     quarantine = tmp_path / "quarantine"
     planted = _plant(landing)
     url = request.getfixturevalue(f"{backend}_url")
     home = tmp_path / "dagster_home"
     home.mkdir()
+    weekly = build_report_assets("weekly", partitions.weekly)
+    resources = {
+        "warehouse": WarehouseResource(url=url),
+        "landing": LandingResource(landing_dir=str(landing), quarantine_dir=str(quarantine)),
+        "pseudonymiser": PseudonymiserResource(key="test-secret"),
+        "reports": ReportStorageResource(reports_dir=str(tmp_path / "reports")),
+        "mail": MailResource(outbox_dir=str(tmp_path / "outbox")),  # no SMTP host: .eml files
+    }
     with dg.instance_for_test(temp_dir=str(home)) as instance:
-        result = dg.materialize(
-            [ingest.raw_exports, ingest.responses],
-            instance=instance,
-            resources={
-                "warehouse": WarehouseResource(url=url),
-                "landing": LandingResource(landing_dir=str(landing), quarantine_dir=str(quarantine)),
-                "pseudonymiser": PseudonymiserResource(key="test-secret"),
-            },
-        )
-        assert result.success
-        # The run's whole event log, metadata included, as the UI would show it.
-        events = instance.all_logs(result.run_id)
-        log_text = "\n".join(str(e) for e in events)
+        runs = [
+            dg.materialize([ingest.raw_exports, ingest.responses], instance=instance, resources=resources),
+            dg.materialize(
+                [ingest.raw_exports, ingest.responses, *weekly],
+                instance=instance,
+                resources=resources,
+                partition_key="2020-09-14",
+                selection=[a.key for a in weekly],
+            ),  # fmt: skip
+        ]
+        assert all(r.success for r in runs)
+        # The runs' whole event logs, metadata included, as the UI would show them.
+        log_text = "\n".join(str(e) for r in runs for e in instance.all_logs(r.run_id))
     # The pipeline did its work: the comments are there, redacted.
     from pipelines.warehouse import engine_for
 
@@ -110,7 +152,13 @@ def test_planted_personal_data_never_leaves_ingestion(tmp_path, backend, request
     # The raw content is kept in quarantine only.
     assert any(DEVICE.encode() in p.read_bytes() for p in quarantine.rglob("*") if p.is_file())
 
-    hits = _search_files(tmp_path, planted, skip=(landing, quarantine))
+    # Reports and e-mails were written, and the comments made it into the Altona report.
+    pdf = tmp_path / "reports" / "altona" / "weekly" / "2020-W38.pdf"
+    assert "[TELEFON]" in _readable(pdf).decode(errors="ignore")
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == len(registry.registry().centres)
+
+    # (config/ is the reference data copied for this test: its name lists hold names by design)
+    hits = _search_files(tmp_path, planted, skip=(landing, quarantine, tmp_path / "config"))
     hits += _search_tables(engine, planted)
     hits += [f"event log: {n}" for n in planted if n.lower() in log_text.lower()]
     assert hits == []
