@@ -82,8 +82,7 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
         builder = reporting.ReportBuilder(warehouse.engine)
         problems: dict[str, list[str]] = {c: [] for c in checks}
         summary = []
-        for key in context.partition_keys:
-            period = reporting.period_for(cadence if cadence != "review" else key, key)
+        for period in _periods(cadence, context):
             groups = builder.disclosed(period)
             docs = builder.documents(period)
             parts = disclosure.group_parts(period.start, period.end)
@@ -143,8 +142,7 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, reports: ReportStorageResource
     ):
         docs, periods = [], []
-        for key in context.partition_keys:
-            period = reporting.period_for(cadence if cadence != "review" else key, key)
+        for period in _periods(cadence, context):
             stored = score_store.read_documents(warehouse.engine, period)
             if not stored:
                 raise dg.Failure(f"no figures for {period.key}: materialise {figures_key} first")
@@ -195,8 +193,7 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
             )
         reg = registry.registry()
         versions = []
-        for key in context.partition_keys:
-            period = reporting.period_for(cadence if cadence != "review" else key, key)
+        for period in _periods(cadence, context):
             for code, (version, doc) in sorted(score_store.read_documents(warehouse.engine, period).items()):
                 recipients = reg.city_recipients if code == reg.city_code else reg.by_code[code].recipients
                 paths = [
@@ -231,6 +228,13 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
         )
 
     return [figures_asset, files_asset, delivery_asset]
+
+
+def _periods(cadence: str, context: dg.AssetExecutionContext) -> list:
+    """The report periods of the run's partitions (a review's key is its cadence)."""
+    return [
+        reporting.period_for(cadence if cadence != "review" else key, key) for key in context.partition_keys
+    ]
 
 
 def _headline(summary: list[tuple]) -> str:
