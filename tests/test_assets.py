@@ -131,3 +131,17 @@ def test_quarantine_shows_in_the_check_metadata_without_personal_data(setup):
     assert len(examples) == 2 and examples[0].startswith("answer_out_of_range: tablet/harburg/dev-")
     text = str(examples)
     assert "TAB-7777" not in text and "Schulz" not in text and "98765432" not in text
+
+
+def test_workspace_validates_from_the_shell(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, DAGSTER_HOME=str(tmp_path), SURVEY_WAREHOUSE_URL=f"sqlite:///{tmp_path / 'w.db'}")
+    out = subprocess.run([Path(sys.executable).parent / "dagster", "definitions", "validate", "-w", "workspace.yaml"],
+                         cwd=root, env=env, capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Validation successful" in out.stderr + out.stdout
