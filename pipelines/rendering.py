@@ -6,9 +6,15 @@ Pure logic, no Dagster. The input is the figures document of one report (see
 this module only formats, orders and draws it. Item labels come from the
 questionnaire in `config/questionnaire.yaml`.
 
-Templates live in `reports/templates/` (Jinja2, German). Charts are inline SVG
-whose geometry is computed here and whose markup is written by the templates,
-so every label passes through autoescaping.
+Templates live in `reports/templates/` (Jinja2, German). Charts are SVG whose
+geometry is computed here and whose markup is written by the templates
+(`charts/*.svg`), so every label passes through autoescaping; they go into the
+page as `<img>` with a `data:` URI and a text alternative.
+
+Speed matters: a survey year is some 1,300 PDFs, to be rendered in minutes on
+two cores. WeasyPrint's cost is per box and per line of text (a table cell, an
+SVG letter), hardly per page, so the templates keep both down; `styles.css` is
+parsed once per process (`render_pdf` passes it, `render_html` has no link).
 """
 
 from __future__ import annotations
@@ -220,11 +226,11 @@ def environment() -> jinja2.Environment:
         placeholders=mark_placeholders,
         num=lambda v: f"{v:.1f}",  # SVG coordinates
     )
-    env.globals["svg_uri"] = functools.partial(svg_uri, env)
+    env.globals["svg_uri"] = functools.partial(_svg_uri, env)
     return env
 
 
-def svg_uri(env: jinja2.Environment, template: str, **context) -> str:
+def _svg_uri(env: jinja2.Environment, template: str, **context) -> str:
     """A chart rendered from its SVG template (autoescaped) as a `data:` URI for `<img src>`.
 
     Charts go into the page as images rather than inline `<svg>`: WeasyPrint then
@@ -451,7 +457,7 @@ def _trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
     """A line of one item's top-two share over the periods so far; gaps where withheld."""
     if not trend:
         return None
-    width, height, left, right, top, bottom = 680.0, 175.0, 46.0, 16.0, 14.0, 24.0
+    width, height, left, right, top, bottom = 680.0, 155.0, 46.0, 16.0, 14.0, 24.0
     plot_w, plot_h = width - left - right, height - top - bottom
     count = len(trend)
     step = plot_w / max(count - 1, 1)

@@ -174,6 +174,36 @@ def test_pdf_is_valid_and_shows_centre_period_and_headline(weekly_pdf):
     assert reader.trailer["/Root"]["/Lang"] == "de"
 
 
+def figure_alts(path: Path) -> list[str]:
+    """The alternative texts of the PDF's tagged figures, in reading order."""
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pypdf.generic.DictionaryObject):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt") or ""))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
+    return alts
+
+
+def test_pdf_is_compact_and_its_charts_have_text_alternatives(weekly_pdf):
+    _, path = weekly_pdf
+    assert len(pypdf.PdfReader(path).pages) <= 4  # a weekly report: 3 to 4 pages
+    alts = figure_alts(path)
+    assert len(alts) == 3  # headline interval, distribution, trend
+    assert alts[0].startswith("Anteil zufrieden 90,9 %, 95-%-Vertrauensbereich 80,4 % bis 96,1 %")
+    assert alts[1].startswith("Verteilung der Antworten je Frage")
+    assert f"{WITHHELD_LABEL}: unterdrückt – weniger als 5 Antworten" in alts[1]
+    assert "Zufriedenheit mit dem Besuch insgesamt: Anteil zufrieden (Top-2)" in alts[2]
+
+
 def test_pdf_withholds_suppressed_item(weekly_pdf):
     doc, path = weekly_pdf
     text = pdf_text(path)
@@ -278,6 +308,16 @@ def test_trend_breaks_the_line_where_withheld():
     assert "KW 41/2020: nicht ausgewiesen" in chart["desc"]
     svgs = chart_svgs(rendering.render_html(doc))
     assert sum(svg.count("<polyline") for svg in svgs) == 2
+
+
+def test_chart_texts_are_escaped():
+    doc = sample_doc("final", centre="hamburg")
+    doc["centres_overview"][0]["name"] = 'Kundenzentrum <b>"Mitte"</b> & Co'
+    html = rendering.render_html(doc)
+    assert "<b>" not in html
+    assert "Kundenzentrum &lt;b&gt;&#34;Mitte&#34;&lt;/b&gt; &amp; Co" in html  # row label and alt text
+    svg = next(svg for svg in chart_svgs(html) if "Kundenzentrum" in svg)
+    assert "<b>" not in svg and "Kundenzentrum &lt;b&gt;&#34;Mitte&#34;&lt;/b&gt; &amp; Co" in svg
 
 
 def test_city_report_shows_centres_overview(tmp_path):

@@ -90,7 +90,7 @@ def raw_exports(
     )
 
 
-DATES_PER_WINDOW = 31
+DATES_PER_WINDOW = 14
 
 
 class ResponsesConfig(dg.Config):
@@ -118,7 +118,7 @@ def responses(context: dg.AssetExecutionContext, config: ResponsesConfig, wareho
     contract = contracts.load("responses")
     centres = {"centre_valid_values": [c.code for c in registry.registry().centres]}
     written, failed, failures = [], [], []
-    # Month-sized windows keep memory flat however long the survey runs.
+    # Two-week windows keep memory flat however long the survey runs and however many answer.
     for i in range(0, len(dates), DATES_PER_WINDOW):
         result = ingestion.build_responses(engine, dates[i : i + DATES_PER_WINDOW])
         outcome = validation.validate(contract, result.frame, centres)
