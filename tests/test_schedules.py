@@ -63,7 +63,10 @@ def test_review_schedule_runs_each_review_once_after_its_window():
     assert [(r.partition_key, r.run_key) for r in after_mid] == [("midterm", "review-midterm")]
     after_end = _tick("review_reports_schedule", dt.datetime(2021, 9, 13, 6)).run_requests
     # The midterm request repeats with the same run key, which Dagster runs only once.
-    assert [(r.partition_key, r.run_key) for r in after_end] == [("midterm", "review-midterm"), ("final", "review-final")]
+    assert [(r.partition_key, r.run_key) for r in after_end] == [
+        ("midterm", "review-midterm"),
+        ("final", "review-final"),
+    ]
 
 
 def test_weekly_partitions_are_iso_weeks_in_berlin_time():
