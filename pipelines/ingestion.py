@@ -195,7 +195,6 @@ class Ingestor:
             sa.insert(schema.quarantine),
             [self._q_row(f, None, reject.rule, reject.reason, target)],
         )
-        outcome.counts["quarantined"] += 0  # a whole file has no rows to count
         outcome.reasons[reject.rule] += 1
 
     def _quarantine_rows(self, conn, f, rejects: list[exports.Reject], outcome: FileOutcome):

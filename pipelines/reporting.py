@@ -161,9 +161,7 @@ class ReportBuilder:
             others = {}
             if previous is not None:
                 others["previous"] = previous.get(code)
-                others["running_average"] = [
-                    self.disclosed(p).get(code) for p in earlier if self.disclosed(p).get(code)
-                ]
+                others["running_average"] = [past for p in earlier if (past := self.disclosed(p).get(code))]
             if code != city:
                 others["district"] = groups[district_of[code]]
                 others["city"] = groups[city]
