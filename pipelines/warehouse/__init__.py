@@ -1,12 +1,22 @@
-"""Warehouse access: engines, the table definitions and idempotent window writes."""
+"""Warehouse access: engines, the table definitions and locks across processes."""
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from pipelines.warehouse.schema import metadata
+
+
+def _lock_id(name: str) -> int:
+    """A stable signed 64-bit key for PostgreSQL's advisory locks."""
+    return int.from_bytes(hashlib.sha256(f"survey:{name}".encode()).digest()[:8], "big", signed=True)
 
 
 @functools.lru_cache(maxsize=8)
@@ -20,8 +30,44 @@ def engine_for(url: str) -> sa.Engine:
     engine = sa.create_engine(url, future=True, **kwargs)
     if url.startswith("sqlite"):
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-    metadata.create_all(engine)
+    with engine.begin() as conn:
+        # Two runs starting at once would both create the tables (PostgreSQL: duplicate
+        # pg_type entries): the first takes the lock, the second then finds them.
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_id("schema")})
+        metadata.create_all(conn)
     return engine
+
+
+@contextmanager
+def exclusive(engine: sa.Engine, name: str) -> Iterator[None]:
+    """Hold a named lock across processes for the duration of the block.
+
+    PostgreSQL: a session advisory lock on a connection of its own; SQLite: an
+    exclusive file lock beside the database file. Both are released when the holder
+    dies, so a killed run never leaves the lock behind.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _lock_id(name)})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _lock_id(name)})
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield  # one process only: nothing to serialise against
+        return
+    path = Path(database).with_name(Path(database).name + f".{name}.lock")
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
