@@ -24,6 +24,11 @@ class Pseudonymiser:
     def __call__(self, kind: str, value: str) -> str:
         return self._cached(kind, value)
 
+    def fingerprint(self) -> str:
+        """Identifies the key without revealing it: the warehouse stores this, never the key,
+        to refuse a run with another key (which would make every pseudonym new)."""
+        return self._hash("key-fingerprint", "survey")[:16]
+
     def _hash(self, kind: str, value: str) -> str:
         # The kind is mixed in so the same string as device and as response id
         # gives unrelated pseudonyms. 128 bits are plenty to stay collision-free.

@@ -77,6 +77,13 @@ def _read(text: str, delimiter: str, header: list[str], label: str):
     return out, None
 
 
+def _nul(fields: list[str]) -> tuple[str, str] | None:
+    # A NUL byte is never text (PostgreSQL refuses it in text columns): the row is broken.
+    if any("\x00" in f for f in fields):
+        return "nul_character", "Zeile enthält ein NUL-Zeichen (Datei beschädigt?)"
+    return None
+
+
 def _time(value: str) -> dt.datetime | None:
     return contracts.parse_time(value, TIME_FORMAT) if value else None
 
@@ -143,7 +150,7 @@ def parse_tablet(text: str, label: str) -> Parsed:
     rules = _Rules()
     rows, rejects = [], []
     for number, fields in records:
-        reject = _check_tablet(fields, header, contract, rules)
+        reject = _nul(fields) or _check_tablet(fields, header, contract, rules)
         if reject:
             rejects.append(Reject(number, reject[0], reject[1], fields))
         else:
@@ -254,6 +261,9 @@ def parse_web(text: str, label: str) -> Parsed:
     items = list(rules.questionnaire.items.values())
     rows, rejects = [], []
     for number, fields in records:
+        if nul := _nul(fields):
+            rejects.append(Reject(number, *nul, fields))
+            continue
         if len(fields) != len(header):
             rejects.append(
                 Reject(

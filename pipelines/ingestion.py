@@ -12,6 +12,10 @@ import codecs
 import csv
 import dataclasses
 import datetime as dt
+import hashlib
+import io
+import json
+import os
 import re
 import shutil
 from collections import Counter
@@ -20,8 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
-from pipelines import contracts, exports, landing, registry
+from pipelines import contracts, exports, landing, registry, warehouse
 from pipelines.anonymise import Pseudonymiser, daypart
 from pipelines.redaction import Redactor
 from pipelines.warehouse import schema
@@ -29,21 +34,28 @@ from pipelines.warehouse import schema
 OUTCOMES = ("accepted", "duplicate", "excluded", "quarantined")
 _IN_CHUNK = 500
 FILES_PER_TRANSACTION = 500
-_TABLET_NAME = re.compile(r"^tablet/([^/]+)/(.+)_(\d{8})\.csv$")
+_MAX_REF = 200  # stored file names stay short: ledger keys, quarantine copy names
+_PLAIN_NAME = re.compile(rf"^[\w./-]{{1,{_MAX_REF}}}$", re.ASCII)
+_KEY_FINGERPRINT = "pseudonym_key_fingerprint"
+
+
+class KeyMismatch(RuntimeError):
+    """The pseudonym key differs from the one the warehouse was built with."""
 
 
 @dataclass
 class FileOutcome:
     path: str
     channel: str
-    status: str  # ingested | quarantined
+    status: str  # ingested | quarantined | kept_previous | failed
     encoding: str | None = None
+    records: int = 0  # data records the parser read from the file (its own count)
     counts: Counter = field(default_factory=Counter)  # per outcome
     reasons: Counter = field(default_factory=Counter)  # quarantine rule → rows
     dates: set = field(default_factory=set)
 
     @property
-    def rows_read(self) -> int:
+    def accounted(self) -> int:
         return sum(self.counts[o] for o in OUTCOMES)
 
 
@@ -59,8 +71,13 @@ class IngestSummary:
         total = Counter()
         for o in self.outcomes:
             total.update({k: o.counts[k] for k in OUTCOMES})
-        total["rows_read"] = sum(o.rows_read for o in self.outcomes)
+        total["rows_read"] = sum(o.records for o in self.outcomes)
         return total
+
+    def unbalanced(self) -> list[str]:
+        """Files whose records, as counted by the parser, are not all accounted for."""
+        return [f"{o.path}: {o.records} read, {o.accounted} accounted" for o in self.outcomes
+                if o.records != o.accounted]  # fmt: skip
 
     def reasons(self) -> Counter:
         total = Counter()
@@ -68,8 +85,11 @@ class IngestSummary:
             total.update(o.reasons)
         return total
 
+    def files_with(self, status: str) -> list[str]:
+        return [o.path for o in self.outcomes if o.status == status]
+
     def files_quarantined(self) -> int:
-        return sum(1 for o in self.outcomes if o.status == "quarantined")
+        return len(self.files_with("quarantined"))
 
     def encodings(self) -> Counter:
         return Counter(o.encoding or "unreadable" for o in self.outcomes)
@@ -95,77 +115,176 @@ class Ingestor:
         self.items = registry.questionnaire().answer_items
         self.text_item = registry.questionnaire().text_items[0].code
 
+    # ------------------------------------------------------------------ key
+
+    def check_key(self, conn: sa.Connection) -> None:
+        """Refuse another pseudonym key than the one the warehouse was built with: its
+        pseudonyms would all be new, so every tablet file would count a second time."""
+        t = schema.ingest_state
+        stored = conn.execute(sa.select(t.c.value).where(t.c.name == _KEY_FINGERPRINT)).scalar()
+        current = self.pseudo.fingerprint()
+        if stored is None:
+            conn.execute(sa.insert(t), [{"name": _KEY_FINGERPRINT, "value": current}])
+        elif stored != current:
+            raise KeyMismatch(
+                f"SURVEY_PSEUDONYM_KEY is not the key this warehouse was built with (fingerprint "
+                f"{current} instead of {stored}); nothing was ingested. Set the original key again. "
+                "To change the key on purpose, run the ingest job once with run config "
+                '{"ops": {"raw_exports": {"config": {"rotate_pseudonym_key": true}}}}: it clears '
+                "staging and the file ledger and reads every file of the landing folder again with "
+                "the new key (files no longer in the landing folder are then lost)."
+            )
+
+    def rotate_key(self) -> int:
+        """Start over with the current key: every date that had rows is rebuilt from the
+        files read again. Returns the number of files forgotten."""
+        with warehouse.exclusive(self.engine, "ingest"), self.engine.begin() as conn:
+            dates = set(_store_dates(conn)) | set(_staged_dates(conn))
+            forgotten = conn.execute(
+                sa.select(sa.func.count()).select_from(schema.ingested_files)
+            ).scalar_one()
+            for table in (schema.ingested_files, schema.tablet_rows, schema.web_versions, schema.quarantine):
+                conn.execute(sa.delete(table))
+            t = schema.ingest_state
+            conn.execute(sa.delete(t).where(t.c.name == _KEY_FINGERPRINT))
+            self.check_key(conn)
+            _mark_dates(conn, dates)
+        return forgotten
+
     # ------------------------------------------------------------------ files
 
     def ingest_new_files(self) -> IngestSummary:
+        # One ingestion at a time, whichever run or process starts it.
+        with warehouse.exclusive(self.engine, "ingest"):
+            return self._ingest_new_files()
+
+    def _ingest_new_files(self) -> IngestSummary:
         summary = IngestSummary()
+        with self.engine.begin() as conn:
+            self.check_key(conn)
         landed = landing.scan(self.landing_dir)
         summary.files_seen = len(landed)
+        t = schema.ingested_files
         with self.engine.connect() as conn:
-            known = dict(
-                conn.execute(sa.select(schema.ingested_files.c.path, schema.ingested_files.c.sha256)).all()
-            )
+            known = {row.path: row for row in conn.execute(sa.select(t)).all()}
         todo = []
         for f in landed:
             ref = self.file_ref(f.path)
-            if known.get(ref) == f.sha256:
+            if ref in known and known[ref].sha256 == f.sha256:
                 summary.files_unchanged += 1
                 continue
             if ref in known:
                 summary.files_changed += 1
             else:
                 summary.files_new += 1
-            todo.append(f)
+            todo.append((f, known.get(ref)))
         # Files are committed in batches (each batch is one transaction, ledger and staging
-        # together): a commit per file would cost more than reading it.
+        # together): a commit per file would cost more than reading it. Should a batch fail,
+        # it is done again file by file, so one broken file never holds back its neighbours.
         for i in range(0, len(todo), FILES_PER_TRANSACTION):
-            with self.engine.begin() as conn:
-                summary.outcomes += [self.ingest_file(f, conn) for f in todo[i : i + FILES_PER_TRANSACTION]]
+            batch = todo[i : i + FILES_PER_TRANSACTION]
+            try:
+                with self.engine.begin() as conn:
+                    outcomes = [self.ingest_file(f, conn, before) for f, before in batch]
+            except Exception:  # noqa: BLE001 - isolated below, file by file
+                outcomes = [self._ingest_alone(f, before) for f, before in batch]
+            summary.outcomes += outcomes
         return summary
 
-    def file_ref(self, rel: str) -> str:
-        """The file's name as stored: tablet file names carry the device serial, which is
-        personal data, so it is replaced by its pseudonym."""
-        m = _TABLET_NAME.match(rel)
-        if not m:
-            return rel
-        return f"tablet/{m.group(1)}/dev-{self.pseudo('device', m.group(2))[:12]}_{m.group(3)}.csv"
+    def _ingest_alone(self, f: landing.LandedFile, before) -> FileOutcome:
+        try:
+            with self.engine.begin() as conn:
+                return self.ingest_file(f, conn, before)
+        except Exception as exc:  # noqa: BLE001 - this file's failure is its quarantine entry
+            ref = self.file_ref(f.path)
+            reason = (
+                f"Datei konnte nicht gespeichert werden ({type(exc).__name__}); die zuletzt gelesene "
+                "Fassung bleibt in Kraft, die Datei wird beim nächsten Lauf erneut gelesen"
+            )
+            q = schema.quarantine
+            with self.engine.begin() as conn:
+                conn.execute(sa.delete(q).where(q.c.source_file == ref, q.c.rule == "ingest_error"))
+                conn.execute(sa.insert(q), [self._q_row(ref, f.channel, None, "ingest_error", reason, None)])
+            outcome = FileOutcome(ref, f.channel, "failed")
+            outcome.reasons["ingest_error"] += 1
+            return outcome
 
-    def ingest_file(self, f: landing.LandedFile, conn: sa.Connection) -> FileOutcome:
+    def file_ref(self, rel: str) -> str:
+        """The file's name as stored. Tablet file names carry the device serial, which is
+        personal data, so it is replaced by its pseudonym; a name that fits no export is
+        kept only when it is short and plain, else replaced by a pseudonym too."""
+        if m := landing.TABLET_NAME.match(rel):
+            return f"tablet/{m.group(1)}/dev-{self.pseudo('device', m.group(2))[:12]}_{m.group(3)}.csv"
+        if landing.classify(rel)[0] == "web" or (_PLAIN_NAME.match(rel) and not rel.startswith("tablet/")):
+            return rel
+        top = rel.split("/", 1)[0] if _PLAIN_NAME.match(rel.split("/", 1)[0]) else "other"
+        return f"{top}/name-{self.pseudo('file-name', rel)[:16]}"
+
+    def _read(self, f: landing.LandedFile) -> tuple[bytes | None, exports.Parsed, str | None, bool]:
+        """(raw bytes, parsed, encoding, ends inside a record)."""
+        if not f.regular:
+            reject = exports.Reject(
+                None,
+                "not_regular_file",
+                "Keine reguläre Datei (z. B. symbolischer Link): Inhalt nicht gelesen",
+            )
+            return None, exports.Parsed([], [], 0, reject), None, False
         data = (self.landing_dir / f.path).read_bytes()
+        if f.channel == "unknown":
+            reject = exports.Reject(None, "file_name_unknown", "Dateiname passt zu keinem Export")
+            return data, exports.Parsed([], [], 0, reject), None, False
+        encodings = ("utf-8-sig", "cp1252") if f.channel == "tablet" else ("utf-8-sig",)
+        decoded = landing.decode(data, encodings)
+        if decoded is None:
+            reject = exports.Reject(
+                None, "encoding", f"Zeichenkodierung nicht lesbar (erwartet: {', '.join(encodings)})"
+            )
+            return data, exports.Parsed([], [], 0, reject), None, False
+        text, encoding = decoded
+        if encoding == "utf-8-sig":
+            encoding = "utf-8-bom" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+        parse = exports.parse_tablet if f.channel == "tablet" else exports.parse_web
+        parsed = parse(text.removeprefix("\ufeff"), self.file_ref(f.path))
+        last = parsed.rejects[-1] if parsed.rejects else None
+        cut = (
+            not text.endswith(("\n", "\r"))
+            and last is not None
+            and last.rule == "field_count"
+            and last.source_row == parsed.rows_read
+        )
+        return data, parsed, encoding, cut
+
+    def ingest_file(self, f: landing.LandedFile, conn: sa.Connection, before=None) -> FileOutcome:
+        """Read one landed file into staging. `before` is its ledger row, if it was read before."""
+        data, parsed, encoding, cut = self._read(f)
         ref = self.file_ref(f.path)
         # From here on the file is known by its stored name only.
         f = dataclasses.replace(f, path=ref)
-        outcome = FileOutcome(ref, f.channel, "ingested")
-        if f.channel == "unknown":
-            parsed = exports.Parsed(
-                [], [], 0, exports.Reject(None, "file_name_unknown", "Dateiname passt zu keinem Export")
+        outcome = FileOutcome(ref, f.channel, "ingested", encoding=encoding, records=parsed.rows_read)
+        in_force = (
+            before is not None
+            and before.status != "quarantined"
+            and (before.accepted + before.duplicate + before.excluded > 0)
+        )
+        unreadable = parsed.file_reject
+        if in_force and unreadable is None and parsed.rows_read == 0:
+            unreadable = exports.Reject(None, "file_empty", "Datei enthält keine Datenzeilen mehr")
+        if in_force and unreadable is None and cut:
+            unreadable = exports.Reject(
+                None,
+                "file_truncated",
+                f"Datei endet mitten in Zeile {parsed.rows_read} (Übertragung abgebrochen?)",
             )
-        else:
-            encodings = ("utf-8-sig", "cp1252") if f.channel == "tablet" else ("utf-8-sig",)
-            decoded = landing.decode(data, encodings)
-            if decoded is None:
-                parsed = exports.Parsed(
-                    [],
-                    [],
-                    0,
-                    exports.Reject(
-                        None, "encoding", f"Zeichenkodierung nicht lesbar (erwartet: {', '.join(encodings)})"
-                    ),
-                )
-            else:
-                text, encoding = decoded
-                if encoding == "utf-8-sig":
-                    encoding = "utf-8-bom" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-                outcome.encoding = encoding
-                parse = exports.parse_tablet if f.channel == "tablet" else exports.parse_web
-                parsed = parse(text.removeprefix("\ufeff"), f.path)
-        # A file delivered again with other content replaces exactly its own rows.
+        if in_force and unreadable is not None:
+            return self._keep_previous(conn, f, data, unreadable, outcome, before)
+        # A file delivered again with other content replaces exactly its own rows; the dates
+        # its old rows were on are derived again too (a session may have moved to another day).
+        old_dates = _staged_dates(conn, ref)
         for table in (schema.tablet_rows, schema.web_versions, schema.quarantine):
             conn.execute(sa.delete(table).where(table.c.source_file == ref))
-        if parsed.file_reject is not None:
+        if unreadable is not None:
             outcome.status = "quarantined"
-            self._quarantine_file(conn, f, data, parsed.file_reject, outcome)
+            self._quarantine_file(conn, f, data, unreadable, outcome)
         else:
             if parsed.rejects:
                 self._quarantine_rows(conn, f, parsed.rejects, outcome)
@@ -173,52 +292,92 @@ class Ingestor:
                 self._stage_tablet(conn, f, parsed.rows, outcome)
             else:
                 self._stage_web(conn, f, parsed.rows, outcome)
-        self._mark_dates(conn, outcome.dates)
-        self._record(conn, f, outcome)
+        _mark_dates(conn, outcome.dates | old_dates)
+        self._record(conn, f, outcome, in_force_sha256=f.sha256 if outcome.status == "ingested" else None)
+        return outcome
+
+    def _keep_previous(
+        self, conn, f, data, reject: exports.Reject, outcome: FileOutcome, before
+    ) -> FileOutcome:
+        """An unreadable re-delivery: quarantined, while the content read last stays in force."""
+        outcome.status = "kept_previous"
+        reject = dataclasses.replace(
+            reject, reason=f"{reject.reason}; die zuletzt lesbare Fassung bleibt in Kraft"
+        )
+        q = schema.quarantine
+        # Row entries of the content in force stay; an earlier unreadable delivery's entry goes.
+        conn.execute(sa.delete(q).where(q.c.source_file == f.path, q.c.source_row.is_(None)))
+        self._quarantine_file(conn, f, data, reject, outcome)
+        t = schema.ingested_files
+        conn.execute(
+            sa.update(t)
+            .where(t.c.path == f.path)
+            .values(
+                sha256=f.sha256, size=f.size, status="kept_previous",
+                in_force_sha256=before.in_force_sha256 or before.sha256, run_id=self.run_id, ingested_at=self.now,
+            )
+        )  # fmt: skip
         return outcome
 
     # ------------------------------------------------------------------ quarantine
 
     def _quarantine_dir(self) -> Path:
+        # Raw content may carry personal data: folders and files for the owner only.
         path = self.quarantine_dir / self.now.strftime("%Y-%m-%d")
-        path.mkdir(parents=True, exist_ok=True)
+        for folder in (self.quarantine_dir, path):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder.chmod(0o700)
         return path
 
     @staticmethod
     def _safe_name(rel: str) -> str:
-        return re.sub(r"[^A-Za-z0-9_.-]", "__", rel)
+        name = re.sub(r"[^A-Za-z0-9_.-]", "__", rel)
+        if len(name) > 150:  # file names are limited to 255 bytes
+            name = f"{name[:100]}~{hashlib.sha256(rel.encode()).hexdigest()[:16]}"
+        return name
 
-    def _quarantine_file(self, conn, f, data: bytes, reject: exports.Reject, outcome: FileOutcome):
-        target = self._quarantine_dir() / self._safe_name(f.path)
-        target.write_bytes(data)
+    @staticmethod
+    def _private(path: Path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        return open(fd, "wb")
+
+    def _quarantine_file(self, conn, f, data: bytes | None, reject: exports.Reject, outcome: FileOutcome):
+        target = None
+        if data is not None:  # a link or special file is named, its content never copied
+            target = self._quarantine_dir() / self._safe_name(f.path)
+            with self._private(target) as fh:
+                fh.write(data)
         conn.execute(
             sa.insert(schema.quarantine),
-            [self._q_row(f, None, reject.rule, reject.reason, target)],
+            [self._q_row(f.path, f.channel, None, reject.rule, reject.reason, target)],
         )
+        # Every record of a file quarantined whole is quarantined with it.
+        outcome.counts["quarantined"] += outcome.records
         outcome.reasons[reject.rule] += 1
 
     def _quarantine_rows(self, conn, f, rejects: list[exports.Reject], outcome: FileOutcome):
         target = self._quarantine_dir() / (self._safe_name(f.path) + ".rows.csv")
-        with target.open("w", encoding="utf-8", newline="") as fh:
+        with self._private(target) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(["source_row", "rule", "fields"])
             for r in rejects:
                 writer.writerow([r.source_row, r.rule, *r.raw])
         conn.execute(
             sa.insert(schema.quarantine),
-            [self._q_row(f, r.source_row, r.rule, r.reason, target) for r in rejects],
+            [self._q_row(f.path, f.channel, r.source_row, r.rule, r.reason, target) for r in rejects],
         )
         outcome.counts["quarantined"] += len(rejects)
         outcome.reasons.update(r.rule for r in rejects)
 
-    def _q_row(self, f, source_row, rule, reason, target: Path) -> dict:
+    def _q_row(self, path, channel, source_row, rule, reason, target: Path | None) -> dict:
         return {
-            "source_file": f.path,
+            "source_file": path,
             "source_row": source_row,
-            "channel": f.channel,
+            "channel": channel,
             "rule": rule[:60],
             "reason": reason[:300],
-            "content_ref": target.relative_to(self.quarantine_dir).as_posix(),
+            "content_ref": target.relative_to(self.quarantine_dir).as_posix() if target else None,
             "run_id": self.run_id,
             "quarantined_at": self.now,
         }
@@ -343,16 +502,7 @@ class Ingestor:
             dates.update(conn.execute(q).scalars())
         return dates
 
-    def _mark_dates(self, conn, dates: set):
-        if not dates:
-            return
-        t = schema.pending_dates
-        existing = set(conn.execute(sa.select(t.c.response_date)).scalars())
-        new = sorted(dates - existing)
-        if new:
-            conn.execute(sa.insert(t), [{"response_date": d} for d in new])
-
-    def _record(self, conn, f, outcome: FileOutcome):
+    def _record(self, conn, f, outcome: FileOutcome, in_force_sha256: str | None):
         t = schema.ingested_files
         conn.execute(sa.delete(t).where(t.c.path == f.path))
         conn.execute(
@@ -361,11 +511,12 @@ class Ingestor:
                 {
                     "path": f.path,
                     "sha256": f.sha256,
+                    "in_force_sha256": in_force_sha256,
                     "size": f.size,
                     "channel": f.channel,
                     "status": outcome.status,
                     "encoding": outcome.encoding,
-                    "rows_read": outcome.rows_read,
+                    "rows_read": outcome.records,
                     **{o: outcome.counts[o] for o in OUTCOMES},
                     "run_id": self.run_id,
                     "ingested_at": self.now,
@@ -389,6 +540,43 @@ class Ingestor:
         return removed
 
 
+def _mark_dates(conn: sa.Connection, dates: set) -> None:
+    """Queue dates for the rebuild; a date already queued stays queued (no duplicate key,
+    whoever queued it first)."""
+    if not dates:
+        return
+    t = schema.pending_dates
+    rows = [{"response_date": d} for d in sorted(dates)]
+    dialect = conn.dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert
+        conn.execute(insert(t).on_conflict_do_nothing(index_elements=["response_date"]), rows)
+        return
+    existing = set(conn.execute(sa.select(t.c.response_date)).scalars())
+    rows = [r for r in rows if r["response_date"] not in existing]
+    if rows:
+        conn.execute(sa.insert(t), rows)
+
+
+def _staged_dates(conn: sa.Connection, source_file: str | None = None) -> set[dt.date]:
+    """Dates with staged rows (of one file, or of all)."""
+    dates = set()
+    for t in (schema.tablet_rows, schema.web_versions):
+        query = sa.select(t.c.response_date).distinct()
+        if source_file is not None:
+            query = query.where(t.c.source_file == source_file)
+        dates |= set(conn.execute(query).scalars())
+    return dates
+
+
+def _store_dates(conn: sa.Connection) -> set[dt.date]:
+    """Dates the response store holds rows on, counted or excluded."""
+    dates = set()
+    for t in (schema.responses, schema.excluded_responses):
+        dates |= set(conn.execute(sa.select(t.c.response_date).distinct()).scalars())
+    return dates
+
+
 # --------------------------------------------------------------------------- responses
 
 
@@ -405,10 +593,34 @@ def pending_dates(engine: sa.Engine) -> list[dt.date]:
 
 
 def all_staged_dates(engine: sa.Engine) -> list[dt.date]:
+    """Every date that has or had rows: staged, in the store, or still pending. A full
+    rebuild derives each again, so a date whose rows all went away is emptied too."""
     with engine.connect() as conn:
-        dates = set(conn.execute(sa.select(schema.tablet_rows.c.response_date).distinct()).scalars())
-        dates |= set(conn.execute(sa.select(schema.web_versions.c.response_date).distinct()).scalars())
+        dates = _staged_dates(conn) | _store_dates(conn)
+        dates |= set(conn.execute(sa.select(schema.pending_dates.c.response_date)).scalars())
     return sorted(dates)
+
+
+def inconsistent_dates(engine: sa.Engine) -> list[dt.date]:
+    """Dates where the store disagrees with its source and that are not queued: rows that
+    staging no longer gives, staged dates never written, or row counts that differ from
+    what the last rebuild of the date wrote."""
+    sd = schema.store_dates
+    with engine.connect() as conn:
+        queued = set(conn.execute(sa.select(schema.pending_dates.c.response_date)).scalars())
+        written = dict(conn.execute(sa.select(sd.c.response_date, sd.c.rows)).all())
+        held = Counter()
+        for t in (schema.responses, schema.excluded_responses):
+            held.update(
+                dict(
+                    conn.execute(
+                        sa.select(t.c.response_date, sa.func.count()).group_by(t.c.response_date)
+                    ).all()
+                )
+            )
+        staged = _staged_dates(conn)
+    wrong = {d for d in set(held) | set(written) if held.get(d, 0) != written.get(d, 0)}
+    return sorted(((set(held) - staged) | (staged - set(written)) | wrong) - queued)
 
 
 def build_responses(engine: sa.Engine, dates: list[dt.date]) -> RebuildResult:
@@ -502,20 +714,59 @@ def _load_staged(engine, dates) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tablet, web
 
 
-def write_responses(engine: sa.Engine, result: RebuildResult) -> None:
-    """Replace exactly these dates, in one transaction (delete, then insert)."""
-    r, e, p = schema.responses, schema.excluded_responses, schema.pending_dates
+def write_responses(engine: sa.Engine, result: RebuildResult) -> list[dt.date]:
+    """Replace exactly these dates, in one transaction (delete, then insert). Returns the
+    dates whose content differs from what the store held before."""
+    r, e, p, sd = schema.responses, schema.excluded_responses, schema.pending_dates, schema.store_dates
     rows = _records(result.frame)
     excl = _records(result.excluded)
+    digests = _digests(rows, excl, result.dates)
     with engine.begin() as conn:
+        before = {}
         for i in range(0, len(result.dates), 300):
             chunk = result.dates[i : i + 300]
-            for table in (r, e, p):
+            before |= dict(
+                conn.execute(
+                    sa.select(sd.c.response_date, sd.c.digest).where(sd.c.response_date.in_(chunk))
+                ).all()
+            )
+            for table in (r, e, p, sd):
                 conn.execute(sa.delete(table).where(table.c.response_date.in_(chunk)))
+        # A response that moved here from a date outside this window leaves its old row
+        # behind until that date is rebuilt: remove it now, so keys never collide.
+        keys = [row["response_key"] for row in rows + excl]
+        for i in range(0, len(keys), _IN_CHUNK):
+            for table in (r, e):
+                conn.execute(sa.delete(table).where(table.c.response_key.in_(keys[i : i + _IN_CHUNK])))
         if rows:
             conn.execute(sa.insert(r), rows)
         if excl:
             conn.execute(sa.insert(e), excl)
+        if digests:
+            conn.execute(
+                sa.insert(sd), [{"response_date": d, "digest": h, "rows": n} for d, (h, n) in digests.items()]
+            )
+        return [d for d in result.dates if before.get(d, _EMPTY) != digests[d][0]]
+
+
+_NOT_DIGESTED = ("response_key", "device_key", "source_file")
+_EMPTY = hashlib.sha256(b"").hexdigest()
+
+
+def _digests(rows: list[dict], excluded: list[dict], dates: list[dt.date]) -> dict[dt.date, tuple[str, int]]:
+    """Per date: SHA-256 of its rows (without keys, which a new pseudonym key changes) and their number."""
+    lines: dict = {d: [] for d in dates}
+    for kind, records in (("r", rows), ("e", excluded)):
+        for row in records:
+            payload = {k: v for k, v in row.items() if k not in _NOT_DIGESTED}
+            lines[row["response_date"]].append(kind + json.dumps(payload, sort_keys=True, default=str))
+    out = {}
+    for d, found in lines.items():
+        out[d] = (
+            hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest() if found else _EMPTY,
+            len(found),
+        )
+    return out
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -1,9 +1,16 @@
-"""What lies in the landing folder: which files, of which channel, with which content hash."""
+"""What lies in the landing folder: which files, of which channel, with which content hash.
+
+Only regular files inside the landing folder are read. A symbolic link (to a file, a
+folder, or anything outside) or any other special file is listed by name so that
+ingestion can quarantine it with a reason, but its content is never opened.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +24,7 @@ class LandedFile:
     size: int
     sha256: str
     sort_key: tuple  # order of ingestion: by channel, then by the date in the name
+    regular: bool = True  # False: a link or special file, never read
 
 
 def _web_pattern() -> re.Pattern:
@@ -24,11 +32,13 @@ def _web_pattern() -> re.Pattern:
     return re.compile(rf"^web/survey_{survey_id}_(\d{{8}})(_full)?\.csv$")
 
 
-_TABLET = re.compile(r"^tablet/([^/]+)/([^/]+)_(\d{8})\.csv$")
+# The one pattern of tablet file names: centre folder, device serial (personal data,
+# any characters but a slash, newlines included), date. Ingestion pseudonymises group 2.
+TABLET_NAME = re.compile(r"^tablet/([^/]+)/([^/]+)_(\d{8})\.csv$", re.DOTALL)
 
 
 def classify(rel: str) -> tuple[str, tuple]:
-    if m := _TABLET.match(rel):
+    if m := TABLET_NAME.match(rel):
         return "tablet", (0, m.group(3), rel)
     if m := _web_pattern().match(rel):
         # A full export sorts after the daily export of the same date.
@@ -44,20 +54,45 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _entries(base: Path):
+    """(path, lstat) of every entry below `base`, without following any link."""
+    for folder, dirs, names in os.walk(base, followlinks=False):
+        for name in dirs + names:
+            path = Path(folder) / name
+            info = path.lstat()
+            if stat.S_ISDIR(info.st_mode):
+                continue  # a real folder: os.walk descends into it
+            yield path, info
+
+
 def scan(landing: Path) -> list[LandedFile]:
-    """Every regular file below `tablet/` and `web/`, in ingestion order."""
+    """Every file below `tablet/` and `web/`, in ingestion order."""
     files = []
     for sub in ("tablet", "web"):
         base = landing / sub
-        if not base.is_dir():
+        if base.is_symlink() or not base.is_dir():
+            if base.is_symlink():
+                files.append(_irregular(landing, base))
             continue
-        for path in base.rglob("*"):
-            if not path.is_file() or path.name.startswith("."):
+        for path, info in _entries(base):
+            if path.name.startswith("."):
                 continue  # dot files are partial uploads in progress
+            if not stat.S_ISREG(info.st_mode):
+                files.append(_irregular(landing, path))
+                continue
             rel = path.relative_to(landing).as_posix()
             channel, key = classify(rel)
-            files.append(LandedFile(rel, channel, path.stat().st_size, sha256_of(path), key))
+            files.append(LandedFile(rel, channel, info.st_size, sha256_of(path), key))
     return sorted(files, key=lambda f: f.sort_key)
+
+
+def _irregular(landing: Path, path: Path) -> LandedFile:
+    rel = path.relative_to(landing).as_posix()
+    channel, key = classify(rel)
+    # The identity of a link is where it points, never what it points at.
+    target = os.readlink(path) if path.is_symlink() else f"mode {path.lstat().st_mode:o}"
+    digest = hashlib.sha256(f"not-regular\x1f{target}".encode("utf-8", "surrogateescape")).hexdigest()
+    return LandedFile(rel, channel, 0, digest, key, regular=False)
 
 
 def decode(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:

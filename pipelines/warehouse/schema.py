@@ -68,9 +68,12 @@ ingested_files = sa.Table(
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("channel", sa.String(8), nullable=False),
-    sa.Column("status", sa.String(12), nullable=False),  # ingested | quarantined
+    # ingested | quarantined | kept_previous (an unreadable re-delivery: the content
+    # last read well, `in_force_sha256`, stays staged)
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("in_force_sha256", sa.String(64)),
     sa.Column("encoding", sa.String(12)),
-    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),  # records the parser read
     sa.Column("accepted", sa.Integer, nullable=False),
     sa.Column("duplicate", sa.Integer, nullable=False),
     sa.Column("excluded", sa.Integer, nullable=False),
@@ -124,12 +127,43 @@ web_versions = sa.Table(
     sa.Column("comment_redactions", sa.String(200)),
 )
 
+# Facts about how the warehouse was built, e.g. the fingerprint of the pseudonym key
+# (never the key): a run with another key would silently double every tablet response.
+ingest_state = sa.Table(
+    "ingest_state",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)
+
 # Dates whose responses must be derived again from staging (set by ingestion,
 # cleared by the rebuild in the same transaction as its write).
 pending_dates = sa.Table(
     "pending_dates",
     metadata,
     sa.Column("response_date", sa.Date, primary_key=True),
+)
+
+# What each date of the response store held when it was last written (a digest of its
+# rows without keys): a rebuild that changes a date already reported on is noticed.
+store_dates = sa.Table(
+    "store_dates",
+    metadata,
+    sa.Column("response_date", sa.Date, primary_key=True),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+)
+
+# Reports built before their data changed (a late or corrected export): shown to the
+# operator until the period's figures are built again.
+stale_reports = sa.Table(
+    "stale_reports",
+    metadata,
+    sa.Column("cadence", sa.String(10), primary_key=True),
+    sa.Column("period_key", sa.String(12), primary_key=True),
+    sa.Column("first_changed_date", sa.Date, nullable=False),
+    sa.Column("detected_run_id", sa.String(64)),
+    sa.Column("detected_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # Rows and files that broke the spec or a contract. The raw content stays in the

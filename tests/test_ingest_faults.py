@@ -1,0 +1,236 @@
+"""Faults an operator meets: odd files in the landing folder, a broken file among many,
+a changed key, two ingestions at once, a run killed mid-way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from pipelines import ingestion
+from pipelines.anonymise import Pseudonymiser
+from pipelines.warehouse import engine_for, exclusive, schema
+from tests import builders as b
+from tests import oracle
+
+
+def ingest(url, landing, tmp_path, key="k"):
+    engine = engine_for(url)
+    summary = ingestion.Ingestor(
+        engine, landing, tmp_path / "quarantine", Pseudonymiser(key), run_id="t"
+    ).ingest_new_files()
+    with exclusive(engine, "ingest"):  # as the responses asset does
+        ingestion.write_responses(engine, ingestion.build_responses(engine, ingestion.pending_dates(engine)))
+    return engine, summary
+
+
+def frame(engine, table) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(sa.select(table), conn)
+
+
+@pytest.fixture
+def landing(tmp_path):
+    path = tmp_path / "landing"
+    path.mkdir()
+    return path
+
+
+def test_a_broken_file_costs_only_itself(warehouse_url, landing, tmp_path, monkeypatch):
+    for i in range(6):
+        b.write_tablet(
+            landing, "altona", f"TAB-{i:04d}", "2020-09-15", b.completion(i + 1, device=f"TAB-{i:04d}")
+        )
+    original = ingestion.Ingestor._stage_tablet
+
+    def fail_for_one(self, conn, f, rows, outcome):
+        if rows and rows[0]["device_id"] == "TAB-0003":
+            raise sa.exc.DataError("insert", {}, Exception("simulated: value the database refuses"))
+        return original(self, conn, f, rows, outcome)
+
+    monkeypatch.setattr(ingestion.Ingestor, "_stage_tablet", fail_for_one)
+    engine, summary = ingest(warehouse_url, landing, tmp_path)
+    assert len(frame(engine, schema.responses)) == 5
+    assert len(summary.files_with("failed")) == 1
+    q = frame(engine, schema.quarantine)
+    assert q.rule.tolist() == ["ingest_error"] and "DataError" in q.reason[0]
+    # Not in the ledger: the next run reads it again (and, once it can be stored, stores it).
+    monkeypatch.setattr(ingestion.Ingestor, "_stage_tablet", original)
+    engine, summary = ingest(warehouse_url, landing, tmp_path)
+    assert summary.files_new == 1 and len(frame(engine, schema.responses)) == 6
+    assert frame(engine, schema.quarantine).empty
+
+
+def test_nul_bytes_and_very_long_names_are_quarantined_not_fatal(warehouse_url, landing, tmp_path):
+    rows = b.completion(1, comment="gut\x00 so")
+    b.write_tablet(landing, "altona", "TAB-0417", "2020-09-15", rows + b.completion(2))
+    long_name = "T" * (254 - len("_20200915.csv"))  # the name's device part; the rows say TAB-0003
+    third = b.completion(3, device="TAB-0003")
+    third[-1]["answer"] = "8"
+    b.write_tablet(landing, "altona", long_name, "2020-09-15", third)
+    (landing / "web").mkdir()
+    (landing / "web" / ("x" * 250 + ".csv")).write_text("kein Export", encoding="utf-8")
+    for i in range(3):
+        b.write_web(landing, f"2020-09-1{6 + i}", [b.web_response(10 + i)])
+    engine, summary = ingest(warehouse_url, landing, tmp_path)
+    q = frame(engine, schema.quarantine)
+    assert set(q.rule) == {"nul_character", "answer_out_of_range", "file_name_unknown"}
+    assert (q.source_file.str.len() <= 250).all()
+    # Every other completion and web response is in: 1 (session 1 lost its comment row
+    # only), 2, 3 (one answer row quarantined), 3 web responses.
+    assert len(frame(engine, schema.responses)) == 6
+    assert not summary.files_with("failed")
+
+
+def test_links_and_special_files_are_named_in_quarantine_never_read(landing, tmp_path, sqlite_url):
+    secret = tmp_path / "outside" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    outside_csv = tmp_path / "outside" / "TAB-0999_20200915.csv"
+    outside_csv.write_text(b.tablet_text(b.completion(9, device="TAB-0999")), encoding="utf-8")
+    b.write_tablet(landing, "altona", "TAB-0417", "2020-09-15", b.completion(1))
+    (landing / "tablet" / "altona" / "TAB-0001_20200915.csv").symlink_to(secret)
+    (landing / "tablet" / "altona" / "TAB-0999_20200916.csv").symlink_to(outside_csv)
+    (landing / "tablet" / "linked").symlink_to(outside_csv.parent, target_is_directory=True)
+    os.mkfifo(landing / "tablet" / "altona" / "TAB-0002_20200915.csv")
+    engine, summary = ingest(sqlite_url, landing, tmp_path)
+    q = frame(engine, schema.quarantine)
+    assert q.rule.tolist() == ["not_regular_file"] * 4 and q.content_ref.isna().all()
+    assert len(frame(engine, schema.responses)) == 1  # the CSV behind the link is not data
+    copied = [p for p in (tmp_path / "quarantine").rglob("*") if p.is_file()]
+    assert not any("root:x" in p.read_text(errors="ignore") for p in copied)
+    assert summary.files_quarantined() == 4
+
+
+def test_quarantine_content_is_for_the_owner_only(landing, tmp_path, sqlite_url):
+    rows = b.completion(1)
+    rows[0]["answer"] = "8"
+    b.write_tablet(landing, "altona", "TAB-0417", "2020-09-15", rows)
+    (landing / "web").mkdir()
+    (landing / "web" / "survey_482915_20200916.csv").write_bytes(b"\xff\xfe\x00garbage")
+    ingest(sqlite_url, landing, tmp_path)
+    paths = list((tmp_path / "quarantine").rglob("*"))
+    assert [p for p in paths if p.is_file()], "quarantine holds the raw content"
+    for path in [tmp_path / "quarantine", *paths]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o077 == 0, f"{path.name}: {oct(mode)}"
+
+
+def test_a_device_serial_with_a_newline_is_pseudonymised_too(landing, tmp_path, sqlite_url):
+    device = "TAB-0417\nSN-8821"
+    path = landing / "tablet" / "altona" / f"{device}_20200915.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(b.tablet_text(b.completion(1)), encoding="utf-8")
+    engine, _ = ingest(sqlite_url, landing, tmp_path)
+    stored = frame(engine, schema.ingested_files).path.tolist()
+    assert len(stored) == 1 and "SN-8821" not in stored[0] and "TAB-0417" not in stored[0]
+
+
+def test_another_pseudonym_key_is_refused_and_rotation_counts_once(landing, tmp_path, sqlite_url):
+    b.write_tablet(landing, "altona", "TAB-0417", "2020-09-15", b.completion(1) + b.completion(2))
+    b.write_web(landing, "2020-09-16", [b.web_response(7)])
+    engine, _ = ingest(sqlite_url, landing, tmp_path, key="first")
+    with pytest.raises(ingestion.KeyMismatch, match="rotate_pseudonym_key"):
+        ingest(sqlite_url, landing, tmp_path, key="second")
+    assert len(frame(engine, schema.responses)) == 3  # nothing doubled
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(schema.ingest_state.c.value)).scalars().all()
+    assert "first" not in "".join(stored) and "second" not in "".join(stored)
+    # Rotating on purpose: everything read again with the new key, every response once.
+    ingestor = ingestion.Ingestor(engine, landing, tmp_path / "quarantine", Pseudonymiser("second"))
+    assert ingestor.rotate_key() == 2
+    before = set(frame(engine, schema.responses).response_key)
+    engine, summary = ingest(sqlite_url, landing, tmp_path, key="second")
+    after = frame(engine, schema.responses)
+    assert len(after) == 3 and summary.files_new == 2 and set(after.response_key).isdisjoint(before)
+
+
+def test_two_ingestions_at_once_count_every_row_once(warehouse_url, landing, tmp_path):
+    for day in range(15, 19):
+        for device in range(3):
+            serial = f"TAB-{device:04d}"
+            sessions = [b.completion(day * 100 + device * 10 + s, device=serial, time=f"2020-09-{day} 10:00:00")
+                        for s in range(4)]  # fmt: skip
+            b.write_tablet(landing, "altona", serial, f"2020-09-{day}", [r for s in sessions for r in s])
+    engine_for(warehouse_url)  # the schema exists before the race (its own creation is locked too)
+    errors = []
+
+    def worker():
+        try:
+            ingest(warehouse_url, landing, tmp_path)
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    engine = engine_for(warehouse_url)
+    assert len(frame(engine, schema.responses)) == 4 * 3 * 4
+    assert oracle.stored(engine) == oracle.expected(oracle.landing_texts(landing))
+    assert len(frame(engine, schema.ingested_files)) == 12
+
+
+_KILLABLE = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from pipelines import ingestion
+    from pipelines.anonymise import Pseudonymiser
+    from pipelines.warehouse import engine_for
+
+    ingestion.FILES_PER_TRANSACTION = 3  # commit often, so a kill lands between commits
+    url, landing, quarantine = sys.argv[1:4]
+    engine = engine_for(url)
+    original = ingestion.Ingestor.ingest_file
+
+    def slow(self, *args, **kwargs):
+        time.sleep(0.05)
+        return original(self, *args, **kwargs)
+
+    ingestion.Ingestor.ingest_file = slow
+    print("ready", flush=True)
+    ingestion.Ingestor(engine, Path(landing), Path(quarantine), Pseudonymiser("k")).ingest_new_files()
+    dates = ingestion.pending_dates(engine)
+    for i in range(0, len(dates), 2):
+        time.sleep(0.1)
+        ingestion.write_responses(engine, ingestion.build_responses(engine, dates[i : i + 2]))
+    print("done", flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("delay", [0.3, 1.2, 2.5])
+def test_ingestion_killed_at_any_point_then_rerun_gives_the_same_store(landing, tmp_path, delay):
+    for day in range(14, 21):
+        for device in range(4):
+            serial = f"TAB-{device:04d}"
+            b.write_tablet(landing, "altona", serial, f"2020-09-{day}",
+                           b.completion(day * 10 + device, device=serial, time=f"2020-09-{day} 11:00:00"))  # fmt: skip
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLABLE, url, str(landing), str(tmp_path / "q")],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=os.getcwd(),
+    )
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    engine, _ = ingest(url, landing, tmp_path, key="k")
+    assert ingestion.inconsistent_dates(engine) == []
+    assert oracle.stored(engine) == oracle.expected(oracle.landing_texts(landing))
+    ledger = frame(engine, schema.ingested_files)
+    assert len(ledger) == 28 and (ledger.rows_read == ledger.accepted).all()
