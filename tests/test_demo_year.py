@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import figures, ingestion, registry
+from pipelines import figures, ingestion, registry, response_store
 from pipelines.anonymise import Pseudonymiser
 from pipelines.demo import generate
 from pipelines.reporting import ReportBuilder
@@ -33,9 +33,9 @@ def year(tmp_path_factory):
     engine = engine_for(f"sqlite:///{tmp / 'w.db'}")
     ingestor = ingestion.Ingestor(engine, tmp / "landing", tmp / "q", Pseudonymiser(KEY))
     ingest_summary = ingestor.ingest_new_files()
-    dates = ingestion.pending_dates(engine)
+    dates = response_store.pending_dates(engine)
     for i in range(0, len(dates), 31):
-        ingestion.write_responses(engine, ingestion.build_responses(engine, dates[i : i + 31]))
+        response_store.write_responses(engine, response_store.build_responses(engine, dates[i : i + 31]))
     truth = pd.read_csv(tmp / "truth" / "responses.csv", dtype={"ref": str})
     breakage = pd.read_csv(tmp / "truth" / "breakage.csv", dtype={"ref": str, "row": "Int64"})
     with engine.connect() as conn:

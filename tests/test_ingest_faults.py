@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import ingestion
+from pipelines import ingestion, response_store
 from pipelines.anonymise import Pseudonymiser
 from pipelines.warehouse import engine_for, exclusive, schema
 from tests import builders as b
@@ -29,7 +29,9 @@ def ingest(url, landing, tmp_path, key="k"):
         engine, landing, tmp_path / "quarantine", Pseudonymiser(key), run_id="t"
     ).ingest_new_files()
     with exclusive(engine, "ingest"):  # as the responses asset does
-        ingestion.write_responses(engine, ingestion.build_responses(engine, ingestion.pending_dates(engine)))
+        response_store.write_responses(
+            engine, response_store.build_responses(engine, response_store.pending_dates(engine))
+        )
     return engine, summary
 
 
@@ -202,10 +204,10 @@ _KILLABLE = textwrap.dedent(
     ingestion.Ingestor.ingest_file = slow
     print("ready", flush=True)
     ingestion.Ingestor(engine, Path(landing), Path(quarantine), Pseudonymiser("k")).ingest_new_files()
-    dates = ingestion.pending_dates(engine)
+    dates = response_store.pending_dates(engine)
     for i in range(0, len(dates), 2):
         time.sleep(0.1)
-        ingestion.write_responses(engine, ingestion.build_responses(engine, dates[i : i + 2]))
+        response_store.write_responses(engine, response_store.build_responses(engine, dates[i : i + 2]))
     print("done", flush=True)
     """
 )
@@ -230,7 +232,7 @@ def test_ingestion_killed_at_any_point_then_rerun_gives_the_same_store(landing, 
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     engine, _ = ingest(url, landing, tmp_path, key="k")
-    assert ingestion.inconsistent_dates(engine) == []
+    assert response_store.inconsistent_dates(engine) == []
     assert oracle.stored(engine) == oracle.expected(oracle.landing_texts(landing))
     ledger = frame(engine, schema.ingested_files)
     assert len(ledger) == 28 and (ledger.rows_read == ledger.accepted).all()

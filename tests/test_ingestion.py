@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import ingestion
+from pipelines import ingestion, response_store
 from pipelines.anonymise import Pseudonymiser
 from pipelines.warehouse import engine_for, schema
 from tests import builders as b
@@ -19,8 +19,8 @@ def run(url, landing, tmp_path, key="test-key"):
     engine = engine_for(url)
     ing = ingestion.Ingestor(engine, landing, tmp_path / "quarantine", Pseudonymiser(key), run_id="t")
     summary = ing.ingest_new_files()
-    result = ingestion.build_responses(engine, ingestion.pending_dates(engine))
-    ingestion.write_responses(engine, result)
+    result = response_store.build_responses(engine, response_store.pending_dates(engine))
+    response_store.write_responses(engine, result)
     return engine, summary
 
 

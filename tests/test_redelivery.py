@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import ingestion
+from pipelines import ingestion, response_store
 from pipelines.assets import ingest
 from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
 from pipelines.warehouse import engine_for, schema
@@ -170,7 +170,7 @@ def test_a_store_that_disagrees_with_staging_is_repaired_and_said_so(env):
     # The store holds a date staging does not give (as left by the old ingestion's gap).
     with engine.begin() as conn:
         conn.execute(sa.update(schema.responses).values(response_date=dt.date(2020, 9, 20)))
-    assert ingestion.inconsistent_dates(engine) == [dt.date(2020, 9, 15), dt.date(2020, 9, 20)]
+    assert response_store.inconsistent_dates(engine) == [dt.date(2020, 9, 15), dt.date(2020, 9, 20)]
     result = run()  # repaired on the next run, and said so
     assert _checks(result)["store_matches_staging"].passed
     assert _checks(result)["store_matches_staging"].metadata["dates_repaired"].value == [
@@ -178,7 +178,7 @@ def test_a_store_that_disagrees_with_staging_is_repaired_and_said_so(env):
         "2020-09-20",
     ]
     _assert_store_matches(engine, oracle.landing_texts(landing))
-    assert ingestion.all_staged_dates(engine) == [dt.date(2020, 9, 15)]
+    assert response_store.all_staged_dates(engine) == [dt.date(2020, 9, 15)]
 
 
 def test_store_check_fails_when_the_store_cannot_be_repaired(env, monkeypatch):
@@ -188,7 +188,7 @@ def test_store_check_fails_when_the_store_cannot_be_repaired(env, monkeypatch):
     with engine.begin() as conn:
         conn.execute(sa.text("delete from stage_tablet_rows"))
     monkeypatch.setattr(
-        ingestion, "write_responses", lambda engine, result: []
+        response_store, "write_responses", lambda engine, result: []
     )  # a rebuild that writes nothing
     result = run(ok=False)
     check = _checks(result)["store_matches_staging"]

@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
-from pipelines import contracts, ingestion, registry, staleness
+from pipelines import contracts, ingestion, registry, response_store, staleness
 from pipelines import warehouse as warehouse_locks
 from pipelines.figures import Period
 from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
@@ -162,22 +162,24 @@ def responses(context: dg.AssetExecutionContext, config: ResponsesConfig, wareho
     # and a backfill may overlap).
     with warehouse_locks.exclusive(engine, "ingest"):
         # Dates where the store disagrees with staging are derived again as well.
-        repaired = ingestion.inconsistent_dates(engine)
+        repaired = response_store.inconsistent_dates(engine)
         pending = (
-            ingestion.all_staged_dates(engine) if config.full_rebuild else ingestion.pending_dates(engine)
+            response_store.all_staged_dates(engine)
+            if config.full_rebuild
+            else response_store.pending_dates(engine)
         )
         dates = sorted(set(pending) | set(repaired))
         # Two-week windows keep memory flat however long the survey runs and however many answer.
         for i in range(0, len(dates), DATES_PER_WINDOW):
-            result = ingestion.build_responses(engine, dates[i : i + DATES_PER_WINDOW])
+            result = response_store.build_responses(engine, dates[i : i + DATES_PER_WINDOW])
             outcome = validation.validate(contract, result.frame, centres)
             if not outcome.success:
                 failed += result.dates  # not written: they stay pending for the run after the fix
                 failures.append(outcome.metadata())
                 continue
-            changed += ingestion.write_responses(engine, result)
+            changed += response_store.write_responses(engine, result)
             written.append(_window_summary(result))
-        left = ingestion.inconsistent_dates(engine)
+        left = response_store.inconsistent_dates(engine)
     stale_now = staleness.mark(engine, changed, context.run_id)
     stale = staleness.current(engine)
     # The check results go out before the asset's output; a contract failure fails the run.
@@ -251,7 +253,7 @@ def _rerun_hint(stale: dict) -> str:
     return f"{cadence} {key}: data changed on {stale['first_changed_date']}; re-run {job} {partition}{mailed}"
 
 
-def _window_summary(result: ingestion.RebuildResult) -> dict:
+def _window_summary(result: response_store.RebuildResult) -> dict:
     frame, reasons = result.frame, result.excluded["reason"]
     return {
         "window": f"{result.dates[0]} … {result.dates[-1]}",

@@ -9,7 +9,12 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipelines import delivery, disclosure, registry, rendering, report_files, reporting, score_store
+# Not exported by dagster 1.13: the materialization a per-partition check result targets.
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,
+)
+
+from pipelines import delivery, registry, rendering, report_files, reporting, score_store
 from pipelines.assets.ingest import OWNERS, responses
 from pipelines.resources import ReportStorageResource, WarehouseResource
 from pipelines.resources.mail import MailResource
@@ -21,35 +26,24 @@ CADENCE_NAMES = {
 }
 
 
+# Computed on the figures and documents read back after writing. A failure stops the
+# period's report files and e-mails (the run fails naming the period and the check).
+CHECK_DESCRIPTIONS = {
+    "shares_in_range": "Stored and reported top-two shares and intervals lie in 0-1, the share inside its "
+    "interval, both as computed again from the stored counts.",
+    "counts_add_up": "Channels add up to the responses, counts to n, means match the counts, districts and "
+    "the city are the sums of their parts, and every report document equals the stored figures.",
+    "all_centres_present": "Every centre open in the period by the registry's validity dates has its stored "
+    "figures and its report document (the reviews: also the city report); none that is closed.",
+    "no_recoverable_cells": "No withheld figure is shown in a report or stored, and none can be recovered "
+    "exactly from the published sums (districts, city, weeks already sent).",
+}
+
+
 class DeliveryConfig(dg.Config):
     # auto: send unless the run is a backfill (several periods or a backfill tag);
     # yes: send also in a backfill; no: never. The run tag survey/deliver overrides.
     deliver: str = "auto"
-
-
-def _check_figures(groups: dict, parts: dict, docs: dict, open_centres: list[str]) -> dict[str, list[str]]:
-    """Problems per check: impossible shares, counts that do not add up, missing centres."""
-    problems: dict[str, list[str]] = {"shares_in_range": [], "counts_add_up": [], "all_centres_present": []}
-    for code, doc in groups.items():
-        total = doc["responses"]["total"]
-        if doc["responses"]["tablet"] + doc["responses"]["web"] != total:
-            problems["counts_add_up"].append(f"{code}: channels do not add up to the total")
-        for item, cell in doc["items"].items():
-            if cell["n"] + (cell.get("cannot_judge") or 0) > total:
-                problems["counts_add_up"].append(f"{code} {item}: more answers than responses")
-            if cell.get("counts") is not None and sum(cell["counts"].values()) != cell["n"]:
-                problems["counts_add_up"].append(f"{code} {item}: counts do not sum to n")
-            values = [v for v in (cell.get("top2"), *(cell.get("top2_ci") or [])) if v is not None]
-            if any(not 0 <= v <= 1 for v in values):
-                problems["shares_in_range"].append(f"{code} {item}: share outside 0-1")
-            ci = cell.get("top2_ci")
-            if ci and cell.get("top2") is not None and not ci[0] <= cell["top2"] <= ci[1]:
-                problems["shares_in_range"].append(f"{code} {item}: share outside its interval")
-    for parent, members in parts.items():
-        if sum(groups[m]["responses"]["total"] for m in members) != groups[parent]["responses"]["total"]:
-            problems["counts_add_up"].append(f"{parent}: parts do not add up")
-    problems["all_centres_present"] = [c for c in open_centres if c not in docs]
-    return problems
 
 
 def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
@@ -60,7 +54,7 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
     )
     group = f"{cadence}_reports"
     policy = dg.BackfillPolicy.single_run()
-    checks = ["shares_in_range", "counts_add_up", "all_centres_present", "no_recoverable_cells"]
+    checks = list(score_store.CHECKS)
 
     @dg.asset(
         name=figures_key,
@@ -76,54 +70,51 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
             "language; disclosure rules applied; comparisons and trend. Tables `scores`, `score_totals`, "
             "`report_documents`, replaced per period."
         ),
-        check_specs=[dg.AssetCheckSpec(c, asset=figures_key, partitions_def=partitions_def) for c in checks],
+        check_specs=[
+            dg.AssetCheckSpec(
+                c, asset=figures_key, partitions_def=partitions_def, description=CHECK_DESCRIPTIONS[c]
+            )
+            for c in checks
+        ],
     )
     def figures_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         builder = reporting.ReportBuilder(warehouse.engine)
-        problems: dict[str, list[str]] = {c: [] for c in checks}
+        periods = _periods(cadence, context)
+        outcomes: dict[str, dict[str, list[str]]] = {}
         summary = []
-        for period in _periods(cadence, context):
+        for period in periods:
             groups = builder.disclosed(period)
             docs = builder.documents(period)
-            parts = disclosure.group_parts(period.start, period.end)
-            open_centres = [
-                c.code
-                for c in registry.registry().centres
-                if c.valid_from <= period.end and (c.valid_to is None or c.valid_to >= period.start)
-            ]
-            for name, found in _check_figures(
-                groups,
-                parts,
-                docs,
-                open_centres
-                + ([registry.registry().city_code] if period.cadence in ("midterm", "final") else []),
-            ).items():
-                problems[name] += [f"{period.key}: {p}" for p in found]
-            problems["no_recoverable_cells"] += [
-                f"{period.key}: {g} {i}"
-                for g, i in disclosure.recoverable(groups, parts, sent_weeks=builder.sent_weeks(period))
-            ]
             score_store.write_period(warehouse.engine, period, groups, docs)
+            # The checks read back what was written and hold it against the registry and itself.
+            stored = score_store.read_period(warehouse.engine, period)
+            problems = score_store.check_period(
+                period, stored, sent_weeks=_sent_weeks(warehouse.engine, builder, period)
+            )
+            score_store.write_checks(warehouse.engine, period, problems, context.run_id)
+            outcomes[period.key] = problems
             city = groups[registry.registry().city_code]
             q01 = city["items"].get("Q01", {})
             withheld = sum(1 for d in docs.values() for cell in d["items"].values() if cell.get("suppressed"))
             summary.append((period.key, city["responses"]["total"], q01.get("top2"), withheld))
-        for name, found in problems.items():
-            yield dg.AssetCheckResult(
-                check_name=name,
-                passed=not found,
-                metadata={"problems": len(found), "examples": found[:10]},
-            )
+        blocked = {
+            key: [c for c, found in p.items() if found] for key, p in outcomes.items() if any(p.values())
+        }
+        # Materialization first: the check results then target this run's materialization.
         yield dg.MaterializeResult(
             metadata={
                 "periods": len(summary),
                 "responses": sum(s[1] for s in summary),
                 "withheld_items": sum(s[3] for s in summary),
+                "blocked_periods": [f"{k}: {', '.join(v)}" for k, v in blocked.items()],
                 "snapshot_files": builder.snapshot["files"],
                 "snapshot_ledger_sha256": builder.snapshot["ledger_sha256"][:16],
                 "headline": dg.MetadataValue.md(_headline(summary)),
             }
         )
+        yield from _check_results(context, periods, outcomes)
+        if blocked and not _runs_later(context, [files_key, delivery_key]):
+            raise _blocked_failure(blocked)
 
     @dg.asset(
         name=files_key,
@@ -142,25 +133,40 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, reports: ReportStorageResource
     ):
         docs, periods = [], []
-        for period in _periods(cadence, context):
+        all_periods = _periods(cadence, context)
+        # A period whose checks failed keeps its earlier files: nothing of it is written or replaced.
+        blocked = score_store.blocked_periods(warehouse.engine, all_periods)
+        for period in all_periods:
             stored = score_store.read_documents(warehouse.engine, period)
             if not stored:
                 raise dg.Failure(f"no figures for {period.key}: materialise {figures_key} first")
+            if period.key in blocked:
+                context.log.warning(
+                    f"{period.key}: no report files, checks failed: {', '.join(blocked[period.key])}"
+                )
+                continue
             docs += [doc for _, (_, doc) in sorted(stored.items())]
             periods.append(period.key)
+        rendering.remove_stale_temp_files(reports.root)
         paths = report_files.write_reports(docs, reports.root)
         withheld = sum(1 for d in docs for cell in d["items"].values() if cell.get("suppressed"))
         sample = paths[0]["pdf"] if paths else ""
-        return dg.MaterializeResult(
+        result = dg.MaterializeResult(
             metadata={
                 "reports": len(paths),
                 "files": 3 * len(paths),
                 "periods": ", ".join(periods[:5]) + (" …" if len(periods) > 5 else ""),
+                "blocked_periods": [f"{k}: {', '.join(v)}" for k, v in blocked.items()],
                 "withheld_items": withheld,
                 "root": dg.MetadataValue.path(str(reports.root)),
                 "example_pdf": dg.MetadataValue.path(sample),
             }
         )
+        if blocked and not _runs_later(context, [delivery_key]):
+            if periods:
+                yield result
+            raise _blocked_failure(blocked)
+        yield result
 
     @dg.asset(
         name=delivery_key,
@@ -184,16 +190,20 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
         reports: ReportStorageResource,
         mail: MailResource,
     ):
+        blocked = score_store.blocked_periods(warehouse.engine, _periods(cadence, context))  # failed checks
         choice = context.run.tags.get("survey/deliver", config.deliver).lower()
         backfill = "dagster/backfill" in context.run.tags or len(context.partition_keys) > 1
         if choice == "no" or (choice == "auto" and backfill):
             context.log.info("delivery skipped: backfill runs send no mail unless asked (survey/deliver=yes)")
+            _fail_if_blocked(blocked)
             return dg.MaterializeResult(
                 metadata={"sent": 0, "skipped_reason": "backfill" if backfill else "deliver=no"}
             )
         reg = registry.registry()
         versions = []
         for period in _periods(cadence, context):
+            if period.key in blocked:
+                continue  # its checks failed: no e-mail of this period
             for code, (version, doc) in sorted(score_store.read_documents(warehouse.engine, period).items()):
                 recipients = reg.city_recipients if code == reg.city_code else reg.by_code[code].recipients
                 paths = [
@@ -209,10 +219,11 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
                     )
                 )  # fmt: skip
         outcomes = delivery.deliver(
-            warehouse.engine, versions, mail.send, mail_from=mail.mail_from, run_id=context.run_id
+            warehouse.engine, versions, mail, mail_from=mail.mail_from, run_id=context.run_id
         )
         counts = pd.Series([o.action for o in outcomes], dtype="object").value_counts().to_dict()
         failed = [f"{o.report.centre} {o.report.period_key}" for o in outcomes if o.action == "failed"]
+        _fail_if_blocked(blocked, failed_mail=failed)
         if failed:
             raise dg.Failure(
                 f"{len(failed)} report e-mails failed after retries; they are retried on the next run",
@@ -243,3 +254,108 @@ def _headline(summary: list[tuple]) -> str:
         share = "–" if top2 is None else f"{top2:.1%}"
         lines.append(f"| {key} | {total} | {share} | {withheld} |")
     return "\n".join(lines)
+
+
+def _sent_weeks(engine, builder: reporting.ReportBuilder, period) -> dict[str, list[dict]] | None:
+    """The weekly figures published inside a month or review made of whole weeks: as
+    stored, or (a week not yet built) as the weekly run will publish them."""
+    if period.cadence == "weekly" or not period.tiled_by_weeks:
+        return None
+    weeks = []
+    for week in period.weeks():
+        stored = score_store.read_period(engine, week, documents=False)
+        weeks.append(score_store.stored_groups(week, stored) if stored.scores else builder.disclosed(week))
+    return {name: [w[name] for w in weeks if name in w] for name in set().union(*weeks)}
+
+
+def _check_results(
+    context: dg.AssetExecutionContext, periods: list, outcomes: dict[str, dict[str, list[str]]]
+):
+    """The check results: attached to the run's partition in a one-period run; in a range
+    run, one result per period and check attached to its partition (Dagster 1.13 attaches
+    an AssetCheckResult to a partition only from the run's partition tag, so these are
+    logged as AssetCheckEvaluation events with `partition=`), then per check a summary
+    for the run as a whole (stored without a partition) listing the failed periods."""
+    if context.has_partition_key:
+        period = periods[0]
+        for name, found in outcomes[period.key].items():
+            yield dg.AssetCheckResult(
+                check_name=name, passed=not found, metadata=_check_metadata(period.key, found)
+            )
+        return
+    asset_key = context.asset_key
+    for partition, period in zip(context.partition_keys, periods, strict=True):
+        records = context.instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition]), limit=1
+        ).records
+        target = (
+            AssetCheckEvaluationTargetMaterializationData(
+                run_id=records[0].run_id, storage_id=records[0].storage_id, timestamp=records[0].timestamp
+            )
+            if records
+            else None
+        )
+        for name, found in outcomes[period.key].items():
+            context.log_event(
+                dg.AssetCheckEvaluation(
+                    asset_key=asset_key, check_name=name, passed=not found, partition=partition,
+                    metadata=_check_metadata(period.key, found), target_materialization_data=target,
+                )
+            )  # fmt: skip
+    for name in score_store.CHECKS:
+        failed = {key: p[name] for key, p in outcomes.items() if p[name]}
+        rows = ["| period | result | problems | first problem |", "|---|---|---:|---|"]
+        rows += [
+            f"| {key} | {'FAILED' if p[name] else 'passed'} | {len(p[name])} | {(p[name] or [''])[0]} |"
+            for key, p in list(outcomes.items())[:100]
+        ]
+        yield dg.AssetCheckResult(
+            check_name=name,
+            passed=not failed,
+            description="summary of a range run; each period's result is attached to its partition",
+            metadata={
+                "periods": len(outcomes),
+                "failed_periods": list(failed),
+                "problems": sum(len(v) for v in failed.values()),
+                "examples": [e for v in failed.values() for e in v][:10],
+                "by_period": dg.MetadataValue.md("\n".join(rows)),
+            },
+        )
+
+
+def _check_metadata(period_key: str, found: list[str]) -> dict:
+    return {"period": period_key, "problems": len(found), "examples": found[:10]}
+
+
+def _runs_later(context: dg.AssetExecutionContext, asset_keys: list[str]) -> bool:
+    """Whether any of these assets is still to be materialised in this run."""
+    plan = context.get_step_execution_context().execution_plan
+    planned = {
+        out.properties.asset_key.to_user_string()
+        for step in plan.get_steps_to_execute_in_topo_order()
+        for out in step.step_outputs
+        if out.properties and out.properties.asset_key
+    }
+    return any(key in planned for key in asset_keys)
+
+
+def _blocked_failure(blocked: dict[str, list[str]], failed_mail: list[str] | None = None) -> dg.Failure:
+    listing = "; ".join(f"{key}: {', '.join(checks)}" for key, checks in blocked.items())
+    text = (
+        f"{len(blocked)} period(s) not published, their checks failed (no report files written or "
+        f"replaced, no e-mails sent for them): {listing}. The other periods of the run were published."
+    )
+    if failed_mail:
+        text += (
+            f" Also {len(failed_mail)} report e-mails failed after retries; they are retried on the next run."
+        )
+    metadata = {"blocked_periods": [f"{k}: {', '.join(v)}" for k, v in blocked.items()]}
+    if failed_mail:
+        metadata["failed"] = failed_mail[:20]
+    return dg.Failure(text, metadata=metadata)
+
+
+def _fail_if_blocked(blocked: dict[str, list[str]], failed_mail: list[str] | None = None) -> None:
+    """The last step of a run fails it for the periods its checks blocked (so the failure mail goes out)."""
+    if blocked:
+        raise _blocked_failure(blocked, failed_mail)

@@ -184,6 +184,8 @@ quarantine = sa.Table(
 
 # Each report version goes out once: a re-run with unchanged figures finds its
 # version here and sends nothing; changed figures are sent once, as a correction.
+# The row is also the lock of its version: a sender claims it atomically (claim_token,
+# lease_until) and a second sender waits until the claim is released or has expired.
 deliveries = sa.Table(
     "deliveries",
     metadata,
@@ -194,13 +196,38 @@ deliveries = sa.Table(
     sa.Column("version", sa.String(64), nullable=False),  # SHA-256 of the report's figures
     sa.Column("recipients", sa.String(1000), nullable=False),
     sa.Column("correction", sa.Boolean, nullable=False),
-    sa.Column("status", sa.String(10), nullable=False),  # sending | sent | failed
-    sa.Column("attempts", sa.Integer, nullable=False),
+    # sending (claimed, or left by a killed sender) | sent (every recipient) | failed
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),  # SMTP transactions, all runs
     sa.Column("error", sa.String(300)),
+    # Derived from centre, cadence, period, version (and issue): the same for every copy.
     sa.Column("message_id", sa.String(200), nullable=False),
-    sa.Column("run_id", sa.String(64)),
+    # 1; +1 when this version is sent again after another version (figures reverted).
+    sa.Column("issue", sa.Integer, nullable=False, default=1),
+    sa.Column("run_id", sa.String(64)),  # the run that claimed it last
+    sa.Column("claim_token", sa.String(32)),  # null: nobody holds the claim
+    sa.Column("lease_until", sa.DateTime(timezone=True)),  # a claim expires then (UTC)
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("centre", "cadence", "period_key", "version", name="uq_delivery_version"),
+)
+
+# Per recipient of a report version: a refused recipient is failed for that recipient
+# only, and the next run sends only to the recipients still missing. `in_doubt`: the
+# message body went out without an answer from the server (dropped connection, reply
+# past the deadline, sender killed), so the server may hold a copy; the next copy is
+# marked as a possible duplicate and keeps the Message-ID.
+delivery_recipients = sa.Table(
+    "delivery_recipients",
+    metadata,
+    sa.Column("delivery_id", sa.Integer, sa.ForeignKey("deliveries.id"), primary_key=True),
+    sa.Column("recipient", sa.String(254), primary_key=True),
+    sa.Column("status", sa.String(10), nullable=False),  # pending | sent | failed
+    sa.Column("in_doubt", sa.Boolean, nullable=False),
+    sa.Column("data_attempts", sa.Integer, nullable=False),  # message bodies sent to it
+    sa.Column("possible_duplicate", sa.Boolean, nullable=False),  # the copy it got was marked
+    sa.Column("error", sa.String(300)),  # last refusal or error, e.g. "550 5.1.1 …"
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # Per-period figures of every centre, district and the city, after the disclosure
@@ -252,4 +279,21 @@ report_documents = sa.Table(
     sa.Column("version", sa.String(64), nullable=False),
     sa.Column("document", sa.Text, nullable=False),
     sa.Column("snapshot", sa.String(64), nullable=False),
+)
+
+# Outcome of each figure check per period, computed on the rows read back after they
+# were written. Deleted with the period's figures (same transaction) and written again
+# after the checks: a period without rows here is unchecked, and neither its report
+# files nor its e-mails go out.
+report_checks = sa.Table(
+    "report_checks",
+    metadata,
+    sa.Column("cadence", sa.String(10), primary_key=True),
+    sa.Column("period_key", sa.String(12), primary_key=True),
+    sa.Column("check_name", sa.String(40), primary_key=True),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    sa.Column("problems", sa.Integer, nullable=False),
+    sa.Column("examples", sa.Text, nullable=False),  # JSON list, at most 10
+    sa.Column("run_id", sa.String(64)),
+    sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
 )
