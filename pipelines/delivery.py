@@ -490,6 +490,30 @@ def _send_claimed(
     return attempts, missing
 
 
+def unsent_periods(engine: sa.Engine, cadences: Sequence[str]) -> list[tuple[str, str]]:
+    """(cadence, period key) of report versions not yet with all their recipients, whose
+    version is still the current one of the period (a newer one replaces them)."""
+    t, docs = schema.deliveries, schema.report_documents
+    current = (
+        sa.select(docs.c.cadence)
+        .where(
+            docs.c.cadence == t.c.cadence,
+            docs.c.period_key == t.c.period_key,
+            docs.c.centre == t.c.centre,
+            docs.c.version == t.c.version,
+        )  # fmt: skip
+        .exists()
+    )
+    query = (
+        sa.select(t.c.cadence, t.c.period_key)
+        .where(t.c.cadence.in_(list(cadences)), t.c.status != "sent", current)
+        .distinct()
+        .order_by(t.c.cadence, t.c.period_key)
+    )
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(query).all()]
+
+
 def deliver(
     engine: sa.Engine,
     reports: list[ReportVersion],
@@ -524,7 +548,13 @@ def deliver(
             outcomes.append(Outcome(report, "failed", error=str(exc), failed_recipients=report.recipients))
             continue
         except Exception as exc:  # noqa: BLE001 - recorded, and the run reports it
-            attempts, missing = 0, {x: f"{type(exc).__name__}: {exc}" for x in report.recipients}
+            # Only the recipients still without the report are missing: marking one that
+            # got it as failed would send it a second, unmarked copy next run.
+            state = _state(engine, claim)
+            attempts = 0
+            missing = {
+                x: f"{type(exc).__name__}: {exc}" for x in report.recipients if state[x].status != "sent"
+            }
             with engine.begin() as conn:
                 conn.execute(
                     sa.update(r)

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import logging
 import os
 import re
 import shutil
@@ -28,10 +29,9 @@ from pipelines.anonymise import Pseudonymiser, daypart
 from pipelines.redaction import Redactor
 from pipelines.warehouse import schema
 
+log = logging.getLogger(__name__)
 OUTCOMES = ("accepted", "duplicate", "excluded", "quarantined")
 FILES_PER_TRANSACTION = 500
-_MAX_REF = 200  # stored file names stay short: ledger keys, quarantine copy names
-_PLAIN_NAME = re.compile(rf"^[\w./-]{{1,{_MAX_REF}}}$", re.ASCII)
 _KEY_FINGERPRINT = "pseudonym_key_fingerprint"
 
 
@@ -110,6 +110,8 @@ class Ingestor:
         self.now = dt.datetime.now(dt.UTC)
         self.items = registry.questionnaire().answer_items
         self.text_item = registry.questionnaire().text_items[0].code
+        self.centre_codes = set(registry.registry().by_code)
+        self._original: dict[str, str] = {}  # stored name → name in the landing folder
 
     # ------------------------------------------------------------------ key
 
@@ -182,7 +184,10 @@ class Ingestor:
             try:
                 with self.engine.begin() as conn:
                     outcomes = [self.ingest_file(f, conn, before) for f, before in batch]
-            except Exception:  # noqa: BLE001 - isolated below, file by file
+            except Exception as exc:  # noqa: BLE001 - isolated below, file by file
+                log.warning(
+                    "a batch of %d files failed (%s); storing them one by one", len(batch), type(exc).__name__
+                )
                 outcomes = [self._ingest_alone(f, before) for f, before in batch]
             summary.outcomes += outcomes
         return summary
@@ -207,13 +212,18 @@ class Ingestor:
 
     def file_ref(self, rel: str) -> str:
         """The file's name as stored. Tablet file names carry the device serial, which is
-        personal data, so it is replaced by its pseudonym; a name that fits no export is
-        kept only when it is short and plain, else replaced by a pseudonym too."""
-        if m := landing.TABLET_NAME.match(rel):
-            return f"tablet/{m.group(1)}/dev-{self.pseudo('device', m.group(2))[:12]}_{m.group(3)}.csv"
-        if landing.classify(rel)[0] == "web" or (_PLAIN_NAME.match(rel) and not rel.startswith("tablet/")):
+        personal data, so it is replaced by its pseudonym, and so is a tablet folder that is
+        no centre of the registry (e.g. one folder per device). A name that fits no export
+        may carry a serial or a name anywhere: only its top folder stays. The quarantine
+        folder keeps the original names (`names.csv`) for the operator."""
+        if m := landing.TABLET_NAME.fullmatch(rel):
+            folder = m.group(1)
+            if folder not in self.centre_codes:
+                folder = f"folder-{self.pseudo('tablet-folder', folder)[:8]}"
+            return f"tablet/{folder}/dev-{self.pseudo('device', m.group(2))[:12]}_{m.group(3)}.csv"
+        if landing.classify(rel)[0] == "web":
             return rel
-        top = rel.split("/", 1)[0] if _PLAIN_NAME.match(rel.split("/", 1)[0]) else "other"
+        top = rel.split("/", 1)[0] if rel.split("/", 1)[0] in ("tablet", "web") else "other"
         return f"{top}/name-{self.pseudo('file-name', rel)[:16]}"
 
     def _read(self, f: landing.LandedFile) -> tuple[bytes | None, exports.Parsed, str | None, bool]:
@@ -254,6 +264,7 @@ class Ingestor:
         """Read one landed file into staging. `before` is its ledger row, if it was read before."""
         data, parsed, encoding, cut = self._read(f)
         ref = self.file_ref(f.path)
+        self._original[ref] = f.path
         # From here on the file is known by its stored name only.
         f = dataclasses.replace(f, path=ref)
         outcome = FileOutcome(ref, f.channel, "ingested", encoding=encoding, records=parsed.rows_read)
@@ -275,7 +286,7 @@ class Ingestor:
             return self._keep_previous(conn, f, data, unreadable, outcome, before)
         # A file delivered again with other content replaces exactly its own rows; the dates
         # its old rows were on are derived again too (a session may have moved to another day).
-        old_dates = response_store.staged_dates(conn, ref)
+        old_dates = self._dates_sharing_keys(conn, ref)
         for table in (schema.tablet_rows, schema.web_versions, schema.quarantine):
             conn.execute(sa.delete(table).where(table.c.source_file == ref))
         if unreadable is not None:
@@ -291,6 +302,19 @@ class Ingestor:
         response_store.mark_dates(conn, outcome.dates | old_dates)
         self._record(conn, f, outcome, in_force_sha256=f.sha256 if outcome.status == "ingested" else None)
         return outcome
+
+    @staticmethod
+    def _dates_sharing_keys(conn, ref: str) -> set:
+        """Dates of every staged row, in any file, of a session or web response this file
+        holds: when its rows go, another file's version of a response may count again."""
+        dates = set()
+        for table, key in ((schema.tablet_rows, schema.tablet_rows.c.session_key),
+                           (schema.web_versions, schema.web_versions.c.response_key)):  # fmt: skip
+            mine = sa.select(key).where(table.c.source_file == ref)
+            dates |= set(
+                conn.execute(sa.select(table.c.response_date).where(key.in_(mine)).distinct()).scalars()
+            )
+        return dates
 
     def _keep_previous(
         self, conn, f, data, reject: exports.Reject, outcome: FileOutcome, before
@@ -338,7 +362,19 @@ class Ingestor:
         os.fchmod(fd, 0o600)
         return open(fd, "wb")
 
+    def _note_original_name(self, ref: str) -> None:
+        """The operator finds a quarantined file in the landing folder by its original name,
+        kept only here, in the restricted quarantine folder."""
+        original = self._original.get(ref, ref)
+        if original == ref:
+            return
+        path = self._quarantine_dir() / "names.csv"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with open(fd, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerow([ref, original])
+
     def _quarantine_file(self, conn, f, data: bytes | None, reject: exports.Reject, outcome: FileOutcome):
+        self._note_original_name(f.path)
         target = None
         if data is not None:  # a link or special file is named, its content never copied
             target = self._quarantine_dir() / self._safe_name(f.path)
@@ -353,6 +389,7 @@ class Ingestor:
         outcome.reasons[reject.rule] += 1
 
     def _quarantine_rows(self, conn, f, rejects: list[exports.Reject], outcome: FileOutcome):
+        self._note_original_name(f.path)
         target = self._quarantine_dir() / (self._safe_name(f.path) + ".rows.csv")
         with self._private(target) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from pipelines import disclosure, figures, registry
+from pipelines import disclosure, figures, registry, warehouse
 from pipelines.figures import Period
 from pipelines.warehouse import schema
 
@@ -72,7 +72,8 @@ class ReportBuilder:
 
     @functools.cached_property
     def frames(self) -> Frames:
-        with self.engine.connect() as conn:
+        # Never half a rebuild: the store is read while no ingestion writes it.
+        with warehouse.exclusive(self.engine, "ingest", shared=True), self.engine.connect() as conn:
             resp = pd.read_sql(sa.select(*[schema.responses.c[c] for c in _COLUMNS + self.items]), conn)
             excl = pd.read_sql(sa.select(schema.excluded_responses), conn)
         for frame in (resp, excl):

@@ -167,6 +167,19 @@ def test_smtp_down_is_recorded_and_retried_next_run(env, tmp_path):
         assert len(server.messages) == len(registry.registry().centres)
 
 
+def test_mail_a_failed_week_left_unsent_goes_out_with_the_next_week(env):
+    run, _, _ = env
+    from tests.smtp_server import free_port
+
+    assert not run(free_port()).success  # week 38: the server is down
+    with smtp_server() as (server, port):
+        assert run(port, partition="2020-09-21").success  # the next Monday's run
+        subjects = sorted(m["Subject"] for m in server.messages)
+    centres = len(registry.registry().centres)
+    assert len(subjects) == 2 * centres  # week 39, and week 38 once
+    assert sum("KW 38" in s or "Kalenderwoche 38" in s for s in subjects) == centres
+
+
 def test_city_wide_review_goes_to_the_city_recipients(env):
     run, _, _ = env
     reg = registry.registry()

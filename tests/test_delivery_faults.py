@@ -227,6 +227,26 @@ def test_temporarily_refused_recipient_is_retried_alone_within_the_run(tmp_path,
     assert all(r["status"] == "sent" and r["data_attempts"] == 1 for r in recs.values())
 
 
+def test_an_error_after_one_recipient_got_it_resends_only_to_the_other(tmp_path, sqlite_url, monkeypatch):
+    reports = make_reports(tmp_path)
+    original, calls = delivery.build_message, []
+
+    def fails_on_the_retry(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("attachment unreadable for a moment")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(delivery, "build_message", fails_on_the_retry)
+    with smtp_server(refuse_rcpt={TEAM: ["451 4.2.1 Mailbox busy, try later"]}) as (server, port):
+        (outcome,) = deliver(sqlite_url, reports, mail(port))
+        assert outcome.action == "failed" and outcome.failed_recipients == (TEAM,)
+        monkeypatch.setattr(delivery, "build_message", original)
+        (outcome,) = deliver(sqlite_url, reports, mail(port))
+    assert outcome.action == "sent"
+    assert server.envelopes == [[LEITUNG], [TEAM]]  # LEITUNG got exactly one copy
+
+
 def test_single_message_send_marks_the_copy_after_an_unanswered_one(tmp_path):
     from email.message import EmailMessage
 

@@ -112,6 +112,34 @@ def test_web_response_moves_to_the_next_day_in_a_redelivered_export(env):
     assert days == ["2020-09-15", "2020-09-17"]
 
 
+def test_web_response_removed_from_a_redelivered_export_falls_back_to_its_older_version(env):
+    landing, run, engine = env
+    b.write_web(landing, "2020-09-15", [b.web_response(7, submit="2020-09-15 12:00:00", answers={"Q01": 4})])
+    full = b.write_web(
+        landing, "2020-09-17",
+        [b.web_response(7, submit="2020-09-16 12:00:00", start="2020-09-15 08:00:00"), b.web_response(8)],
+        full=True,
+    )  # fmt: skip
+    run()
+    _assert_store_matches(engine, oracle.landing_texts(landing))
+    full.write_text(b.web_text([b.web_response(8)]), encoding="utf-8")  # re-delivered without response 7
+    run()
+    _assert_store_matches(engine, oracle.landing_texts(landing))
+    assert ("web", "altona", "2020-09-15", 4) in oracle.stored(engine)
+
+
+def test_tablet_rows_delivered_twice_count_from_the_other_file_when_one_goes(env):
+    landing, run, engine = env
+    rows = b.completion(1)
+    first = b.write_tablet(landing, "altona", "TAB-0417", "2020-09-15", rows)
+    b.write_tablet(landing, "altona", "TAB-0418", "2020-09-16",
+                   [dict(r, local_time="2020-09-16 10:00:00") for r in rows])  # fmt: skip
+    run()
+    first.write_text(b.tablet_text(b.completion(2)), encoding="utf-8")
+    run()
+    _assert_store_matches(engine, oracle.landing_texts(landing))
+
+
 @pytest.mark.parametrize(
     ("damage", "rule"),
     [

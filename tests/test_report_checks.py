@@ -361,3 +361,14 @@ def test_the_files_step_fails_the_run_when_it_is_the_last(env, monkeypatch):
     steps = {e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"}
     assert steps == {"weekly_report_files"}
     assert _files(reports, "2020-W39") == [] and len(_files(reports, "2020-W38")) == 9
+
+
+def test_a_blocked_single_week_records_no_report_files(env, monkeypatch):
+    run, reports, _, _ = env
+    monkeypatch.setattr(disclosure, "protect", _only_in("2020-W38", _primary_only, disclosure.protect))
+    result = run("2020-09-14")
+    assert not result.success and "2020-W38: no_recoverable_cells" in _failure(result)
+    # Nothing that would tell the freshness check the week's reports are out.
+    materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+    assert materialized.isdisjoint({"weekly_report_files", "weekly_delivery"})
+    assert _files(reports, "2020-W38") == []

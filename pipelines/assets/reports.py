@@ -4,6 +4,7 @@ One chain of three assets per cadence (weekly, monthly, review), partitioned lik
 reports. A run over a range of partitions (a backfill) processes them in one run.
 """
 
+import warnings
 from pathlib import Path
 
 import dagster as dg
@@ -16,6 +17,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 
 from pipelines import delivery, registry, rendering, report_files, reporting, score_store
 from pipelines.assets.ingest import OWNERS, responses
+from pipelines.figures import Period
 from pipelines.resources import ReportStorageResource, WarehouseResource
 from pipelines.resources.mail import MailResource
 
@@ -47,6 +49,16 @@ class DeliveryConfig(dg.Config):
 
 
 def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    """Figures, report files and delivery of one cadence."""
+    # Single-run backfills (beta) and partitioned checks (preview) are what range runs
+    # need, chosen on purpose: their notices are for us, not for every user's console.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        warnings.simplefilter("ignore", dg.PreviewWarning)
+        return _build_report_assets(cadence, partitions_def)
+
+
+def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
     figures_key, files_key, delivery_key = (
         f"{cadence}_figures",
         f"{cadence}_report_files",
@@ -162,7 +174,9 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
                 "example_pdf": dg.MetadataValue.path(sample),
             }
         )
-        if blocked and not _runs_later(context, [delivery_key]):
+        # Fail here when nothing was written (a blocked week must not look delivered to the
+        # freshness check) or when no later step of the run will.
+        if blocked and (not periods or not _runs_later(context, [delivery_key])):
             if periods:
                 yield result
             raise _blocked_failure(blocked)
@@ -201,8 +215,14 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
             )
         reg = registry.registry()
         versions = []
-        for period in _periods(cadence, context):
-            if period.key in blocked:
+        # E-mails a killed or failed run of another period left unsent go out now, too.
+        own = _periods(cadence, context)
+        cadences = ("midterm", "final") if cadence == "review" else (cadence,)
+        retries = [Period.from_key(k) for c, k in delivery.unsent_periods(warehouse.engine, cadences)
+                   if k not in {p.key for p in own}]  # fmt: skip
+        not_now = set(blocked) | set(score_store.blocked_periods(warehouse.engine, retries))
+        for period in own + retries:
+            if period.key in not_now:
                 continue  # its checks failed: no e-mail of this period
             for code, (version, doc) in sorted(score_store.read_documents(warehouse.engine, period).items()):
                 recipients = reg.city_recipients if code == reg.city_code else reg.by_code[code].recipients
@@ -343,7 +363,7 @@ def _blocked_failure(blocked: dict[str, list[str]], failed_mail: list[str] | Non
     listing = "; ".join(f"{key}: {', '.join(checks)}" for key, checks in blocked.items())
     text = (
         f"{len(blocked)} period(s) not published, their checks failed (no report files written or "
-        f"replaced, no e-mails sent for them): {listing}. The other periods of the run were published."
+        f"replaced, no e-mails sent for them): {listing}. Other periods of the run, if any, were published."
     )
     if failed_mail:
         text += (

@@ -36,25 +36,51 @@ def engine_for(url: str) -> sa.Engine:
         if engine.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_id("schema")})
         metadata.create_all(conn)
+        _refuse_outdated(conn)
     return engine
 
 
-@contextmanager
-def exclusive(engine: sa.Engine, name: str) -> Iterator[None]:
-    """Hold a named lock across processes for the duration of the block.
+class OutdatedSchema(RuntimeError):
+    """The warehouse was created by an older version whose tables lack columns."""
 
-    PostgreSQL: a session advisory lock on a connection of its own; SQLite: an
-    exclusive file lock beside the database file. Both are released when the holder
-    dies, so a killed run never leaves the lock behind.
+
+def _refuse_outdated(conn: sa.Connection) -> None:
+    # create_all adds missing tables but never changes existing ones: a warehouse of an
+    # older version would fail later, in the middle of a run, on a missing column.
+    inspector = sa.inspect(conn)
+    missing = []
+    for table in metadata.sorted_tables:
+        have = {c["name"] for c in inspector.get_columns(table.name)}
+        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
+    if missing:
+        raise OutdatedSchema(
+            f"the warehouse ({conn.engine.url.get_backend_name()} database "
+            f"{conn.engine.url.database!r}) was created by an older version of the pipeline: "
+            f"missing columns {', '.join(missing[:8])}. Build it anew from the landing folder: "
+            "point SURVEY_WAREHOUSE_URL at a new, empty database (the demo: delete var/), then run "
+            "the ingest job and the report jobs; the delivery ledger of the old one tells which "
+            "reports were already sent."
+        )
+
+
+@contextmanager
+def exclusive(engine: sa.Engine, name: str, shared: bool = False) -> Iterator[None]:
+    """Hold a named lock across processes for the duration of the block; `shared`
+    holders (readers) exclude only the exclusive one (the writer).
+
+    PostgreSQL: a session advisory lock on a connection of its own; SQLite: a file
+    lock beside the database file. Both are released when the holder dies, so a killed
+    run never leaves the lock behind.
     """
     if engine.dialect.name == "postgresql":
+        kind = "_shared" if shared else ""
         with engine.connect() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _lock_id(name)})
+            conn.execute(sa.text(f"SELECT pg_advisory_lock{kind}(:k)"), {"k": _lock_id(name)})
             conn.commit()
             try:
                 yield
             finally:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _lock_id(name)})
+                conn.execute(sa.text(f"SELECT pg_advisory_unlock{kind}(:k)"), {"k": _lock_id(name)})
                 conn.commit()
         return
     database = engine.url.database
@@ -63,7 +89,7 @@ def exclusive(engine: sa.Engine, name: str) -> Iterator[None]:
         return
     path = Path(database).with_name(Path(database).name + f".{name}.lock")
     with path.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        fcntl.flock(fh, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         try:
             yield
         finally:
