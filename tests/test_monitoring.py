@@ -42,3 +42,20 @@ def test_failed_run_mails_the_data_engineers():
     assert "failing_job" in message["Subject"]
     body = message.get_body().get_content()
     assert result.run_id in body and "2020-09-14" in body
+
+
+def test_freshness_checks_fail_on_missing_reports_and_stale_data_and_pass_on_fresh_data():
+    from pipelines.definitions import defs, freshness
+
+    job = dg.define_asset_job("freshness", selection=dg.AssetSelection.checks(*freshness))
+    checked = dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def("freshness")
+    instance = dg.DagsterInstance.ephemeral()
+
+    def evaluate() -> dict[str, bool]:
+        result = checked.execute_in_process(instance=instance, raise_on_error=False)
+        return {e.asset_key.path[-1]: e.passed for e in result.get_asset_check_evaluations()}
+
+    # Nothing materialised: the last week's reports are overdue and the store is stale.
+    assert evaluate() == {"weekly_report_files": False, "responses": False}
+    instance.report_runless_asset_event(dg.AssetMaterialization("responses"))
+    assert evaluate()["responses"] is True
