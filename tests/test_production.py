@@ -5,10 +5,8 @@ warehouse in another, runs through the daemon's queue, two runs at once."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import sqlalchemy as sa
 import yaml
 
 from tests import builders as b
+from tests.processes import stop, wait_for
 
 pytestmark = pytest.mark.postgres
 
@@ -25,16 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PROFILE = ROOT / "deploy" / "dagster.production.yaml"
 WEEK = "2020-09-14"
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.5, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 @pytest.fixture
@@ -128,18 +117,6 @@ def _count(table: str) -> int:
         engine.dispose()
 
 
-def _stop(procs: list[subprocess.Popen]) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-    for proc in procs:
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-
-
 def test_profile_keeps_secrets_in_the_environment_and_talks_psycopg2(production):
     """The profile has no connection value of its own, and its storage works: a stored
     event runs dagster-postgres's NOTIFY, which psycopg 3 (a bare postgresql://) breaks."""
@@ -215,7 +192,7 @@ def test_weekly_run_through_the_daemon_queue(production):
             ]
             assert [t for t in types if t in queue] == queue  # went through the daemon's queue
     finally:
-        _stop(procs)
+        stop(procs)
     assert _count("responses") == counted
     for centre in ("altona", "blankenese", "harburg"):
         assert (tmp / "reports" / centre / "weekly" / "2020-W38.pdf").stat().st_size > 1000
@@ -241,7 +218,7 @@ def test_two_ingest_runs_at_once(production):
     try:
         codes = [proc.wait(120) for proc in procs]
     finally:
-        _stop(procs)
+        stop(procs)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_runs(filters=dg.RunsFilter(job_name="ingest"))
         statuses = [r.status for r in runs]
