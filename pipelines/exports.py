@@ -294,7 +294,7 @@ def _check_web(row, contract, rules: _Rules, items) -> tuple[str, str] | None:
         column = _column_of(broken, contract.columns)
         return (
             broken,
-            f"Regel {broken} verletzt (Spalte {column}: {show(row.get(column)) if column in ('KZ', 'QV', 'startlanguage', 'id') else 'ungültig'})",
+            f"Regel {broken} verletzt (Spalte {column}: {show(row.get(column)) if column in ('KZ', 'QV', 'startlanguage') else '(Wert nicht angezeigt)'})",
         )
     finished = bool(row["submitdate"])
     day = _time(row["submitdate"] if finished else row["datestamp"]).date()

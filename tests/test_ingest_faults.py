@@ -279,3 +279,15 @@ def test_deviant_file_names_never_store_the_serial_or_a_name(landing, tmp_path, 
     # The operator finds the originals in the restricted quarantine folder.
     index = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "quarantine").rglob("names.csv"))
     assert "umfrage_anna.schmidt_20200916.csv" in index and "SN-77821_20200915 (1).csv" in index
+
+
+def test_quarantine_reasons_never_quote_an_identifying_value(landing, tmp_path, sqlite_url):
+    bad = b.web_response(7)
+    bad["id"] = "x-77821-x"  # a malformed response id
+    b.write_web(landing, "2020-09-16", [bad, b.web_response(8)])
+    rows = b.completion(1)
+    rows[0]["device_id"] = "SN 77821 !"
+    b.write_tablet(landing, "altona", "TAB-0417", "2020-09-15", rows)
+    engine, _ = ingest(sqlite_url, landing, tmp_path)
+    reasons = " ".join(frame(engine, schema.quarantine).reason)
+    assert {"web", "tablet"} == set(frame(engine, schema.quarantine).channel) and "77821" not in reasons
