@@ -61,6 +61,13 @@ def _plant(landing: Path) -> list[str]:
     web = [b.web_response(int(WEB_ID), ip=IP, comment=PII_COMMENTS["email"][0],
                           refurl="https://www.hamburg.de/kz?kz=altona&email=max.mustermann@example.org")]  # fmt: skip
     b.write_web(landing, "2020-09-16", web)
+    # Deviant file names carry the serial (and a name) too: stored pseudonymised or quarantined.
+    text = b.tablet_text(rows[:3])
+    for deviant in (f"tablet/altona/{DEVICE}_20200915 (1).csv", f"tablet/altona/{DEVICE}_2020-09-15.csv",
+                    f"tablet/altona/{DEVICE}_20200915.CSV", f"tablet/{DEVICE}/{DEVICE}_20200915.csv",
+                    "web/antwort_max.mustermann@example.org_20200916.csv"):  # fmt: skip
+        (landing / deviant).parent.mkdir(parents=True, exist_ok=True)
+        (landing / deviant).write_text(text, encoding="utf-8")
     planted += [r["feedback_id"] for r in rows] + [r["session_id"] for r in rows]
     return sorted(set(planted))
 
@@ -146,7 +153,8 @@ def test_planted_personal_data_never_leaves_ingestion(tmp_path, backend, request
     engine = engine_for(url)
     with engine.connect() as conn:
         comments = pd.read_sql(sa.text("SELECT comment, comment_status FROM responses"), conn)
-        assert conn.execute(sa.text("SELECT count(*) FROM quarantine")).scalar_one() == 1
+        # The broken row, and the four files whose names fit no export.
+        assert conn.execute(sa.text("SELECT count(*) FROM quarantine")).scalar_one() == 5
     assert len(comments) == len(PII_COMMENTS) + 2
     assert comments.comment.str.contains(r"\[", regex=True).sum() >= 8
     # The raw content is kept in quarantine only.
