@@ -1,8 +1,9 @@
 """Redaction of personal data in free-text comments, before anything is stored.
 
-Pure Python (``re`` only), no models. `Redactor.redact` replaces personal data
-with typed German placeholders and decides whether the comment must still be
-held back::
+Rules, no models: ``re``, plus `python-stdnum` (IBAN, Steuer-ID, TC kimlik checksums)
+and `phonenumbers` (numbering plans of DE and TR). `Redactor.redact` replaces personal
+data with typed German placeholders and decides whether the comment must still be held
+back::
 
     >>> r = Redactor.default()
     >>> r.redact("Frau Schulz war sehr nett, Tel. 040 428 28 1234").text
@@ -10,26 +11,40 @@ held back::
 
 Order of work:
 
-1. structured data, pattern by pattern (URL, e-mail, IBAN, date of birth, case
-   number, ID number, licence plate, address, phone number), each pattern only when
-   a cheap test shows it could match (a keyword's word occurs, there is a digit ...);
+1. structured data (`_structured`): URLs with a scheme and e-mails; then
+   `structures` (obfuscated e-mails, bare URLs and handles; the city's own
+   *.hamburg.de stays), `numbers` (validated IBANs, IP addresses, UUIDs, Steuer-ID /
+   TC kimlik by checksum), dates of birth (keyword, "*", or a full date with a year
+   before `structures.max_birth_year`); the keyword rules of this module (case, ID,
+   plate numbers after a keyword); codes (serials, booking codes, mixed letter-digit
+   codes), plates in any case, streets in any case and after "Am"/"Beim"/"An der";
+   the older street, postcode and shape rules; phone numbers confirmed by
+   phonenumbers, then the older phone shapes;
 2. names, on word tokens of what is left: after a title ("Frau", "Mr.", "Sayın",
    "... Bey"), after an intro ("mein Name ist", "my name is", "benim adım") or a
-   sign-off ("Viele Grüße"), and any first name or surname of the bundled lists
-   (a set lookup per token). Listed names that are ordinary words ("Lange",
-   "Koch") need a title or another name next to them;
+   sign-off ("Viele Grüße", "Kontoinhaber"), and any first name or surname of the
+   hand lists and the gazetteer (`config/names/gazetteer`, a set lookup per token).
+   Then `names.NameContext`: titles in any case, roles, thanks/blame, Turkish
+   honorifics with suffixes, initials, particles, names joined by "und"/"and",
+   brackets/quotes after a person noun, surnames with foreign letters or endings.
+   Names that are also words (gazetteer `common_words.txt`, `names.ambiguous`,
+   `names.not_names`) need context;
 3. the hold-back check, on the redacted text alone, so that redacting twice gives
    the same result (`redact(redact(x).text) == redact(x)`).
 
-Known gaps: names without a title, intro, sign-off or list entry ("Xaver hat
-geholfen"); lower-case unknown names ("my name is xaver"); listed names that are
-also words, standing alone ("Fischer hat geholfen"); streets without a street word
-unless postcode and town follow ("Große Freiheit 36" alone); phone numbers shorter
-than 7 digits; licence plates of other countries unless a keyword ("plaka",
-"Kennzeichen") precedes them; dates of birth without a keyword; obfuscations such
-as "max at web dot de" or digits spelled out in words. Over-redaction is accepted
-where it is cheap: a capitalised noun right after a title ("Frau Kollegin") becomes
-[NAME].
+Known gaps: unknown names (not in any list) without context ("Xaver hat geholfen");
+names that are also ordinary words standing alone ("Fischer hat geholfen", "Sommer
+war nett" - only a title, another name, an intro, a thanks word or "<Name> war nett"
+for gazetteer words outside the hand list `names.ambiguous` help); weekday or other
+not-name words used as names ("thu"); lower-case unknown names except after a title,
+an intro, a thanks word or a joiner; streets without a street word or suffix unless
+a preposition ("Am", "Beim" ...) with an address word nearby or postcode and town
+follow; plates of other countries without a keyword; phone numbers outside the DE/TR
+numbering plans unless written with "+" / "00" or after a phone word; dates of birth
+after 2005 without a birth keyword; digits spelled out in words; handles without
+"@" or a domain. Over-redaction accepted where cheap: a capitalised noun right after a
+title or role ("Frau Kollegin", "Mitarbeiterin Service") becomes [NAME]; a listed
+surname that is a noun ("Rosen am Eingang") too.
 """
 
 from __future__ import annotations
@@ -38,11 +53,46 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from pipelines.redaction.names import NameContext, load_gazetteer
+from pipelines.redaction.numbers import redact_numbers, redact_phones
+from pipelines.redaction.patterns import (
+    _AT_WORD,
+    _CAPWORD,
+    _CODE,
+    _DATE_GROUPS,
+    _DE_ID,
+    _DIGIT,
+    _DIGITS_AFTER,
+    _DIGITS_BEFORE,
+    _EMAIL,
+    _FIRST,
+    _FIVE_DIGITS,
+    _GAP,
+    _HOUSE,
+    _IBAN,
+    _PHONE,
+    _PHONE_SPLIT,
+    _PLATE_CODE,
+    _SHAPES,
+    _SPACES,
+    _URL,
+    _WORD,
+    _YEAR,
+    _fold,
+    _iban_length,
+    _keywords,
+    _norm,
+    _phrase,
+    _prefilter,
+    _tckn_valid,
+    _trie,
+)
+from pipelines.redaction.structures import WEEKDAYS, Structures
 
 KINDS = (
     "NAME",
@@ -57,7 +107,7 @@ KINDS = (
     "URL",
 )
 RULES_FILE = "redaction.yaml"
-_BUNDLED_CONFIG = Path(__file__).resolve().parents[1] / "config"
+_BUNDLED_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
 class RedactionConfigError(ValueError):
@@ -109,175 +159,6 @@ def _get(rules: Mapping[str, Any], dotted: str) -> Any:
     return node
 
 
-def _fold(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(str(w).casefold() for w in words)
-
-
-def _norm(text: str) -> str:
-    """Case-folded, Turkish dotless/dotted i folded to i: for cheap substring prefilters."""
-    return text.casefold().replace("ı", "i").replace("\u0307", "")
-
-
-def _prefilter(phrases: Iterable[str]) -> re.Pattern[str]:
-    """Search pattern for the longest word of each phrase, normalised (see `_norm`):
-    if it finds nothing in a normalised text, no phrase can occur there."""
-    words = {_norm(max(str(p).split(), key=len)).strip(".:-") or _norm(str(p)) for p in phrases}
-    return re.compile(_trie([[re.escape(c) for c in w] for w in words]))
-
-
-# --------------------------------------------------------------------------- regex building
-
-
-def _phrase(text: str) -> str:
-    """A keyword phrase as a regex: escaped, any white-space run for a space."""
-    return r"\s+".join(re.escape(part) for part in str(text).split())
-
-
-def _units(phrase: str) -> list[str]:
-    """A phrase as regex units: one per character (lower case), `\\s+` per white-space run."""
-    units: list[str] = []
-    for i, word in enumerate(str(phrase).split()):
-        if i:
-            units.append(r"\s+")
-        units.extend(re.escape(c) for c in word.lower())
-    return units
-
-
-def _trie(sequences: list[list[str]]) -> str:
-    """A regex matching any of the unit sequences, shaped as a trie (fast to reject).
-    Longer continuations are tried first, as in a longest-first alternation."""
-    root: dict = {}
-    for seq in sequences:
-        node = root
-        for unit in seq:
-            node = node.setdefault(unit, {})
-        node[""] = {}  # end of a phrase
-
-    def build(node: dict) -> str:
-        branches = [u + build(child) for u, child in node.items() if u]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body  # "": a phrase may end here
-
-    return build(root)
-
-
-def _keywords(phrases: Iterable[str]) -> str:
-    """Regex for a list of phrases (case-insensitive use), bounded like \\b but also
-    after a final dot ("Az."). Short all-capital entries ("AZ", "LG") are matched
-    case-sensitively even inside a case-insensitive pattern."""
-    phrases = sorted({str(p) for p in phrases})
-    strict = [p for p in phrases if p.isupper() and len(p) <= 3]
-    loose = [p for p in phrases if p not in strict]
-    parts = [_trie([_units(p) for p in loose])] if loose else []
-    parts += [f"(?-i:{_phrase(p)})" for p in strict]
-    return r"(?<!\w)(?:" + "|".join(parts) + r")(?:(?<!\w)|(?!\w))"
-
-
-# Fixed patterns (no configuration needed). Each with a comment on what it catches.
-
-# URL: http(s):// or www. up to white space; not inside an e-mail ("a@www.x.de").
-_URL = re.compile(r"(?<![\w@.])(?:https?://|www\.)[^\s<>\"'„“”«»]+", re.IGNORECASE)
-_URL_TRAIL = ".,;:!?)]}'\""
-# E-mail, also "name (at) host.de" / "name [at] host [dot] de".
-_EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]+"
-    r"(?:@|\s?[(\[]at[)\]]\s?)"
-    r"[\w-]+(?:(?:\.|\s?[(\[]dot[)\]]\s?)[\w-]+)*(?:\.|\s?[(\[]dot[)\]]\s?)[A-Za-z]{2,}(?![\w-])",
-    re.IGNORECASE,
-)
-# IBAN: country code, two check digits, 11..30 letters/digits, optionally in groups.
-# Trimmed to the country's length (known countries) or to the last digit group.
-_IBAN = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ \u00a0]?[0-9A-Z]){11,30}(?![0-9a-z])")
-_IBAN_LENGTH = {
-    "DE": 22, "TR": 26, "AT": 20, "CH": 21, "NL": 18, "BE": 16, "FR": 27, "IT": 27,
-    "ES": 24, "PL": 28, "GB": 22, "DK": 18, "SE": 24, "NO": 15, "LU": 20, "IE": 22,
-    "PT": 25, "GR": 27, "CZ": 24, "HU": 28, "RO": 24, "BG": 22, "HR": 21, "SI": 19,
-    "SK": 24, "FI": 18, "LT": 20, "LV": 21, "EE": 20,
-}  # fmt: skip
-# Phone-shaped run: optional +/00, digit groups split by space, "/" or "-",
-# "(040)" or "(0)". Whether it is a phone is decided in `_phone` (>= 7 digits ...).
-_PHONE = re.compile(
-    r"(?<![\w+/.,-])(?:(?:\+|00)[ \u00a0]?)?(?:\(\d{1,5}\)|\d+)"
-    r"(?:(?:[ \t\u00a0]?[/-][ \t\u00a0]?|[ \t\u00a0]|(?<=\)))(?:\(\d{1,5}\)|\d+))*(?!\w)"
-)
-# Where a too long phone-shaped run is split: " / ", " - ", or a space before "0"/"+".
-_PHONE_SPLIT = re.compile(r"([ \t\u00a0]+[/-][ \t\u00a0]+|(?<=\d)[ \t\u00a0]+(?=\+|0))")
-_YEAR = re.compile(r"(?:19|20)\d\d")
-# Date-shaped digit groups (12 10 2020, 2020-10-12, 12/10/20): never a phone number.
-_DATE_GROUPS = re.compile(r"\d{1,2}[ /-]\d{1,2}[ /-](?:\d{2}|\d{4})|\d{4}[ /-]\d{1,2}[ /-]\d{1,2}")
-# Turkish identity number: 11 digits, first not 0, two check digits (checked in code).
-_TCKN = r"(?<![\d.,/-])[1-9]\d{10}(?!\d)"
-# German ID card / passport number: 9 characters of this alphabet, optional check digit;
-# a digit and a letter are required (checked in code) unless a keyword comes first.
-_DE_ID = re.compile(r"(?<![\w-])[CFGHJKLMNPRTVWXYZ0-9]{9}\d?(?![\w-])")
-# German licence plate: 1-3 letters, "-" or " ", 1-2 letters, 1-4 digits, E/H suffix.
-_PLATE = (
-    r"(?<![\w-])(?P<a>[A-ZÄÖÜ]{1,3})(?P<sep>-|[ \u00a0])(?P<b>[A-Z]{1,2})[ \u00a0]?\d{1,4}[EH]?"
-    r"(?![\w-])(?![.,:]\d)"
-)
-# The three in one scan (their shapes do not overlap); `Redactor._shape` tells them apart.
-_SHAPES = re.compile(rf"(?P<tckn>{_TCKN})|(?P<deid>{_DE_ID.pattern})|(?P<plate>{_PLATE})")
-# Code after a keyword (case number, ID number): groups of letters/digits joined by
-# / . - or by a space when the next group has a digit early on or is a court-style
-# letter group before digits ("39 C 1469/20"). Digit count is checked in code.
-_CODE = (
-    r"[A-Za-z0-9]+(?:[/.\-][A-Za-z0-9]+"
-    r"|[ \u00a0](?:(?=[A-Za-z]{0,3}\d)[A-Za-z0-9]+|[A-Z]{1,3}(?=[ \u00a0]\d)))*"
-)
-# Plate after a keyword: German "HH-AB 123" or Turkish "34 ABC 123".
-_PLATE_CODE = (
-    r"(?:\d{2}[ \u00a0]?[A-Za-z]{1,3}[ \u00a0]?\d{2,4}"
-    r"|[A-Za-zÄÖÜäöü]{1,3}[ \u00a0-][A-Za-z]{1,2}[ \u00a0]?\d{1,4}[EHeh]?)(?![\w-])"
-)
-# Between a keyword and its value: ":", "#", "Nr.", "ist", "is" ...
-_GAP = r"(?:[\s:#=(]|-(?=\s)|\b(?:Nr|No|Nummer|number|ist|lautet|lautete|is|was|war)\b\.?){0,6}"
-# House number: 12, 12a, 12 a, 12-14, 12/3.
-_HOUSE = r"\d{1,4}(?:[ \u00a0]?[a-zA-Z](?![\w:]))?(?:[ \u00a0]?[-/][ \u00a0]?\d{1,4}[a-zA-Z]?)?(?!\d)"
-_CAPWORD = r"[A-ZÄÖÜÇĞİŞ][\wäöüßçğıöşü'.]*(?:-[\wäöüßçğıöşü'.]+)*"
-_SPACES = re.compile(r"[ \t\u00a0]+")
-_FIVE_DIGITS = re.compile(r"\d{5}")
-_DIGIT = re.compile(r"\d")
-_DIGITS_BEFORE = re.compile(r"\d[.\s\u00a0]{0,2}$")
-_DIGITS_AFTER = re.compile(r"\.?[\s\u00a0]{0,2}\d")  # used with .match(text, pos)
-_WORD = r"[^\W\d_]+(?:-[^\W\d_]+)*"
-_FIRST = itemgetter(0)
-
-
-def _iban_length(raw: str) -> int | None:
-    """Characters of `raw` (a greedy IBAN match) that belong to the IBAN, or None."""
-    want = _IBAN_LENGTH.get(raw[:2].upper())
-    if want is None:
-        # unknown country: drop trailing letter-only groups ("... BIC")
-        parts = raw.split()
-        while len(parts) > 1 and not any(map(str.isdigit, parts[-1])):
-            parts.pop()
-        want = sum(len(p) for p in parts)
-    count = 0
-    for i, c in enumerate(raw):
-        if c.isalnum():
-            count += 1
-            if count == want:
-                end = i + 1
-                break
-    else:
-        if count < 15:
-            return None
-        end = len(raw)
-    if sum(map(str.isdigit, raw[:end])) < 10:
-        return None
-    return end
-
-
-def _tckn_valid(digits: str) -> bool:
-    d = [int(c) for c in digits]
-    if len(d) != 11 or d[0] == 0:
-        return False
-    d10 = ((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10
-    return d10 == d[9] and sum(d[:10]) % 10 == d[10]
-
-
 # --------------------------------------------------------------------------- tokens
 
 
@@ -307,6 +188,7 @@ class Redactor:
         surnames: Iterable[str],
         *,
         rules: Mapping[str, Any] | None = None,
+        common_words: Iterable[str] = (),
     ):
         rules = load_rules() if rules is None else rules
         ph = {str(k): str(v) for k, v in dict(_get(rules, "placeholders")).items()}
@@ -321,8 +203,23 @@ class Redactor:
         self._sur = _fold(surnames)
         if not self._first or not self._sur:
             raise RedactionConfigError("the first-name and surname lists must not be empty")
+        # titles, honorifics and stop words are never names, even when a gazetteer
+        # lists them ("Sayın", "Hanım" are also given names)
+        blockers = (
+            _fold(_get(rules, "names.titles_before"))
+            | _fold(_get(rules, "names.titles_after"))
+            | _fold(_get(rules, "names.stopwords"))
+            | _fold(str(t).rstrip(".") for t in _get(rules, "names.titles_before"))
+        )
+        self._first -= blockers
+        self._sur -= blockers
         self._names = self._first | self._sur
-        self._ambiguous = _fold(_get(rules, "names.ambiguous"))
+        # names that are also ordinary words need context (a title, another name ...)
+        self._ambiguous = (
+            _fold(_get(rules, "names.ambiguous"))
+            | _fold(common_words)
+            | _fold(rules["names"].get("not_names", ()))
+        )
         self._stop = _fold(_get(rules, "names.stopwords"))
         self._months = _fold(str(m).rstrip(".") for m in _get(rules, "months"))
         titles = [str(t) for t in _get(rules, "names.titles_before")]
@@ -346,6 +243,8 @@ class Redactor:
         self._long_digits = re.compile(rf"\d{{{int(held['min_digit_run'])},}}")
 
         self._compile(rules)
+        self._ctx = NameContext(rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME)
+        self._st = Structures(rules, self.placeholders, tuple(str(m) for m in _get(rules, "months")))
 
     @classmethod
     def default(cls, directory: Path | None = None) -> Redactor:
@@ -354,10 +253,15 @@ class Redactor:
             from pipelines.registry import config_dir
 
             directory = config_dir()
+        rules = load_rules(directory)
+        first = read_names(directory / "names" / "first_names.txt")
+        sur = read_names(directory / "names" / "surnames.txt")
+        gaz = load_gazetteer(directory, rules)
         return cls(
-            read_names(directory / "names" / "first_names.txt"),
-            read_names(directory / "names" / "surnames.txt"),
-            rules=load_rules(directory),
+            [*first, *gaz.first],
+            [*sur, *gaz.sur],
+            rules=rules,
+            common_words=gaz.common,
         )
 
     # ------------------------------------------------------------------ compile
@@ -473,6 +377,7 @@ class Redactor:
         out = self._structured(text)
         parts = self._split(out)
         named, words = self._redact_names(out, parts)
+        named = self._ctx.redact(named)
         if named != out:
             parts, words = self._split(named), None
         kinds = tuple(sorted({self._kind_of[w] for w in parts[1::2] if w in self._kind_of}))
@@ -491,12 +396,18 @@ class Redactor:
             text = _URL.sub(self._url, text)
         if "@" in text or "(at)" in low or "[at]" in low:
             text = _EMAIL.sub(P["EMAIL"], text)
+        st = self._st
+        text = st.emails(text)
+        text = st.urls(text)
+        text = redact_numbers(text, P)
+        text = st.births(text)
         hood = self._pre_hood.search(low)
         has_id_keyword = self._pre_id.search(low)
         if not _DIGIT.search(text):
             # only a letters-only ID number after a keyword, or a neighbourhood, can be here
             if has_id_keyword:
                 text = self._id.sub(self._id_sub, text)
+            text = st.codes(text)
             return self._hood.sub(P["ADRESSE"], text) if hood else text
         text = self._ibans(text)
         keep_kw = self._keep_keyword
@@ -510,7 +421,10 @@ class Redactor:
             text = self._id.sub(self._id_sub, text)
         if self._pre_plate.search(low):
             text = self._plate_kw.sub(lambda m: keep_kw(m, "KENNZEICHEN"), text)
+        text = st.codes(text)
+        text = st.plates(text)
         text = _SHAPES.sub(self._shape, text)
+        text = st.addresses(text)
         if self._street_hint.search(low):
             text = self._street.sub(self._street_sub, text)
         if _FIVE_DIGITS.search(text):
@@ -520,12 +434,11 @@ class Redactor:
             text = self._hood.sub(P["ADRESSE"], text)
         if _FIVE_DIGITS.search(text):
             text = self._postcode.sub(P["ADRESSE"], text)
+        text = redact_phones(text, P)
         return _PHONE.sub(self._phone, text)
 
     def _url(self, m: re.Match[str]) -> str:
-        url = m.group()
-        core = url.rstrip(_URL_TRAIL)
-        return self.placeholders["URL"] + url[len(core) :]
+        return self._st.url_sub(m.group())
 
     def _keep_keyword(self, m: re.Match[str], kind: str, *, min_digits: int = 0, min_len: int = 0) -> str:
         value = m.group("v")
@@ -565,6 +478,8 @@ class Redactor:
                 if any(map(str.isdigit, s)) and any(map(str.isalpha, s)):
                     return self.placeholders["AUSWEISNUMMER"]
                 return s
+        if m.group("a").casefold() in WEEKDAYS and m.group("b").casefold() in WEEKDAYS:
+            return m.group()  # opening hours: "DI-FR 9 bis 12"
         if m.group("sep") != "-" and (
             m.group("a").casefold() in self._stop or m.group("b").casefold() in self._stop
         ):
@@ -586,8 +501,8 @@ class Redactor:
         prefix = m.group("pre")
         start = self._name_start(prefix)
         key = m.group("st").casefold().rstrip(".")
-        if key in self._not_streets:
-            return m.group()  # "Parkplatz 3"
+        if key in self._not_streets or self._st.unit_after(m.string, m.end()):
+            return m.group()  # "Parkplatz 3", "Stadtpark 5 min"
         attached = any(key.endswith(s) and len(key) > len(s) for s in self._suffixes)
         if not attached and start is None:
             return m.group()  # "Platz 3", "die Straße 5": no street name in front
@@ -701,7 +616,9 @@ class Redactor:
         stop, lookup, NAME, after = self._stop, self._lookup, self._NAME, self._titles_after
 
         def chain(j: int, strong: bool, maxlen: int = 4) -> None:
-            """Mark the name words starting at word j (after a title or intro)."""
+            """Mark the name words starting at word j (after a title or intro). After an
+            intro (maxlen 3) any second capitalised word is part of the name: the
+            gazetteer lists many given names as surnames too ("Brekke Quast")."""
             seen: list[str] = []  # "first", "sur", "unknown"
             while j < n and len(seen) < maxlen and (not seen or adj[j]):
                 key = keys[j]
@@ -716,7 +633,7 @@ class Redactor:
                     and strong
                     and (
                         not seen
-                        or (len(seen) == 1 and seen[0] == "unknown")
+                        or (len(seen) == 1 and (seen[0] == "unknown" or maxlen == 3))
                         or all(s == "first" for s in seen)
                     )
                 ):
@@ -828,7 +745,9 @@ class Redactor:
         reasons = []
         if self._long_digits.search(text):
             reasons.append(self._reasons["digits"])
-        if "@" in text:
+        if _AT_WORD.search(text):
+            # an "@" touching a word may be a half-redacted address or handle;
+            # "danke @ team" is a greeting
             reasons.append(self._reasons["at_sign"])
         words = parts[1::2]
         maybe = self._NAME in words or not self._titles_all.isdisjoint(map(str.casefold, words))

@@ -1,0 +1,416 @@
+"""Names: the gazetteer (data, loaded once) and context rules that find names the
+title/intro rules of `core` miss.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    first: frozenset[str]  # case-folded given names
+    sur: frozenset[str]  # case-folded family names
+    common: frozenset[str]  # case-folded names that are also ordinary words
+
+
+@functools.lru_cache(maxsize=4)
+def _read(folder: Path) -> Gazetteer:
+    def words(name: str) -> frozenset[str]:
+        path = folder / name
+        if not path.exists():
+            return frozenset()
+        return frozenset(
+            s.casefold() for s in (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+            if s and not s.startswith("#")
+        )  # fmt: skip
+
+    return Gazetteer(words("first_names.txt"), words("surnames.txt"), words("common_words.txt"))
+
+
+def load_gazetteer(directory: Path, rules: Mapping[str, Any]) -> Gazetteer:
+    """The gazetteer folder named in `names.gazetteer` (relative to the config folder).
+    Missing folder or files give empty sets: the hand lists in `names/` still work.
+    Cached per folder, so building several redactors reads the files once."""
+    rel = (rules.get("names") or {}).get("gazetteer")
+    if not rel:
+        return Gazetteer(frozenset(), frozenset(), frozenset())
+    # no fallback to the bundled folder: a config folder with its own name lists means
+    # exactly those lists
+    folder = Path(rel) if Path(rel).is_absolute() else directory / rel
+    return _read(folder.resolve())
+
+
+_TOKEN = re.compile(r"\[[A-Z-]+\]|[^\W\d_]+(?:['’`][^\W\d_]+)*(?:-[^\W\d_]+(?:['’`][^\W\d_]+)*)*")
+# Letters that ordinary German, English and Turkish words do not use: a capitalised
+# word with one of them is a (Polish, Czech, Nordic ...) name, not a German noun.
+_FOREIGN = re.compile(r"[ąćęłńśźżĄĆĘŁŃŚŹŻøØåÅæÆőűŐŰřŘčČěĚšŠžŽýðþ]")
+# Surname endings that ordinary words do not have.
+_SURNAME_END = re.compile(
+    r"(?i)\w{2,}(?:ski|ska|cki|cka|dzki|dzka|wicz|czyk|czak|oğlu|oglu|sson|enko|escu|opoulos|poulos|"
+    r"ishvili|adze|yan|jan|ović|ovic|ević|evic)"
+)
+# "Rossi at counter 11", "Tekin am Schalter": a name placed at a desk.
+_DESKS = frozenset({"counter", "desk", "schalter", "empfang", "tresen", "infotresen"})
+_QUOTE_OPEN = "\"'„“”‚‘«»"
+_INITIAL = re.compile(r"(?<!\w)[^\W\d_]\.[ \t]?[^\W\d_]{2,}")
+_WS = re.compile(r"[ \t\u00a0]+")
+
+
+def _words(rules: Mapping[str, Any], key: str) -> frozenset[str]:
+    node = (rules.get("names") or {}).get(key) or ()
+    return frozenset(str(w).casefold() for w in node)
+
+
+class NameContext:
+    """Context rules for names, run on the text after `core` replaced the names its
+    title/intro/list rules find. Each rule marks whole word tokens; marked tokens become
+    the name placeholder. Rules only look at words and placeholders around a token, so
+    on an already redacted text they find nothing new (idempotence).
+
+    A token is "name-like" when it is not a stop word or placeholder and either listed
+    in the gazetteer (not as an ordinary word) or, in a strong context, capitalised or
+    written in lower case after a lower-case context that expects a name.
+    """
+
+    def __init__(self, rules: Mapping[str, Any], first: frozenset[str], sur: frozenset[str],
+                 common: frozenset[str], stop: frozenset[str], name_placeholder: str):  # fmt: skip
+        self.first, self.sur, self.common, self.NAME = first, sur, common, name_placeholder
+        self.names = first | sur
+        self.stop = stop | _words(rules, "not_names")
+        self.titles = _words(rules, "context_titles")
+        self.short_titles = _words(rules, "context_short_titles")
+        self.roles = _words(rules, "context_roles")
+        self.thanks = _words(rules, "context_thanks")
+        self.fillers = _words(rules, "context_fillers")
+        self.thanks_before = _words(rules, "context_thanks_before")
+        self.evaluations = _words(rules, "subject_evaluations")
+        self.honorifics = tuple(_words(rules, "context_honorifics"))
+        self.particles = _words(rules, "particles")
+        self.joiners = _words(rules, "joiners")
+        self.weak = _words(rules, "weak_context")
+        self.verbs = _words(rules, "subject_verbs")
+        self.person_nouns = _words(rules, "person_nouns")
+        self.intro_weak = [tuple(p.split()) for p in _words(rules, "context_intros_weak")]
+        self.intro_strong = [tuple(p.split()) for p in _words(rules, "context_intros_strong")]
+        self.quote_words = _words(rules, "quote_context")
+        self.bell = _words(rules, "bell_words")
+        # one-word sign-offs ("VG", "LG", "Cheers") before an initial: "lg k. meier"
+        self.signoffs = frozenset(
+            str(p).casefold().strip(",:")
+            for p in (rules.get("names") or {}).get("sign_offs", ())
+            if " " not in str(p)
+        )
+        self.months = frozenset(str(m).casefold().rstrip(".") for m in rules.get("months", ()))
+        self.hand_ambiguous = _words(rules, "ambiguous")
+
+        # words that make the rules worth running (listed names that are not words,
+        # context words); see `_may_apply`
+        self.hot = (
+            (self.names - common)
+            | self.titles | self.short_titles | self.roles | (self.thanks - {"an", "to"})
+            | self.thanks_before | self.person_nouns | self.quote_words | self.bell | self.signoffs
+            | {p[0] for p in self.intro_weak + self.intro_strong}
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ token tests
+
+    def _listed(self, key: str) -> bool:
+        base = re.split(r"['’`]", key)[0]
+        if base in self.names and base not in self.common:
+            return True
+        if "-" in base:
+            return any(p in self.names and p not in self.common for p in base.split("-"))
+        return False
+
+    def _may_apply(self, text: str, keys: set[str]) -> bool:
+        """Cheap test: can any rule apply? (Most comments have no name at all.)"""
+        if not keys.isdisjoint(self.hot) or self.NAME in text:
+            return True
+        if any(k.startswith(self.honorifics) for k in keys):
+            return True
+        if not keys.isdisjoint(self.evaluations) and not keys.isdisjoint(self.names):
+            return True  # "Tekin war nett"
+        return (
+            _FOREIGN.search(text) is not None
+            or _SURNAME_END.search(text) is not None
+            or _INITIAL.search(text) is not None
+        )
+
+    def redact(self, text: str) -> str:
+        toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        if not toks or not self._may_apply(text, {t[2].casefold() for t in toks}):
+            return text
+        words = [t[2] for t in toks]
+        keys = [w.casefold() for w in words]
+        n = len(toks)
+        ph = [w.startswith("[") for w in words]
+        isname = [w == self.NAME for w in words]
+        cap = [w[:1].isupper() for w in words]
+        gaps = [text[toks[i - 1][1] : toks[i][0]] if i else text[: toks[0][0]] for i in range(n)]
+        adj = [i > 0 and (gaps[i] == " " or bool(_WS.fullmatch(gaps[i]))) for i in range(n)]
+        stop, listed = self.stop, self._listed
+        mark = [False] * n
+
+        months = self.months
+
+        def blocked(j: int) -> bool:
+            """Never (part of) a name: placeholders, stop words, titles, roles, honorifics,
+            a month before digits ("Jan. 2021")."""
+            key = keys[j]
+            if (
+                ph[j]
+                or key in stop
+                or key in self.titles
+                or key in self.short_titles
+                or key in self.roles
+                or key.startswith(self.honorifics)
+            ):
+                return True
+            return key in months and re.match(r"\.?\s*\d", text[toks[j][1] : toks[j][1] + 4]) is not None
+
+        def ok(j: int, level: int) -> bool:
+            """Can token j be (part of) a name? level 0: gazetteer only; 1: also any
+            capitalised word; 2: also a lower-case word."""
+            if j >= n or blocked(j):
+                return False
+            if listed(keys[j]):
+                return True
+            if level >= 1 and cap[j] and len(words[j]) >= 2:
+                return True
+            return level >= 2 and len(words[j]) >= 3 and keys[j] not in self.verbs
+
+        def chain(
+            j: int, level: int, maxlen: int = 3, follow: int | None = None, skip_ph: bool = False
+        ) -> int:
+            """Mark up to `maxlen` name tokens from j (particles and a name placeholder
+            pass); returns the marked count. Tokens after the first need `follow`
+            (default: capitalised or listed; a strong intro passes 2: "jana nováková").
+            Only after an intro a name placeholder passes (`skip_ph`): after a title an
+            unknown word next to [NAME] is left to the hold-back check."""
+            count = 0
+            first = True
+            first_marked = False
+            while skip_ph and j < n and isname[j] and (first or adj[j]):
+                j += 1  # "my name is [NAME] quast": the rest of the name
+                count += 1
+                first = False
+            while j < n and count < maxlen and (first or adj[j]):
+                k = j
+                # particles: "von der Lühe", "van Dijk", "de la Cruz"
+                while k < n and keys[k] in self.particles and k + 1 < n and adj[k + 1]:
+                    k += 1
+                later = (1 if cap[k] else 0) if follow is None else follow
+                # a second word that is a listed name, also one that is a word: "herr özgür yılmaz"
+                second = count > 0 and keys[k] in self.names and not blocked(k)
+                if not second and not ok(k, level if count == 0 else later):
+                    break
+                if count and not first_marked and not cap[k] and not listed(keys[k]):
+                    # a lower-case word right after a placeholder ("my name is [NAME]
+                    # quast") only when the name ends there: "[NAME] doğum tarihim" stays
+                    end = text[toks[k][1] : toks[k][1] + 1]
+                    if end and end not in ",.;!?)\n":
+                        break
+                if k != j and not (listed(keys[k]) or cap[k] or level >= 2):
+                    break
+                mark[k] = True
+                first_marked = first_marked or count == 0
+                count += 1
+                first = False
+                j = k + 1
+                level = max(level, 1) if cap[k] else level
+            return count
+
+        def gap_ok(i: int, allow: str = "") -> bool:
+            """Only white space (no line break) and the characters `allow` before token i."""
+            if "\n" in gaps[i] or "\r" in gaps[i]:
+                return False
+            g = gaps[i].strip()
+            return all(c in allow for c in g)
+
+        for i in range(n):
+            key = keys[i]
+            nxt = i + 1
+            # titles in any case, with or without dot: "frau lindqvist", "Hr Brandau", "Sn. Koc"
+            if (key in self.titles or key in self.short_titles) and nxt < n and gap_ok(nxt, "."):
+                weak = i > 0 and keys[i - 1] in self.weak and adj[i]
+                if key in self.short_titles and not cap[i] and gaps[nxt].strip() != ".":
+                    level = 0  # "mo-fr geöffnet": lower-case "fr" only before a listed name
+                elif weak:
+                    level = 0
+                else:
+                    level = 1 if cap[i] else 2
+                if i > 0 and gaps[i].strip() in ("-", "–") and key in self.short_titles:
+                    continue  # "Mo-Fr 8-16"
+                chain(nxt, level)
+            # roles before a name: "Sachbearbeiterin Frau ...", "Memur Şimşek", "Kollege Jan"
+            elif key in self.roles and nxt < n and gap_ok(nxt, ":,"):
+                chain(nxt, 1 if cap[nxt] else 0)
+            # thanks or blame directed at a person: "danke an layla", "außer Hatice", "Thanks a lot Eirik"
+            elif key in self.thanks and (
+                key not in ("an", "to") or (i > 0 and keys[i - 1] in self.thanks_before)
+            ):
+                j = nxt
+                while j < n and keys[j] in self.fillers and gap_ok(j, ","):
+                    j += 1
+                if j < n and j > i and gap_ok(j, ",") and not ph[j]:
+                    chain(j, 1)
+            # person noun + name in brackets or quotes: "die Frau am Schalter (Polat)"
+            if key in self.person_nouns or key in self.quote_words:
+                for j in range(nxt, min(n, nxt + 5)):
+                    g = gaps[j].rstrip()
+                    if g and g[-1] in "(" + _QUOTE_OPEN:
+                        chain(j, 1 if key in self.person_nouns else 2)
+                        break
+                    if any(c in ".!?;" for c in gaps[j]):
+                        break
+            # "bei o'brien klingeln": "bei" + up to three words + a bell word
+            if key in self.bell and i >= 2:
+                for b in range(i - 1, max(-1, i - 5), -1):
+                    if keys[b] == "bei" and b < i - 1:
+                        for j in range(b + 1, i):
+                            if not ph[j] and keys[j] not in stop:
+                                mark[j] = True
+                        break
+        # self-introductions
+        for phrases, level in ((self.intro_strong, 2), (self.intro_weak, 0)):
+            for phrase in phrases:
+                m = len(phrase)
+                for i in range(n - m):
+                    if tuple(keys[i : i + m]) == phrase and all(
+                        adj[i + k] or gaps[i + k] == "'" for k in range(1, m)
+                    ):
+                        j = i + m
+                        if not gap_ok(j, ",:'’"):
+                            continue
+                        if level == 0:
+                            # "ich bin Frank"? only a listed name, or capitalised words before one
+                            if (
+                                chain(j, 0) == 0
+                                and cap[j]
+                                and j + 1 < n
+                                and adj[j + 1]
+                                and listed(keys[j + 1])
+                            ):
+                                chain(j, 1)
+                        else:
+                            chain(
+                                j,
+                                level if not cap[j] else 1,
+                                maxlen=2,
+                                follow=None if cap[j] else 2,
+                                skip_ph=True,
+                            )
+        # Turkish honorifics with suffixes: "Gülsüm Hanımın", "Ahmet Bey'e", "Gokhan hocam"
+        for i in range(1, n):
+            honorific = keys[i].startswith(self.honorifics) and adj[i] and not blocked(i - 1)
+            if honorific and (cap[i - 1] or listed(keys[i - 1])):
+                mark[i - 1] = True
+                if i > 1 and adj[i - 1] and cap[i - 2] and listed(keys[i - 2]) and keys[i - 2] not in stop:
+                    mark[i - 2] = True
+        # initials with a surname: "T. Ahlers", "k. meier", "VG [NAME]. Greenwood"
+        for i in range(1, n):
+            if gaps[i].strip() != "." or blocked(i):
+                continue
+            prev = words[i - 1]
+            if (len(prev) == 1 and prev.isalpha()) or isname[i - 1]:
+                if (len(prev) == 1 and i > 1 and len(words[i - 2]) == 1) or gaps[i - 1].strip() == ".":
+                    continue  # "z. B.", "d. h."
+                after_signoff = i > 1 and keys[i - 2] in self.signoffs
+                if listed(keys[i]) or after_signoff or (cap[i] and (isname[i - 1] or prev.isupper())):
+                    if len(prev) == 1 and not (cap[i] or listed(keys[i]) or after_signoff):
+                        continue
+                    mark[i] = True
+                    if len(prev) == 1:
+                        mark[i - 1] = True
+        # listed names in lower case joined to a name: "tjark and zoltán", "layla und thu"
+        for _ in range(2):
+            for i in range(1, n - 1):
+                if keys[i] in self.joiners and adj[i] and adj[i + 1]:
+                    left = mark[i - 1] or isname[i - 1]
+                    right = mark[i + 1] or isname[i + 1]
+                    lf = listed(keys[i - 1]) and keys[i - 1] in self.first
+                    rf = listed(keys[i + 1]) and keys[i + 1] in self.first
+                    if (
+                        left
+                        and not right
+                        and (
+                            (listed(keys[i + 1]) and not blocked(i + 1))
+                            or (
+                                not blocked(i + 1)
+                                and keys[i + 1] not in self.verbs
+                                and (
+                                    keys[i + 1] in self.names
+                                    or (not cap[i + 1] and (isname[i - 1] or not cap[i - 1]))
+                                )
+                            )
+                        )
+                    ):
+                        mark[i + 1] = True
+                    elif right and not left and listed(keys[i - 1]) and not blocked(i - 1):
+                        mark[i - 1] = True
+                    elif lf and rf:
+                        mark[i - 1] = mark[i + 1] = True
+        # words next to a name: first name + unknown capitalised word ("Umut Özdemir"),
+        # capitalised words with foreign letters or surname endings ("Szymańska war nett")
+        for i in range(n):
+            if mark[i] or blocked(i):
+                continue
+            if cap[i] and (_FOREIGN.search(words[i]) or _SURNAME_END.fullmatch(words[i])):
+                mark[i] = True
+        # a name written as the subject, then a verb and praise or blame: "Tekin war nett",
+        # "Rossi at counter 11" (needed for names that are also words; "Lange war die Wartezeit" stays)
+        for i in range(n - 2):
+            if (
+                mark[i]
+                or blocked(i)
+                or keys[i] not in self.names
+                or keys[i] in self.hand_ambiguous
+                or not (cap[i] or listed(keys[i]))  # lower case: "maike war super", not "lange war"
+            ):
+                continue
+            start = i == 0 or any(c in ".!?\n:" for c in gaps[i])
+            verb, then = keys[i + 1], keys[i + 2]
+            praised = verb in self.verbs and then in self.evaluations
+            placed = verb in ("at", "am") and then in _DESKS
+            if start and adj[i + 1] and adj[i + 2] and (praised or placed):
+                mark[i] = True
+        # particles after a name: "[NAME] von Elm", "Anna de la Cruz"
+        for i in range(1, n):
+            if (mark[i - 1] or isname[i - 1]) and adj[i] and keys[i] in self.particles:
+                j = i
+                while j < n and keys[j] in self.particles and adj[j]:
+                    j += 1
+                if j < n and adj[j] and not blocked(j) and (cap[j] or listed(keys[j])):
+                    mark[j] = True
+        changed = True
+        while changed:
+            changed = False
+            for i in range(n):
+                if mark[i] or blocked(i) or not cap[i]:
+                    continue
+                # (a placeholder on the left is not enough: "[NAME] Zorro" with an
+                # unknown word is left to the hold-back check)
+                left = i > 0 and adj[i] and mark[i - 1]
+                right = i + 1 < n and adj[i + 1] and (mark[i + 1] or isname[i + 1]) and listed(keys[i + 1])
+                if (left and (listed(keys[i]) or keys[i] in self.common or keys[i - 1] in self.first)) or (
+                    right and keys[i + 1] in self.sur
+                ):
+                    mark[i] = changed = True
+        if not any(mark):
+            return text
+        out, pos = [], 0
+        for i in range(n):
+            if mark[i]:
+                out.append(text[pos : toks[i][0]])
+                out.append(self.NAME)
+                pos = toks[i][1]
+        out.append(text[pos:])
+        return re.sub(
+            rf"{re.escape(self.NAME)}(?:[ \t\u00a0]+{re.escape(self.NAME)})+", self.NAME, "".join(out)
+        )

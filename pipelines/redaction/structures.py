@@ -1,0 +1,405 @@
+"""Structured data found by the shape of the language around it, not by a checksum.
+
+E-mail addresses written to fool spam filters, web addresses without a scheme and
+social-media handles, device serials and booking codes, licence plates in any case,
+dates of birth without a keyword, and streets without a capitalised street word.
+They run in `core.Redactor._structured` before the older rules, each behind a cheap
+test, and only ever insert placeholders (never remove one), so redacting a second
+time finds nothing new.
+
+Words come from `config/redaction.yaml` (section `structures` and `addresses`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_I = re.IGNORECASE
+
+# Top-level domains accepted after an obfuscated dot ("web dot de"): only these, so
+# "we met at noon dot" stays.
+_TLDS = r"(?:de|com|net|org|info|eu|tr|at|ch|nl|pl|uk|co|io|me|biz|edu|gov|ru|fr|it|es|dk|se|no)"
+_DOT_WORD = r"(?:\s*[(\[{]\s*(?:dot|punkt|nokta)\s*[)\]}]\s*|\s+(?:dot|punkt|nokta)\s+|\.)"
+_AT_WORD = r"(?:\s*@\s*|\s*[(\[{]\s*(?:at|ät)\s*[)\]}]\s*|\s+(?:at|ät)\s+)"
+# "anna punkt beispiel at web dot de", "ayse.hh (at) yahoo (punkt) com", "max [at] gmx [dot] de".
+_EMAIL_OBF = re.compile(
+    rf"(?<![\w.+-])[\w+-]+(?:{_DOT_WORD}[\w+-]+)*{_AT_WORD}[\w-]+(?:{_DOT_WORD}[\w-]+)*?{_DOT_WORD}{_TLDS}(?![\w-])",
+    _I,
+)
+_EMAIL_HINT = re.compile(r"@|\bat\b|\bät\b|\(at\)|\[at\]", _I)
+
+# Web address without a scheme: host with a known top-level domain, optional path.
+_HOST = re.compile(
+    r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:de|com|net|org|info|eu|tr|io|me|tv|app|ly|gl|be|co|uk|at|ch|nl|pl|ru)"
+    r"(?![\w-])(?:/[^\s<>\"'„“”«»]*)?",
+    _I,
+)
+_TRAIL = ".,;:!?)]}'\""
+# Social-media handle: "@some_handle_88" (not the "@" of an e-mail, not "@ team").
+_HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_][A-Za-z0-9_.]{2,29})(?![\w@])")
+
+# Code shapes. A token of letters and digits in groups joined by "-", "/", "_" or ".".
+_TOKEN = r"[A-Za-z0-9ÄÖÜäöü]+(?:[-_/.][A-Za-z0-9]+)*"
+# A mixed code: at least 6 letters/digits, at least 3 digits and a letter, or two
+# groups of 3+ letters/digits in capitals ("VGHG-RW7G", "TAB-0981", "GER-141-513").
+# (The look-aheads keep tokens without both a digit and a letter out of Python: speed.)
+_CODE_ANY = re.compile(
+    r"(?<![\w./-])(?=[A-Za-z0-9_/-]*[0-9])(?=[A-Za-z0-9_/-]*[A-Za-z])"
+    r"[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)*(?![\w]|[-/]\w)"
+)
+# Counts with units, ordinals and decades: never codes ("40min", "1990er", "10km", "3x").
+_UNIT = re.compile(
+    r"\d+(?:er|ern|th|st|nd|rd|min|mins|h|std|km|kg|mm|cm|m|eur|euro|uhr|x|tl|pm|am|°|s|jährige|j)",
+    _I,
+)
+
+# Licence plates. German: district code 1-3 letters, 1-2 letters, 1-4 digits, E/H.
+# "HH-AB 123", "SH ZL-430H", "hh ab 1234"; Turkish: "34 ABC 123".
+_PLATE_DE = re.compile(
+    r"(?<![\w-])(?P<a>[A-Za-zÄÖÜäöü]{1,3})(?P<s1>[ \u00a0]?-[ \u00a0]?|[ \u00a0])(?P<b>[A-Za-z]{1,2})"
+    r"(?P<s2>[ \u00a0-]?)(?P<d>\d{1,4})(?P<e>[EHeh]?)(?![\w-])(?![.,:]\d)"
+)
+_PLATE_TR = re.compile(r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[A-Z]{1,3}[ \u00a0]?\d{2,4}(?![\w.,])")
+# A word right before a number ("kirchenallee 13", "Nr. 5"): where streets can be.
+_BEFORE_NUMBER = re.compile(r"([^\W\d_][\w'.-]*)[ \u00a0]*(?:(?:nr|no|hausnr)\.?:?[ \u00a0]*)?\d", re.I)
+# Something date-shaped: "12.05.", "12/5", "6. Dez", "May 12, 1980", "*1985".
+_DATE_HINT = re.compile(r"\d ?[./-] ?\d|\d\.? ?[^\W\d_]{3}|[^\W\d_]{3}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\*")
+# Weekday abbreviations (de/en/tr): "Mo-Fr 8", "DI-FR 9", "Pzt-Cum 9" are opening hours.
+WEEKDAYS = frozenset(
+    [
+        "mo",
+        "di",
+        "mi",
+        "do",
+        "fr",
+        "sa",
+        "so",
+        "mon",
+        "tue",
+        "tu",
+        "wed",
+        "we",
+        "thu",
+        "th",
+        "fri",
+        "sat",
+        "sun",
+        "su",
+        "pzt",
+        "sal",
+        "çar",
+        "car",
+        "per",
+        "cum",
+        "cmt",
+        "paz",
+    ]
+)
+
+# Words ending like an adjective that never name a street ("in der Straße 5").
+_NOT_ADJECTIVES = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "einer",
+        "eine",
+        "einen",
+        "seiner",
+        "seine",
+        "ihrer",
+        "ihre",
+        "meiner",
+        "meine",
+        "deiner",
+        "deine",
+        "unserer",
+        "unsere",
+        "eurer",
+        "dieser",
+        "diese",
+        "jener",
+        "jede",
+        "jeder",
+        "welcher",
+        "welche",
+        "aber",
+        "oder",
+        "über",
+        "unter",
+        "hinter",
+        "wieder",
+        "andere",
+        "anderen",
+        "gleiche",
+        "gleichen",
+        "nächste",
+        "nächsten",
+        "the",
+    ]
+)
+
+
+def _words(rules: Mapping[str, Any], key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    node: Any = rules
+    for part in key.split("."):
+        node = node.get(part, {}) if isinstance(node, Mapping) else {}
+    return tuple(str(w) for w in node) if isinstance(node, list) else default
+
+
+def _alt(words: tuple[str, ...]) -> str:
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))
+
+
+class Structures:
+    """The rules of this module, compiled once from the configuration."""
+
+    def __init__(self, rules: Mapping[str, Any], placeholders: Mapping[str, str], months: tuple[str, ...]):
+        self.P = dict(placeholders)
+        self.keep_hosts = tuple(h.casefold() for h in _words(rules, "structures.keep_hosts", ("hamburg.de",)))
+        self.generic_handles = frozenset(w.casefold() for w in _words(rules, "structures.generic_handles"))
+        code_kw = _words(rules, "structures.code_context")
+        self._code_kw = re.compile(
+            rf"(?<![\w\[])(?:{_alt(code_kw)})(?!\w)(?P<gap>(?:\s*(?:[:#=]|nr\.?|no\.?|nummer|number|numaras[ıi]|ist|is|was|war|lautet)\s*|\s+){{1,3}})"
+            rf"(?P<v>{_TOKEN})",
+            _I,
+        )
+        plate_kw = _words(rules, "structures.plate_context")
+        self._plate_context = re.compile(rf"(?<![\w\[])(?:{_alt(plate_kw)})", _I)
+        m = _alt(tuple(x.rstrip(".") for x in months))
+        self._date = (
+            r"(?:\d{4}-\d{1,2}-\d{1,2}"
+            r"|\d{1,2}[ ]?[./-][ ]?\d{1,2}[ ]?[./-][ ]?(?:\d{4}|\d{2})(?!\d)"
+            rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?[ ]?(?:{m})\b\.?[ ,]{{0,2}}\d{{4}}"
+            rf"|(?:{m})\b\.?[ ]\d{{1,2}}(?:st|nd|rd|th)?,?[ ]\d{{4}})"
+        )
+        self._full_date = re.compile(rf"(?<![\d.\w])(?:{self._date})(?![\d])", _I)
+        # "*04.11.1952", "* 6. Dezember 1963", "(*17.04.1965)": the star marks a birth.
+        self._star_date = re.compile(rf"\*[ ]?(?:{self._date}|(?:19|20)\d\d(?!\d))", _I)
+        birth = _words(rules, "keywords.birth_before") + _words(rules, "keywords.birth_after")
+        self._birth_kw = re.compile(rf"(?<![\w\[])(?:{_alt(birth)})", _I)
+        self.max_birth_year = int(rules.get("structures", {}).get("max_birth_year", 2006))
+        self.max_birth_year_keyword = int(rules.get("structures", {}).get("max_birth_year_keyword", 2016))
+
+        a = rules.get("addresses", {})
+        suffixes = tuple(str(s).rstrip(".") for s in a.get("street_suffixes", ()))
+        words = tuple(str(s).rstrip(".") for s in a.get("street_words", ()))
+        self._not_streets = frozenset(str(s).casefold() for s in a.get("not_streets", ()))
+        house = r"\d{1,4}(?:[ \u00a0]?[a-zA-Z](?![\w]))?(?:[ \u00a0]?[-/][ \u00a0]?\d{1,4}[a-zA-Z]?)?(?![\d.,:]\d|\d)"
+        floor = (
+            r"(?:,?[ \u00a0]*(?:\d{1,2}\.?[ \u00a0]*(?:og|stock|etage|obergeschoss|kat)\b\.?"
+            r"|(?:eg|og|dg|hh|vh|hinterhaus|links|rechts|li|re)\b\.?"
+            r"|(?:whg|wohnung|apt|daire|d)\.?:?[ \u00a0]*\d{1,3}(?!\d)))"
+        )
+        town = (
+            r"(?:,?[ \u00a0]*(?:D-)?\d{5}(?![\d])(?:[ \u00a0]+[A-Za-zÄÖÜäöüß-]{3,}(?:/[A-Za-zÄÖÜäöüß-]+)?)?)"
+        )
+        tail = rf"(?:{floor}{{0,2}}{town}?)"
+        self._unit_after = re.compile(
+            r"[ \u00a0]*(?:min|minuten|uhr|std|stunden|%|€|euro|tl|leute|personen|mal|x)\b", _I
+        )
+        # (A possessive word run, then look-behinds for the suffix: no backtracking.)
+        behind = "|".join(f"(?<={re.escape(x)})" for x in sorted(set(suffixes), key=len, reverse=True))
+        # Any case: a word ending in a street suffix ("kirchenallee 13", "rübenkamp 89"),
+        # or an adjective + separate street word ("bramfelder chaussee 112", "ohlsdorfer str. 26c").
+        self._street_lc = re.compile(
+            rf"(?<![\w\[\]-])(?P<st>[\wäöüß-]++(?:{behind})\.?"
+            rf"|[\wäöüß-]+(?:er|e|en|sche|scher|sches)[ \u00a0]+(?:{_alt(words)})\.?)"
+            rf"[ \u00a0]*(?:(?:nr|no|hausnr)\.?:?[ \u00a0]*)?(?P<no>{house}){tail}",
+            _I,
+        )
+        # "Am Stadtrand 204", "Beim Schlump 57", "An der Alster 3", "Auf dem Sande 1".
+        preps = _words(rules, "structures.street_prepositions")
+        self._street_prep = re.compile(
+            rf"(?<![\w\[\]-])(?P<p>{_alt(preps)})[ \u00a0]+(?P<w>[A-Za-zÄÖÜäöüß][\wäöüß-]{{2,}})"
+            rf"[ \u00a0]*(?P<no>{house}){tail}",
+            _I,
+        )
+        self._ordinary = frozenset(w.casefold() for w in _words(rules, "structures.not_street_nouns"))
+        self._residence = re.compile(
+            rf"(?<![\w\[])(?:{_alt(_words(rules, 'structures.residence_context'))})", _I
+        )
+        self._suffix_tuple = tuple(x.casefold() for x in suffixes)
+        self._street_words = frozenset(x.casefold() for x in words)
+        self._prep_words = frozenset(x.casefold() for x in preps)
+
+    def unit_after(self, text: str, pos: int) -> bool:
+        """A unit follows at `pos` ("5 min", "20 %"): the number before is no house number."""
+        return self._unit_after.match(text, pos) is not None
+
+    # ------------------------------------------------------------------ e-mail, URL, handle
+
+    def emails(self, text: str) -> str:
+        if not _EMAIL_HINT.search(text):
+            return text
+        return _EMAIL_OBF.sub(self.P["EMAIL"], text)
+
+    def _kept_host(self, host: str) -> bool:
+        host = host.casefold().split("/")[0]
+        host = host.removeprefix("www.")
+        return any(host == k or host.endswith("." + k) for k in self.keep_hosts)
+
+    def url_sub(self, url: str) -> str:
+        core = url.rstrip(_TRAIL)
+        bare = re.sub(r"^(?:https?://)", "", core, flags=_I)
+        if self._kept_host(bare):
+            return url
+        return self.P["URL"] + url[len(core) :]
+
+    def urls(self, text: str) -> str:
+        if "." in text:
+            text = _HOST.sub(lambda m: self.url_sub(m.group()), text)
+        if "@" in text:
+            text = _HANDLE.sub(self._handle, text)
+        return text
+
+    def _handle(self, m: re.Match[str]) -> str:
+        if m.group(1).casefold().rstrip(".") in self.generic_handles:
+            return m.group()
+        # "@" stays in front: a handle is a contact; the comment is held back for it
+        return "@" + self.P["URL"]
+
+    # ------------------------------------------------------------------ codes
+
+    def codes(self, text: str) -> str:
+        code = self.P["AKTENZEICHEN"]
+        text = self._code_kw.sub(lambda m: self._code_after_kw(m, code), text)
+        if any(c.isdigit() for c in text):
+            text = _CODE_ANY.sub(lambda m: code if self._is_code(m.group()) else m.group(), text)
+        return text
+
+    def _code_after_kw(self, m: re.Match[str], code: str) -> str:
+        v = m.group("v")
+        alnum = sum(c.isalnum() for c in v)
+        digits = sum(c.isdigit() for c in v)
+        # after "Tablet", "Buchungscode" ...: a code with a digit, or letters in groups
+        # ("llxt-ncne"), but not an ordinary word ("Tablet am Eingang")
+        if alnum >= 4 and (digits or re.search(r"[-_/]", v) or (v.isupper() and alnum >= 5)):
+            return m.group()[: m.start("v") - m.start()] + code
+        return m.group()
+
+    def _is_code(self, s: str) -> bool:
+        alnum = sum(c.isalnum() for c in s)
+        digits = sum(c.isdigit() for c in s)
+        letters = alnum - digits
+        if not digits or not letters or alnum < 6:
+            return False
+        if _UNIT.fullmatch(s) or re.fullmatch(r"(?i)covid-?19|sars-cov-2|h1n1|mp3|mp4|a4|a5|b2b|4k", s):
+            return False
+        if re.fullmatch(r"[A-Za-z]{2,6}-\d{1,2}", s):
+            return False  # "Linie-25", "COVID-19": a name and a short number
+        groups = re.split(r"[-_/]", s)
+        if digits >= 3:
+            return True
+        # "VGHG-RW7G": capital groups with a digit
+        return len(groups) >= 2 and s.upper() == s and all(len(g) >= 3 for g in groups)
+
+    # ------------------------------------------------------------------ plates
+
+    def plates(self, text: str) -> str:
+        context = self._plate_context.search(text) is not None
+        text = _PLATE_DE.sub(lambda m: self._plate(m, context), text)
+        if context or re.search(r"\d{2} ?[A-Z]{1,3} ?\d{2,4}", text):
+            text = _PLATE_TR.sub(lambda m: self._plate_tr(m, context), text)
+        return text
+
+    def _plate(self, m: re.Match[str], context: bool) -> str:
+        a, b = m.group("a"), m.group("b")
+        if a.casefold() in WEEKDAYS and b.casefold() in WEEKDAYS:
+            return m.group()  # "DI-FR 9 bis 12"
+        dash = "-" in m.group("s1") or "-" in m.group("s2")
+        if a.isupper() and b.isupper():
+            # capitals with a space only ("ICH WAR UM 9") are left to core's shape rule
+            return self.P["KENNZEICHEN"] if dash or context else m.group()
+        # lower or mixed case: "hh-ab 123", or "knöllchen für hh ab 1234" with a car word
+        if (dash or context) and len(m.group("d")) >= 2:
+            return self.P["KENNZEICHEN"]
+        return m.group()
+
+    def _plate_tr(self, m: re.Match[str], context: bool) -> str:
+        s = m.group()
+        if context or re.fullmatch(r"\d{2} [A-Z]{1,3} \d{2,4}", s):
+            return self.P["KENNZEICHEN"]
+        return s
+
+    # ------------------------------------------------------------------ dates of birth
+
+    def births(self, text: str) -> str:
+        if not _DATE_HINT.search(text):
+            return text  # no date shape at all (speed)
+        dob = self.P["GEBURTSDATUM"]
+        if "*" in text:
+            text = self._star_date.sub("*" + dob, text)
+        keyword = self._birth_kw.search(text) is not None
+        return self._full_date.sub(lambda m: self._birth(m, keyword, dob), text)
+
+    def _birth(self, m: re.Match[str], keyword: bool, dob: str) -> str:
+        """A full date is a birth date when its year lies before `max_birth_year`
+        (visitors write about recent appointments), or before `max_birth_year_keyword`
+        when the comment speaks of birth ("Geburtsdatum falsch: 5. August 2008 statt ...")."""
+        s = m.group()
+        years = re.findall(r"\d{4}", s)
+        if years:
+            year = int(years[-1])
+            limit = self.max_birth_year_keyword if keyword else self.max_birth_year
+            return dob if 1900 <= year < limit else s
+        if keyword and re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2}", s):
+            return dob
+        two = re.search(r"(\d{2})$", s)
+        if two and int(two.group(1)) >= 30 and re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2}", s):
+            return dob  # "3.4.85"
+        return s
+
+    # ------------------------------------------------------------------ addresses
+
+    def addresses(self, text: str) -> str:
+        # Cheap test first (speed): the word right before each number, and the words
+        # before that; the regexes run only when a street suffix or word, or a
+        # preposition two words before a number, is there.
+        street = prep = False
+        for m in _BEFORE_NUMBER.finditer(text):
+            word = m.group(1).casefold().rstrip(".")
+            if word.endswith(self._suffix_tuple) or word in self._street_words:
+                street = True
+            before = text[max(0, m.start() - 12) : m.start()].casefold().split()
+            if before and (before[-1] in self._prep_words or " ".join(before[-2:]) in self._prep_words):
+                prep = True
+            if street and prep:
+                break
+        adr = self.P["ADRESSE"]
+        if street:
+            text = self._street_lc.sub(lambda m: self._street(m, adr), text)
+        if prep:
+            text = self._street_prep.sub(lambda m: self._prep(m, adr), text)
+        return text
+
+    def _street(self, m: re.Match[str], adr: str) -> str:
+        st = m.group("st")
+        parts = st.split()
+        last = parts[-1].casefold().rstrip(".")
+        if (
+            last in self._not_streets
+            or last.endswith(("äufer", "aeufer"))
+            or self._unit_after.match(m.string, m.end("no"))
+        ):
+            return m.group()  # "Parkplatz 3", "Umweg 20 min"
+        if len(parts) > 1:
+            # a separate street word needs an adjective before it ("Kieler Straße 5",
+            # "bramfelder chaussee 112"), not an article or pronoun ("in der Straße 5")
+            adj = parts[0].casefold()
+            if adj in _NOT_ADJECTIVES or adj in self._ordinary or len(adj) < 4:
+                return m.group()
+        return adr
+
+    def _prep(self, m: re.Match[str], adr: str) -> str:
+        word = m.group("w").casefold()
+        if word in self._ordinary or self._unit_after.match(m.string, m.end("no")):
+            return m.group()
+        if m.group("w")[0].isupper() or self._residence.search(m.string):
+            return adr
+        return m.group()
