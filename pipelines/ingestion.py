@@ -286,7 +286,8 @@ class Ingestor:
             return self._keep_previous(conn, f, data, unreadable, outcome, before)
         # A file delivered again with other content replaces exactly its own rows; the dates
         # its old rows were on are derived again too (a session may have moved to another day).
-        old_dates = self._dates_sharing_keys(conn, ref)
+        # (A file never read before has no staged rows: nothing to look up.)
+        old_dates = self._dates_sharing_keys(conn, ref) if before is not None else set()
         for table in (schema.tablet_rows, schema.web_versions, schema.quarantine):
             conn.execute(sa.delete(table).where(table.c.source_file == ref))
         if unreadable is not None:
