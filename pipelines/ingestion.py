@@ -226,7 +226,7 @@ class Ingestor:
         top = rel.split("/", 1)[0] if rel.split("/", 1)[0] in ("tablet", "web") else "other"
         return f"{top}/name-{self.pseudo('file-name', rel)[:16]}"
 
-    def _read(self, f: landing.LandedFile) -> tuple[bytes | None, exports.Parsed, str | None, bool]:
+    def _read(self, f: landing.LandedFile, ref: str) -> tuple[bytes | None, exports.Parsed, str | None, bool]:
         """(raw bytes, parsed, encoding, ends inside a record)."""
         if not f.regular:
             reject = exports.Reject(
@@ -250,7 +250,7 @@ class Ingestor:
         if encoding == "utf-8-sig":
             encoding = "utf-8-bom" if data.startswith(codecs.BOM_UTF8) else "utf-8"
         parse = exports.parse_tablet if f.channel == "tablet" else exports.parse_web
-        parsed = parse(text.removeprefix("\ufeff"), self.file_ref(f.path))
+        parsed = parse(text.removeprefix("\ufeff"), ref)
         last = parsed.rejects[-1] if parsed.rejects else None
         cut = (
             not text.endswith(("\n", "\r"))
@@ -262,8 +262,8 @@ class Ingestor:
 
     def ingest_file(self, f: landing.LandedFile, conn: sa.Connection, before=None) -> FileOutcome:
         """Read one landed file into staging. `before` is its ledger row, if it was read before."""
-        data, parsed, encoding, cut = self._read(f)
         ref = self.file_ref(f.path)
+        data, parsed, encoding, cut = self._read(f, ref)
         self._original[ref] = f.path
         # From here on the file is known by its stored name only.
         f = dataclasses.replace(f, path=ref)
@@ -523,22 +523,9 @@ class Ingestor:
                 outcome.counts["accepted" if s["finished"] else "excluded"] += 1
             outcome.dates.add(s["response_date"])
         if staged:
-            keys = sorted({s["response_key"] for s in staged})
-            outcome.dates.update(self._dates_of_keys(conn, keys))
             conn.execute(sa.insert(schema.web_versions), staged)
-
-    def _dates_of_keys(self, conn, keys: list[str]) -> set:
-        """Dates of earlier versions: a newer version can move a response to another day."""
-        dates = set()
-        t = schema.web_versions
-        for i in range(0, len(keys), response_store.IN_CHUNK):
-            q = (
-                sa.select(t.c.response_date)
-                .where(t.c.response_key.in_(keys[i : i + response_store.IN_CHUNK]))
-                .distinct()
-            )
-            dates.update(conn.execute(q).scalars())
-        return dates
+            # Dates of other versions too: a newer version can move a response to another day.
+            outcome.dates.update(self._dates_sharing_keys(conn, f.path))
 
     def _record(self, conn, f, outcome: FileOutcome, in_force_sha256: str | None):
         t = schema.ingested_files

@@ -5,10 +5,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from pipelines import contracts, ingestion, registry, response_store, staleness
-from pipelines import warehouse as warehouse_locks
 from pipelines.figures import Period
 from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
-from pipelines.warehouse import schema
+from pipelines.warehouse import exclusive, schema
 
 OWNERS = ["team:data-engineering"]
 
@@ -160,7 +159,7 @@ def responses(context: dg.AssetExecutionContext, config: ResponsesConfig, wareho
     written, failed, failures, changed = [], [], [], []
     # Ingestion and the rebuild never run twice at once (a schedule, the landing sensor
     # and a backfill may overlap).
-    with warehouse_locks.exclusive(engine, "ingest"):
+    with exclusive(engine, "ingest"):
         # Dates where the store disagrees with staging are derived again as well.
         repaired = response_store.inconsistent_dates(engine)
         pending = (
