@@ -1,10 +1,11 @@
 """Benchmark for pipelines.redaction: recall and over-redaction on the labelled evaluation
 set, side by side with Microsoft Presidio's pattern recognisers, and comments per second.
 
-    python bench/bench_redaction.py                      # the held-out set (bench/data)
-    python bench/bench_redaction.py --set dev            # the development set
+    python bench/bench_redaction.py                      # the test set (bench/data)
+    python bench/bench_redaction.py --set dev            # a development set (dev, heldout)
     python bench/bench_redaction.py --presidio /path/to/venv/bin/python
     python bench/bench_redaction.py --speed [--n 20000] [--check]   # synthetic speed run
+    python bench/bench_redaction.py --speed --year [--n 10000]      # comments as in the demo year
 
 The evaluation set was written independently of the rules (bench/data/README.md); the
 leak definition is in bench/redaction_eval.py. Presidio is not a dependency: install it
@@ -13,7 +14,10 @@ presidio-analyzer==2.2.366`) and pass that interpreter; it runs bench/presidio_r
 
 The speed run prints the rate by CPU time of this process (one core) and by wall-clock
 time, on synthetic comments mixing German, English and Turkish, about a third of them with
-personal data of every kind, some long (up to 2,000 characters) and multi-line. `--check`
+personal data of every kind, some long (up to 2,000 characters) and multi-line: a stress
+mix, on average three times as long as a visitor's comment. `--year` times comments
+written by the demo generator instead (its languages, moods, lengths and 30 % with
+personal data), the shape of the year's ~10,000 comments the target is about. `--check`
 also verifies that redacting twice changes nothing (idempotence) and that no planted
 personal value survives; it exits 1 on a failure.
 """
@@ -102,6 +106,19 @@ def comment(rng: random.Random) -> tuple[str, list[str]]:
     return sep.join(parts)[:2000], secrets
 
 
+def year_comments(rng: random.Random, n: int) -> list[tuple[str, list[str]]]:
+    """Comments as the demo generator writes them (language and mood mix of the demo year)."""
+    from pipelines.demo.comments import PII_SHARE, CommentWriter
+    from pipelines.demo.personal_data import Names
+
+    writer = CommentWriter(Names())
+    langs, moods = ("de",) * 6 + ("en",) * 3 + ("tr",), ("positive",) * 5 + ("mixed",) * 3 + ("negative",) * 2
+    return [
+        writer.write(rng, rng.choice(langs), rng.choice(moods), with_pii=rng.random() < PII_SHARE)
+        for _ in range(n)
+    ]
+
+
 def evaluate(name: str, presidio: str | None) -> int:
     import json
     import subprocess
@@ -134,18 +151,19 @@ def evaluate(name: str, presidio: str | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", default="heldout", choices=["heldout", "dev"])
+    ap.add_argument("--set", default="test", choices=["test", "heldout", "dev"])
     ap.add_argument("--presidio", help="python of a venv with presidio-analyzer installed")
     ap.add_argument("--speed", action="store_true", help="the synthetic speed run instead")
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--year", action="store_true", help="speed on demo-year comments, not the stress mix")
     args = ap.parse_args(argv)
     if not args.speed:
         return evaluate(args.set, args.presidio)
 
     rng = random.Random(args.seed)
-    data = [comment(rng) for _ in range(args.n)]
+    data = year_comments(rng, args.n) if args.year else [comment(rng) for _ in range(args.n)]
     texts = [t for t, _ in data]
     redactor = Redactor.default()
 

@@ -58,8 +58,8 @@ from typing import Any
 
 import yaml
 
-from pipelines.redaction.names import NameContext, load_gazetteer
-from pipelines.redaction.numbers import redact_numbers, redact_phones
+from pipelines.redaction.names import _TR_LOCATIVE, NameContext, load_gazetteer
+from pipelines.redaction.numbers import number_words, redact_numbers, redact_phones, spelled_numbers
 from pipelines.redaction.patterns import (
     _AT_WORD,
     _CAPWORD,
@@ -179,6 +179,9 @@ class _Words:
 # --------------------------------------------------------------------------- redactor
 
 
+_NUMBER_SPLIT = re.compile(r"[\s,.;/-]+")
+
+
 class Redactor:
     """Redacts personal data; build once (regexes compile here), call `redact` often."""
 
@@ -189,6 +192,7 @@ class Redactor:
         *,
         rules: Mapping[str, Any] | None = None,
         common_words: Iterable[str] = (),
+        ordinary_words: Iterable[str] = (),
     ):
         rules = load_rules() if rules is None else rules
         ph = {str(k): str(v) for k, v in dict(_get(rules, "placeholders")).items()}
@@ -214,11 +218,14 @@ class Redactor:
         self._first -= blockers
         self._sur -= blockers
         self._names = self._first | self._sur
+        # frequent words of the three languages, popular names excepted: "Juni", "Lage"
+        self._ordinary = frozenset(ordinary_words)
         # names that are also ordinary words need context (a title, another name ...)
         self._ambiguous = (
             _fold(_get(rules, "names.ambiguous"))
             | _fold(common_words)
             | _fold(rules["names"].get("not_names", ()))
+            | (self._names & self._ordinary)
         )
         self._stop = _fold(_get(rules, "names.stopwords"))
         self._months = _fold(str(m).rstrip(".") for m in _get(rules, "months"))
@@ -243,7 +250,9 @@ class Redactor:
         self._long_digits = re.compile(rf"\d{{{int(held['min_digit_run'])},}}")
 
         self._compile(rules)
-        self._ctx = NameContext(rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME)
+        self._ctx = NameContext(
+            rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME, self._ordinary
+        )
         self._st = Structures(rules, self.placeholders, tuple(str(m) for m in _get(rules, "months")))
 
     @classmethod
@@ -262,12 +271,16 @@ class Redactor:
             [*sur, *gaz.sur],
             rules=rules,
             common_words=gaz.common,
+            ordinary_words=gaz.ordinary,
         )
 
     # ------------------------------------------------------------------ compile
 
     def _compile(self, rules: Mapping[str, Any]) -> None:
         I = re.IGNORECASE  # noqa: E741
+        spelled = _get(rules, "spelled_numbers")
+        self._spelled = spelled_numbers(spelled)
+        self._number_words, self._min_number_words = number_words(spelled), int(spelled["min_words"])
         kw = _get(rules, "keywords")
         months = "|".join(
             _phrase(m)
@@ -400,6 +413,8 @@ class Redactor:
         text = st.emails(text)
         text = st.urls(text)
         text = redact_numbers(text, P)
+        if sum(w in self._number_words for w in _NUMBER_SPLIT.split(low)) >= self._min_number_words:
+            text = self._spelled.sub(P["TELEFON"], text)
         text = st.births(text)
         hood = self._pre_hood.search(low)
         has_id_keyword = self._pre_id.search(low)
@@ -444,6 +459,9 @@ class Redactor:
         value = m.group("v")
         if sum(map(str.isdigit, value)) < min_digits or sum(map(str.isalnum, value)) < min_len:
             return m.group()
+        head = re.split(r"[ \u00a0/.-]", value, maxsplit=1)[0]
+        if head.isalpha() and head.casefold() in self._ordinary:
+            return m.group()  # "Reisepass kostet 70 Euro": a word, then a price
         return m.group("kw") + m.group("gap") + self.placeholders[kind]
 
     def _id_sub(self, m: re.Match[str]) -> str:
@@ -660,7 +678,7 @@ class Redactor:
             if keys[i] not in after or not adj[i]:
                 continue
             p = i - 1
-            if ph[p] or keys[p] in stop or titles[p]:
+            if ph[p] or keys[p] in stop or titles[p] or _TR_LOCATIVE.fullmatch(keys[p]):
                 continue
             listed, _, amb = lookup(keys[p])
             if not (cap[p] or (listed and not amb)):

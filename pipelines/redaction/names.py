@@ -16,7 +16,8 @@ from typing import Any
 class Gazetteer:
     first: frozenset[str]  # case-folded given names
     sur: frozenset[str]  # case-folded family names
-    common: frozenset[str]  # case-folded names that are also ordinary words
+    common: frozenset[str]  # case-folded names that are also ordinary words (reviewed)
+    ordinary: frozenset[str] = frozenset()  # case-folded frequent words that are not popular names
 
 
 @functools.lru_cache(maxsize=4)
@@ -30,7 +31,12 @@ def _read(folder: Path) -> Gazetteer:
             if s and not s.startswith("#")
         )  # fmt: skip
 
-    return Gazetteer(words("first_names.txt"), words("surnames.txt"), words("common_words.txt"))
+    return Gazetteer(
+        words("first_names.txt"),
+        words("surnames.txt"),
+        words("common_words.txt"),
+        words("ordinary_words.txt"),
+    )
 
 
 def load_gazetteer(directory: Path, rules: Mapping[str, Any]) -> Gazetteer:
@@ -58,6 +64,8 @@ _SURNAME_END = re.compile(
 # "Rossi at counter 11", "Tekin am Schalter": a name placed at a desk.
 _DESKS = frozenset({"counter", "desk", "schalter", "empfang", "tresen", "infotresen"})
 _QUOTE_OPEN = "\"'„“”‚‘«»"
+# Turkish "the one at ...": "danışmadaki", "kapıdaki" are never names
+_TR_LOCATIVE = re.compile(r"\w{2,}(?:da|de|ta|te)ki")
 _INITIAL = re.compile(r"(?<!\w)[^\W\d_]\.[ \t]?[^\W\d_]{2,}")
 _WS = re.compile(r"[ \t\u00a0]+")
 
@@ -79,8 +87,10 @@ class NameContext:
     """
 
     def __init__(self, rules: Mapping[str, Any], first: frozenset[str], sur: frozenset[str],
-                 common: frozenset[str], stop: frozenset[str], name_placeholder: str):  # fmt: skip
+                 common: frozenset[str], stop: frozenset[str], name_placeholder: str,
+                 ordinary: frozenset[str] = frozenset()):  # fmt: skip
         self.first, self.sur, self.common, self.NAME = first, sur, common, name_placeholder
+        self.ordinary = ordinary
         self.names = first | sur
         self.stop = stop | _words(rules, "not_names")
         self.titles = _words(rules, "context_titles")
@@ -98,6 +108,7 @@ class NameContext:
         self.person_nouns = _words(rules, "person_nouns")
         self.intro_weak = [tuple(p.split()) for p in _words(rules, "context_intros_weak")]
         self.intro_strong = [tuple(p.split()) for p in _words(rules, "context_intros_strong")]
+        self.intro_heads = frozenset(p[0] for p in self.intro_weak + self.intro_strong)
         self.quote_words = _words(rules, "quote_context")
         self.bell = _words(rules, "bell_words")
         # one-word sign-offs ("VG", "LG", "Cheers") before an initial: "lg k. meier"
@@ -128,14 +139,21 @@ class NameContext:
             return any(p in self.names and p not in self.common for p in base.split("-"))
         return False
 
-    def _may_apply(self, text: str, keys: set[str]) -> bool:
-        """Cheap test: can any rule apply? (Most comments have no name at all.)"""
+    def _may_apply(self, text: str, seq: list[str]) -> bool:
+        """Cheap test on the case-folded tokens: can any rule apply? (Most comments have
+        no name at all.)"""
+        keys = set(seq)
         if not keys.isdisjoint(self.hot) or self.NAME in text:
             return True
         if any(k.startswith(self.honorifics) for k in keys):
             return True
         if not keys.isdisjoint(self.evaluations) and not keys.isdisjoint(self.names):
             return True  # "Tekin war nett"
+        first, ordinary, common = self.first, self.ordinary, self.common
+        if not keys.isdisjoint(first):
+            for a, b in zip(seq, seq[1:], strict=False):
+                if a in first and len(b) >= 3 and b not in ordinary and b not in common:
+                    return True  # a given name and a word that is none: "sevgi kahramanlı"
         return (
             _FOREIGN.search(text) is not None
             or _SURNAME_END.search(text) is not None
@@ -144,10 +162,10 @@ class NameContext:
 
     def redact(self, text: str) -> str:
         toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-        if not toks or not self._may_apply(text, {t[2].casefold() for t in toks}):
-            return text
         words = [t[2] for t in toks]
         keys = [w.casefold() for w in words]
+        if not toks or not self._may_apply(text, keys):
+            return text
         n = len(toks)
         ph = [w.startswith("[") for w in words]
         isname = [w == self.NAME for w in words]
@@ -159,7 +177,7 @@ class NameContext:
 
         months = self.months
 
-        def blocked(j: int) -> bool:
+        def never(j: int) -> bool:
             """Never (part of) a name: placeholders, stop words, titles, roles, honorifics,
             a month before digits ("Jan. 2021")."""
             key = keys[j]
@@ -172,14 +190,28 @@ class NameContext:
                 or key.startswith(self.honorifics)
             ):
                 return True
+            if _TR_LOCATIVE.fullmatch(key):
+                return True  # "danışmadaki hanımefendi": the lady at the desk
             return key in months and re.match(r"\.?\s*\d", text[toks[j][1] : toks[j][1] + 4]) is not None
 
+        blocked = [never(j) for j in range(n)].__getitem__  # asked many times per token
+
+        def rare(j: int) -> bool:
+            """Not a word of the three languages and not a name that is one: "strüver"."""
+            key = keys[j]
+            return (
+                len(key) >= 3
+                and key not in self.ordinary
+                and key not in self.common
+                and key not in self.verbs
+            )
+
         def ok(j: int, level: int) -> bool:
-            """Can token j be (part of) a name? level 0: gazetteer only; 1: also any
-            capitalised word; 2: also a lower-case word."""
+            """Can token j be (part of) a name? level -1: gazetteer only; 0: also no word
+            at all; 1: also any capitalised word; 2: also a lower-case word."""
             if j >= n or blocked(j):
                 return False
-            if listed(keys[j]):
+            if listed(keys[j]) or (level >= 0 and rare(j)):
                 return True
             if level >= 1 and cap[j] and len(words[j]) >= 2:
                 return True
@@ -207,7 +239,12 @@ class NameContext:
                     k += 1
                 later = (1 if cap[k] else 0) if follow is None else follow
                 # a second word that is a listed name, also one that is a word: "herr özgür yılmaz"
-                second = count > 0 and keys[k] in self.names and not blocked(k)
+                second = (
+                    count > 0
+                    and keys[k] in self.names
+                    and (cap[k] or keys[k] not in self.common)
+                    and not blocked(k)
+                )
                 if not second and not ok(k, level if count == 0 else later):
                     break
                 if count and not first_marked and not cap[k] and not listed(keys[k]):
@@ -278,12 +315,18 @@ class NameContext:
                                 mark[j] = True
                         break
         # self-introductions
-        for phrases, level in ((self.intro_strong, 2), (self.intro_weak, 0)):
+        where: dict[str, list[int]] = {}
+        for i, key in enumerate(keys):
+            if key in self.intro_heads:
+                where.setdefault(key, []).append(i)
+        for phrases, level in ((self.intro_strong, 2), (self.intro_weak, 0)) if where else ():
             for phrase in phrases:
                 m = len(phrase)
-                for i in range(n - m):
-                    if tuple(keys[i : i + m]) == phrase and all(
-                        adj[i + k] or gaps[i + k] == "'" for k in range(1, m)
+                for i in where.get(phrase[0], ()):
+                    if (
+                        i < n - m
+                        and tuple(keys[i : i + m]) == phrase
+                        and all(adj[i + k] or gaps[i + k] == "'" for k in range(1, m))
                     ):
                         j = i + m
                         if not gap_ok(j, ",:'’"):
@@ -291,7 +334,7 @@ class NameContext:
                         if level == 0:
                             # "ich bin Frank"? only a listed name, or capitalised words before one
                             if (
-                                chain(j, 0) == 0
+                                chain(j, -1) == 0
                                 and cap[j]
                                 and j + 1 < n
                                 and adj[j + 1]
@@ -388,6 +431,23 @@ class NameContext:
                     j += 1
                 if j < n and adj[j] and not blocked(j) and (cap[j] or listed(keys[j])):
                     mark[j] = True
+        # listed names that are no word, in any case and anywhere: "kai war sooo lieb"
+        for i in range(n):
+            if not mark[i] and len(keys[i]) >= 3 and listed(keys[i]) and not blocked(i):
+                mark[i] = True
+        # a name goes on with words that are no word or a surname: "[NAME] strüver",
+        # "[NAME] böttcher"; a given name before such a word starts one: "sevgi karagöz"
+        for i in range(1, n):
+            if not adj[i] or blocked(i) or blocked(i - 1) or keys[i] in self.verbs:
+                continue
+            surname = rare(i) or (keys[i] in self.sur and cap[i] == cap[i - 1])
+            if surname and (mark[i - 1] or isname[i - 1] or keys[i - 1] in self.first):
+                mark[i] = True
+                mark[i - 1] = mark[i - 1] or not isname[i - 1]
+            elif (
+                isname[i] and keys[i - 1] in self.first and not cap[i - 1] and keys[i - 1] not in self.joiners
+            ):
+                mark[i - 1] = True  # "ana [NAME]"
         changed = True
         while changed:
             changed = False

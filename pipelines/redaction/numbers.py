@@ -119,6 +119,23 @@ def _phone_sub(m: re.Match[str], text: str, placeholder: str) -> str:
     return s
 
 
+def spelled_numbers(rules: Mapping[str, object]) -> re.Pattern[str]:
+    """A run of number words read out as digits ("null eins fünf eins, zwei drei ...")."""
+
+    def alt(words: object) -> str:
+        return "|".join(re.escape(str(w)) for w in sorted(map(str, words), key=len, reverse=True))  # type: ignore[call-overload]
+
+    units, tens = alt(rules["units"]), alt(rules["tens"])
+    word = rf"(?:(?:{units})und(?:{tens})|{tens}|{units})"
+    more = int(rules["min_words"]) - 1  # type: ignore[call-overload]
+    return re.compile(rf"(?i)(?<!\w){word}(?:[ \t,.;/-]+{word}){{{more},}}(?!\w)")
+
+
+def number_words(rules: Mapping[str, object]) -> frozenset[str]:
+    """The number words, case-folded: a comment needs `min_words` of them to be scanned."""
+    return frozenset(str(w).casefold() for key in ("units", "tens") for w in rules[key])  # type: ignore[attr-defined]
+
+
 def redact_numbers(text: str, placeholders: Mapping[str, str]) -> str:
     """IBANs, IP addresses and UUIDs in `text` replaced by placeholders."""
     if not any(c.isdigit() for c in text):

@@ -237,7 +237,14 @@ class Structures:
     def emails(self, text: str) -> str:
         if not _EMAIL_HINT.search(text):
             return text
-        return _EMAIL_OBF.sub(self.P["EMAIL"], text)
+        return _EMAIL_OBF.sub(self._email_obf, text)
+
+    def _email_obf(self, m: re.Match[str]) -> str:
+        # "everything at www.hamburg.de": a web address after "at", not a mailbox
+        domain = re.split(_AT_WORD, m.group(), maxsplit=1, flags=_I)[-1]
+        if domain.casefold().startswith("www") or self._kept_host(re.sub(_DOT_WORD, ".", domain, flags=_I)):
+            return m.group()
+        return self.P["EMAIL"]
 
     def _kept_host(self, host: str) -> bool:
         host = host.casefold().split("/")[0]

@@ -499,6 +499,8 @@ def write_sources(path: Path, r: dict) -> None:
     w(f"| first_names.txt | {r['n_first']} | given names (Faker + nam_dict.txt) |")
     w(f"| surnames.txt | {r['n_last']} | family names (Faker) |")
     w(f"| common_words.txt | {r['n_common']} | names from the two lists above that are also ordinary German/English/Turkish words |")
+    n_ordinary = sum(1 for _ in open(HERE / "ordinary_words.txt", encoding="utf-8")) if (HERE / "ordinary_words.txt").exists() else 0
+    w(f"| ordinary_words.txt | {n_ordinary} | frequent German/English/Turkish words that are not popular names (CC BY-SA 4.0; built separately, see SOURCES_ordinary_words.md) |")
     w("")
     w("Format: UTF-8, NFC, one token per line, sorted by Unicode code point, deduplicated, spelling as in the source")
     w("(capital initial). Multi-word/compound entries are split into single tokens (on blanks, `-`, `+`, `/`, `.`, `,`);")

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Build ordinary_words.txt: the frequent words of German, English and Turkish that are
+not popular names. Offline, one-off generator (DATA only); the pipeline never imports it
+and wordfreq / Faker are not runtime dependencies.
+
+Why: the gazetteer's first-name list (from nam_dict.txt) holds many tokens that are
+everyday words ("Juni", "Oma", "Lage", "Foto", "Salı"), and a redactor also needs to know
+whether an unknown word next to a name ("Anna strüver") is a word at all. Word frequency
+alone cannot tell names from words (a subtitle corpus says "Kai" and "Leonie" as often
+as "Lage"), so popular names are taken out again: the tokens of Faker's person providers
+for the populations of Hamburg (POPULATIONS) and the given names nam_dict.txt rates at
+least NAMDICT_MIN (of 13) in one of those countries (NAMDICT_POPULATIONS), except
+
+- those the reviewed common_words.txt lists as words too (Frank, Rose, Lange);
+- words of one language that are names only elsewhere and clearly belong to that
+  language (zipf at least LEAD above every other language: Turkish "oda" is a German
+  given name, but a Turkish word; "Connor" is frequent in German subtitles as a name).
+
+Rebuild (from the repo root):
+
+    python3.11 -m venv /tmp/gzvenv
+    /tmp/gzvenv/bin/pip install "wordfreq==3.1.1" "faker==40.63.0" "gender-guesser==0.4.0"
+    /tmp/gzvenv/bin/python config/names/gazetteer/build_ordinary_words.py
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import math
+import sys
+import unicodedata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import build_gazetteer  # noqa: E402
+
+LANGS = ("de", "en", "tr")
+MIN_ZIPF = 3.0  # about once per 10 million words: everyday vocabulary, inflected forms included
+LEAD = 1.0
+# Faker locales of Hamburg's larger populations, and the word language each speaks
+# (not tr_TR: Faker's Turkish list is a register of rare names, without Ahmet or Mehmet,
+# with everyday words such as "Sefer"; nam_dict's Turkey column rates popularity instead)
+POPULATIONS = {"de_DE": "de", "de_AT": "de", "de_CH": "de", "en_GB": "en", "en_US": "en", "pl_PL": None, "ru_RU": None, "it_IT": None, "es_ES": None, "fr_FR": None, "pt_PT": None,
+               "hr_HR": None, "ro_RO": None}  # fmt: skip
+NAMDICT_MIN = 4
+NAMDICT_POPULATIONS = {"Germany": "de", "Austria": "de", "Swiss": "de", "East Frisia": "de",
+                       "Great Britain": "en", "U.S.A.": "en", "Turkey": "tr"} | {
+    c: None for c in ("Poland", "Russia", "Ukraine", "Arabia/Persia", "Italy", "Spain", "Portugal", "France",
+                      "Croatia", "Serbia", "Bosnia and Herzegovina", "Albania", "Kosovo", "Greece", "Romania",
+                      "Bulgaria")}  # fmt: skip
+# Turkish comments are often typed without the Turkish letters: "cok", "tesekkurler"
+TR_ASCII = str.maketrans("çğıöşüâîû", "cgiosuaiu")
+# Checked by hand: Hamburg's landmarks and family words that lists give as names, and
+# adjectives in the Swiss spelling of surnames (Heiss, Weiss) that common_words.txt
+# only knows with "ß"
+EXTRA_WORDS = ("michel", "alster", "elbe", "hafen", "oma", "opa", "mama", "papa",
+               "heiss", "weiss", "gross", "suess", "fleissig", "bloss", "fuss", "strasse")  # fmt: skip
+
+
+def tr_fold(word: str) -> str:
+    """Case-folded with the Turkish dotted/dotless i kept apart ("Işık" -> "ışık")."""
+    return word.replace("İ", "i").replace("I", "ı").casefold()
+
+
+def popular_names() -> dict[str, set[str]]:
+    """Case-folded Faker name tokens per word language (None: names of other languages)."""
+    out: dict[str, set[str]] = {}
+    for loc, lang in POPULATIONS.items():
+        build_gazetteer.FAKER_LOCALES = [loc]
+        first, last = build_gazetteer.faker_names({"faker": {}, "faker_missing": []})
+        out.setdefault(lang, set()).update(unicodedata.normalize("NFC", n.casefold()) for n in first | last)
+    lines = build_gazetteer.namdict_path().read_text(encoding="utf-8").splitlines()
+    cols = build_gazetteer.namdict_columns(lines)
+    width = max(cols.values()) + 1
+    for line in lines:
+        if not line or line[0] in "#=" or len(line) < 30 or line[29] == "+":
+            continue
+        line = line.ljust(width)
+        for country, lang in NAMDICT_POPULATIONS.items():
+            if line[cols[country]] != " " and int(line[cols[country]], 16) >= NAMDICT_MIN:
+                names = build_gazetteer.tokens(line[3:29].strip().replace("+", "-"))
+                out.setdefault(lang, set()).update(unicodedata.normalize("NFC", n.casefold()) for n in names)
+    return out
+
+
+def own_word(w: str, lang: str, by_lang: dict[str, float], popular: dict) -> bool:
+    """A popular name elsewhere that is clearly a word of `lang` ("oda" in Turkish)."""
+    lead = by_lang[lang] - max((z for other, z in by_lang.items() if other != lang), default=0.0)
+    return w not in popular.get(lang, ()) and lead >= LEAD
+
+
+def main() -> None:
+    from wordfreq import get_frequency_dict
+
+    zipf: dict[str, dict[str, float]] = {}
+    for lang in LANGS:
+        for w, f in get_frequency_dict(lang, wordlist="best").items():
+            if w.isalpha() and len(w) >= 2:
+                key = unicodedata.normalize("NFC", w.casefold())
+                z = math.log10(f * 1e9)
+                zipf.setdefault(key, {})[lang] = max(z, zipf.get(key, {}).get(lang, 0.0))
+    common = {
+        unicodedata.normalize("NFC", tr_fold(line.strip()))
+        for line in (HERE / "common_words.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    popular = popular_names()
+    every = set().union(*popular.values())
+    words: set[str] = set()
+    removed = 0
+    for w, by_lang in zipf.items():
+        langs = [lang for lang, z in by_lang.items() if z >= MIN_ZIPF]
+        if not langs:
+            continue
+        if w not in common and w in every and not any(own_word(w, lang, by_lang, popular) for lang in langs):
+            removed += 1
+            continue
+        words.add(w)
+        if "tr" in langs:
+            words.add(w.translate(TR_ASCII))
+    words |= set(EXTRA_WORDS)
+    n = build_gazetteer.write_list(HERE / "ordinary_words.txt", words)
+    versions = {p: md.version(p) for p in ("wordfreq", "faker")}
+    print(f"ordinary_words.txt {n} words; popular names removed {removed}; {versions}")
+
+
+if __name__ == "__main__":
+    main()
