@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,10 +65,22 @@ _SURNAME_END = re.compile(
 # "Rossi at counter 11", "Tekin am Schalter": a name placed at a desk.
 _DESKS = frozenset({"counter", "desk", "schalter", "empfang", "tresen", "infotresen"})
 _QUOTE_OPEN = "\"'„“”‚‘«»"
+# "sooo", "superrr": a letter written three times or more counts once
+_DRAWN_OUT = re.compile(r"(\w)\1{2,}")
 # Turkish "the one at ...": "danışmadaki", "kapıdaki" are never names
 _TR_LOCATIVE = re.compile(r"\w{2,}(?:da|de|ta|te)ki")
 _INITIAL = re.compile(r"(?<!\w)[^\W\d_]\.[ \t]?[^\W\d_]{2,}")
 _WS = re.compile(r"[ \t\u00a0]+")
+
+
+_FOLD = str.maketrans(
+    {"ı": "i", "ø": "o", "ß": "ss", "ł": "l", "đ": "d", "æ": "ae", "þ": "th", "ð": "d", "œ": "oe"}
+)
+
+
+def ascii_fold(word: str) -> str:
+    """`word` without diacritics: "kristín" -> "kristin", "özlem" -> "ozlem"."""
+    return unicodedata.normalize("NFKD", word.translate(_FOLD)).encode("ascii", "ignore").decode()
 
 
 def _words(rules: Mapping[str, Any], key: str) -> frozenset[str]:
@@ -91,6 +104,8 @@ class NameContext:
                  ordinary: frozenset[str] = frozenset()):  # fmt: skip
         self.first, self.sur, self.common, self.NAME = first, sur, common, name_placeholder
         self.ordinary = ordinary
+        # names without diacritics, for names typed with other ones or none
+        self.folded = frozenset(ascii_fold(w) for w in (first | sur) - common)
         self.names = first | sur
         self.stop = stop | _words(rules, "not_names")
         self.titles = _words(rules, "context_titles")
@@ -108,7 +123,8 @@ class NameContext:
         self.person_nouns = _words(rules, "person_nouns")
         self.intro_weak = [tuple(p.split()) for p in _words(rules, "context_intros_weak")]
         self.intro_strong = [tuple(p.split()) for p in _words(rules, "context_intros_strong")]
-        self.intro_heads = frozenset(p[0] for p in self.intro_weak + self.intro_strong)
+        self.intro_cap = [tuple(p.split()) for p in _words(rules, "context_intros_capitalised")]
+        self.intro_heads = frozenset(p[0] for p in self.intro_weak + self.intro_strong + self.intro_cap)
         self.quote_words = _words(rules, "quote_context")
         self.bell = _words(rules, "bell_words")
         # one-word sign-offs ("VG", "LG", "Cheers") before an initial: "lg k. meier"
@@ -126,7 +142,7 @@ class NameContext:
             (self.names - common)
             | self.titles | self.short_titles | self.roles | (self.thanks - {"an", "to"})
             | self.thanks_before | self.person_nouns | self.quote_words | self.bell | self.signoffs
-            | {p[0] for p in self.intro_weak + self.intro_strong}
+            | {p[0] for p in self.intro_weak + self.intro_strong + self.intro_cap}
         )  # fmt: skip
 
     # ------------------------------------------------------------------ token tests
@@ -135,6 +151,16 @@ class NameContext:
         base = re.split(r"['’`]", key)[0]
         if base in self.names and base not in self.common:
             return True
+        if not base.isascii() or base in self.folded:
+            # "Kristín", "Ozlem", "Ilgin": the name without (or with other) diacritics
+            folded = ascii_fold(base)
+            if (
+                folded in self.folded
+                and folded not in self.ordinary
+                and base not in self.ordinary
+                and base not in self.common
+            ):
+                return True
         if "-" in base:
             return any(p in self.names and p not in self.common for p in base.split("-"))
         return False
@@ -145,6 +171,8 @@ class NameContext:
         keys = set(seq)
         if not keys.isdisjoint(self.hot) or self.NAME in text:
             return True
+        if not text.isascii() and any(not k.isascii() and ascii_fold(k) in self.folded for k in keys):
+            return True  # "Kristín"
         if any(k.startswith(self.honorifics) for k in keys):
             return True
         if not keys.isdisjoint(self.evaluations) and not keys.isdisjoint(self.names):
@@ -287,7 +315,8 @@ class NameContext:
                 chain(nxt, level)
             # roles before a name: "Sachbearbeiterin Frau ...", "Memur Şimşek", "Kollege Jan"
             elif key in self.roles and nxt < n and gap_ok(nxt, ":,"):
-                chain(nxt, 1 if cap[nxt] else 0)
+                if chain(nxt, 1 if cap[nxt] else 0) == 0 and keys[nxt] in self.names and not blocked(nxt):
+                    mark[nxt] = True  # "der kollege çetin", "mein Sohn Can": a name that is also a word
             # thanks or blame directed at a person: "danke an layla", "außer Hatice", "Thanks a lot Eirik"
             elif key in self.thanks and (
                 key not in ("an", "to") or (i > 0 and keys[i - 1] in self.thanks_before)
@@ -319,7 +348,8 @@ class NameContext:
         for i, key in enumerate(keys):
             if key in self.intro_heads:
                 where.setdefault(key, []).append(i)
-        for phrases, level in ((self.intro_strong, 2), (self.intro_weak, 0)) if where else ():
+        intros = ((self.intro_strong, 2), (self.intro_cap, 1), (self.intro_weak, 0))
+        for phrases, level in intros if where else ():
             for phrase in phrases:
                 m = len(phrase)
                 for i in where.get(phrase[0], ()):
@@ -409,16 +439,10 @@ class NameContext:
         # a name written as the subject, then a verb and praise or blame: "Tekin war nett",
         # "Rossi at counter 11" (needed for names that are also words; "Lange war die Wartezeit" stays)
         for i in range(n - 2):
-            if (
-                mark[i]
-                or blocked(i)
-                or keys[i] not in self.names
-                or keys[i] in self.hand_ambiguous
-                or not (cap[i] or listed(keys[i]))  # lower case: "maike war super", not "lange war"
-            ):
+            if mark[i] or blocked(i) or keys[i] not in self.names or keys[i] in self.hand_ambiguous:
                 continue
             start = i == 0 or any(c in ".!?\n:" for c in gaps[i])
-            verb, then = keys[i + 1], keys[i + 2]
+            verb, then = keys[i + 1], _DRAWN_OUT.sub(r"\1", keys[i + 2])  # "sooo lieb"
             praised = verb in self.verbs and then in self.evaluations
             placed = verb in ("at", "am") and then in _DESKS
             if start and adj[i + 1] and adj[i + 2] and (praised or placed):
@@ -438,7 +462,7 @@ class NameContext:
         # a name goes on with words that are no word or a surname: "[NAME] strüver",
         # "[NAME] böttcher"; a given name before such a word starts one: "sevgi karagöz"
         for i in range(1, n):
-            if not adj[i] or blocked(i) or blocked(i - 1) or keys[i] in self.verbs:
+            if not adj[i] or blocked(i) or (blocked(i - 1) and not isname[i - 1]) or keys[i] in self.verbs:
                 continue
             surname = rare(i) or (keys[i] in self.sur and cap[i] == cap[i - 1])
             if surname and (mark[i - 1] or isname[i - 1] or keys[i - 1] in self.first):
