@@ -507,6 +507,9 @@ GENERALISING = [
     ("der kollege çetin an platz 5 sollte freundlicher sein", ["çetin"]),
     ("hülya war sooo lieb zu meiner oma", ["hülya"]),
     ("Nasser hat gesagt, das dauert 6 Wochen", ["Nasser"]),
+    ("Deniz'e teşekkürler, kızım için pasaport hızlı oldu", ["Deniz"]),  # Turkish proper-noun apostrophe
+    ("Bitte um Rückruf: Deniz Şimşek", ["Deniz", "Şimşek"]),  # given name + surname, both words
+    ("ich bin ümit çetin und mein termin wurde gelöscht", ["ümit", "çetin"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
@@ -554,6 +557,8 @@ LOOK_ALIKES = [
     "Der Reisepass kostet 70 Euro, das ist schon happig",
     "I found everything at www.hamburg.de, very helpful",
     "es waren zwei oder drei leute vor mir, eins zwei drei fertig",
+    "Hamburg'da yaşıyorum, Kundenzentrum'a gittim",
+    "hunter green walls are a strange choice but ok",
 ]
 
 

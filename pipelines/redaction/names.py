@@ -34,7 +34,7 @@ def _read(folder: Path) -> Gazetteer:
 
     return Gazetteer(
         words("first_names.txt"),
-        words("surnames.txt"),
+        words("surnames.txt") | words("surnames_extra.txt"),
         words("common_words.txt"),
         words("ordinary_words.txt"),
     )
@@ -65,6 +65,11 @@ _SURNAME_END = re.compile(
 # "Rossi at counter 11", "Tekin am Schalter": a name placed at a desk.
 _DESKS = frozenset({"counter", "desk", "schalter", "empfang", "tresen", "infotresen"})
 _QUOTE_OPEN = "\"'„“”‚‘«»"
+# Turkish case endings after an apostrophe (dative, accusative, genitive, locative,
+# ablative, instrumental, "-ki", diminutive)
+_TR_ENDING = re.compile(
+    r"y?[aeıiuü]|n?[ıiuü]n|[dt][ae]n?|[dt][ae]ki|y?l[ae]|c[ıiuü]ğ?[ıiuü]m|[ıiuü]m|[ıiuü]n[ıiuü]z"
+)
 # "sooo", "superrr": a letter written three times or more counts once
 _DRAWN_OUT = re.compile(r"(\w)\1{2,}")
 # Turkish "the one at ...": "danışmadaki", "kapıdaki" are never names
@@ -104,6 +109,7 @@ class NameContext:
                  ordinary: frozenset[str] = frozenset()):  # fmt: skip
         self.first, self.sur, self.common, self.NAME = first, sur, common, name_placeholder
         self.ordinary = ordinary
+        self.places = _words(rules, "places")
         # names without diacritics, for names typed with other ones or none
         self.folded = frozenset(ascii_fold(w) for w in (first | sur) - common)
         self.names = first | sur
@@ -171,6 +177,10 @@ class NameContext:
         keys = set(seq)
         if not keys.isdisjoint(self.hot) or self.NAME in text:
             return True
+        if ("'" in text or "’" in text) and any(
+            re.split(r"['’]", k, maxsplit=1)[0] in self.names for k in keys if "'" in k or "’" in k
+        ):
+            return True  # "Sevda'ya"
         if not text.isascii() and any(not k.isascii() and ascii_fold(k) in self.folded for k in keys):
             return True  # "Kristín"
         if any(k.startswith(self.honorifics) for k in keys):
@@ -180,8 +190,8 @@ class NameContext:
         first, ordinary, common = self.first, self.ordinary, self.common
         if not keys.isdisjoint(first):
             for a, b in zip(seq, seq[1:], strict=False):
-                if a in first and len(b) >= 3 and b not in ordinary and b not in common:
-                    return True  # a given name and a word that is none: "sevgi kahramanlı"
+                if a in first and ((len(b) >= 3 and b not in ordinary and b not in common) or b in self.sur):
+                    return True  # a given name and a word that is none or a surname: "sevgi kahramanlı"
         return (
             _FOREIGN.search(text) is not None
             or _SURNAME_END.search(text) is not None
@@ -270,7 +280,7 @@ class NameContext:
                 second = (
                     count > 0
                     and keys[k] in self.names
-                    and (cap[k] or keys[k] not in self.common)
+                    and (cap[k] or keys[k] not in self.common or keys[k] in self.sur)
                     and not blocked(k)
                 )
                 if not second and not ok(k, level if count == 0 else later):
@@ -459,12 +469,31 @@ class NameContext:
         for i in range(n):
             if not mark[i] and len(keys[i]) >= 3 and listed(keys[i]) and not blocked(i):
                 mark[i] = True
+        # Turkish writes a case ending on a proper noun after an apostrophe: "Deniz'e",
+        # "ayşe'ye", "Çağlar'ın" are names, unless the noun is a place ("Hamburg'da")
+        for i in range(n):
+            if "'" in keys[i] or "’" in keys[i]:
+                base, _, ending = re.split(r"(['’])", keys[i], maxsplit=1)
+                if (
+                    not mark[i]
+                    and not blocked(i)
+                    and _TR_ENDING.fullmatch(ending)
+                    and base not in self.places
+                    and base in self.names
+                ):
+                    mark[i] = True
         # a name goes on with words that are no word or a surname: "[NAME] strüver",
         # "[NAME] böttcher"; a given name before such a word starts one: "sevgi karagöz"
         for i in range(1, n):
             if not adj[i] or blocked(i) or (blocked(i - 1) and not isname[i - 1]) or keys[i] in self.verbs:
                 continue
-            surname = rare(i) or (keys[i] in self.sur and cap[i] == cap[i - 1])
+            # (in lower case, a word that is both a given name and a surname is not enough
+            # before one: "hunter green walls", but "sevgi karagöz", "ümit çetin")
+            surname = rare(i) or (
+                keys[i] in self.sur
+                and cap[i] == cap[i - 1]
+                and (cap[i] or isname[i - 1] or listed(keys[i - 1]) or keys[i - 1] not in self.sur)
+            )
             if surname and (mark[i - 1] or isname[i - 1] or keys[i - 1] in self.first):
                 mark[i] = True
                 mark[i - 1] = mark[i - 1] or not isname[i - 1]
