@@ -510,6 +510,9 @@ GENERALISING = [
     ("Deniz'e teşekkürler, kızım için pasaport hızlı oldu", ["Deniz"]),  # Turkish proper-noun apostrophe
     ("Bitte um Rückruf: Deniz Şimşek", ["Deniz", "Şimşek"]),  # given name + surname, both words
     ("ich bin ümit çetin und mein termin wurde gelöscht", ["ümit", "çetin"]),
+    # streets without a street suffix: before a postcode, or where someone lives
+    ("I live at Reeperbahn 29, 22589 and still wait", ["Reeperbahn", "22589"]),
+    ("they refused my rental contract for Reeperbahn 22", ["Reeperbahn"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
@@ -559,6 +562,8 @@ LOOK_ALIKES = [
     "es waren zwei oder drei leute vor mir, eins zwei drei fertig",
     "Hamburg'da yaşıyorum, Kundenzentrum'a gittim",
     "hunter green walls are a strange choice but ok",
+    "wohne seit 5 Jahren in Hamburg, mit Bus 25 gut erreichbar",
+    "Mietvertrag mitgebracht, Termin 12 Uhr, Schalter 4",
 ]
 
 

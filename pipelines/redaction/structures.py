@@ -63,6 +63,7 @@ _PLATE_DE = re.compile(
 )
 _PLATE_TR = re.compile(r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[A-Z]{1,3}[ \u00a0]?\d{2,4}(?![\w.,])")
 # A word right before a number ("kirchenallee 13", "Nr. 5"): where streets can be.
+_POSTCODE = re.compile(r"\d[ \u00a0]*,?[ \u00a0]*(?:D-)?\d{5}(?!\d)")
 _BEFORE_NUMBER = re.compile(r"([^\W\d_][\w'.-]*)[ \u00a0]*(?:(?:nr|no|hausnr)\.?:?[ \u00a0]*)?\d", re.I)
 # Something date-shaped: "12.05.", "12/5", "6. Dez", "May 12, 1980", "*1985".
 _DATE_HINT = re.compile(r"\d ?[./-] ?\d|\d\.? ?[^\W\d_]{3}|[^\W\d_]{3}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\*")
@@ -220,6 +221,17 @@ class Structures:
             rf"[ \u00a0]*(?P<no>{house}){tail}",
             _I,
         )
+        # Any capitalised street name, no suffix needed ("Reeperbahn 29"): before a
+        # postcode, or in a comment about where someone lives.
+        self._street_postcode = re.compile(
+            rf"(?<![\w\[\]-])(?P<w>[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß-]{{2,}})[ \u00a0]*(?P<no>{house}),?[ \u00a0]*(?:D-)?\d{{5}}(?!\d)"
+            rf"(?:[ \u00a0]+[A-ZÄÖÜ][A-Za-zÄÖÜäöüß-]{{2,}})?"
+        )
+        self._street_any = re.compile(
+            rf"(?<![\w\[\]-])(?P<w>[A-ZÄÖÜ][\wäöüß-]{{2,}}(?:[ \u00a0][A-ZÄÖÜ][\wäöüß-]{{2,}})?)"
+            rf"[ \u00a0]*(?P<no>{house}){tail}"
+        )
+        self._months = frozenset(str(m).casefold() for m in rules.get("months", ()))
         self._ordinary = frozenset(w.casefold() for w in _words(rules, "structures.not_street_nouns"))
         self._residence = re.compile(
             rf"(?<![\w\[])(?:{_alt(_words(rules, 'structures.residence_context'))})", _I
@@ -383,7 +395,24 @@ class Structures:
             text = self._street_lc.sub(lambda m: self._street(m, adr), text)
         if prep:
             text = self._street_prep.sub(lambda m: self._prep(m, adr), text)
+        if _POSTCODE.search(text):
+            text = self._street_postcode.sub(lambda m: self._any_street(m, adr), text)
+        if self._residence.search(text):
+            text = self._street_any.sub(lambda m: self._any_street(m, adr), text)
         return text
+
+    def _any_street(self, m: re.Match[str], adr: str) -> str:
+        """A street without a street suffix: not a place in the centre, a month, a count."""
+        words = m.group("w").casefold().split()
+        if (
+            words[-1] in self._ordinary
+            or words[-1] in self._months
+            or words[-1] in self._not_streets
+            or words[0] in _NOT_ADJECTIVES
+            or self._unit_after.match(m.string, m.end("no"))
+        ):
+            return m.group()
+        return adr
 
     def _street(self, m: re.Match[str], adr: str) -> str:
         st = m.group("st")
