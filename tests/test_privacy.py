@@ -46,6 +46,23 @@ PII_COMMENTS = {
     "id card": ("Ausweisnummer L01X00T47 verloren", ["L01X00T47"]),
     "english": ("My name is John Smith, call +49 40 12345678", ["John Smith", "12345678"]),
     "turkish": ("Benim adım Ayşe Kaya, telefon 0532 123 45 67", ["Ayşe Kaya", "123 45 67"]),
+    # shapes that slipped through before (issue 9): no context, lower case, dashes, words
+    "name, lower case": ("frauke war so geduldig mit mir", ["frauke"]),
+    "name, honorific": ("Zeynep Hanımın sayesinde hızlı oldu", ["Zeynep"]),
+    "name, apostrophe": ("Sevda'ya teşekkürler, çok yardımcı oldu", ["Sevda"]),
+    "iban, dashes": ("Konto DE02-1203-0000-0000-2020-51 bitte", ["DE02-1203", "2020-51"]),
+    "phone, in words": (
+        "Ruf an: null eins sieben sechs, vier drei zwei, eins null null acht",
+        ["vier drei zwei, eins null"],
+    ),
+    "email, disguised": ("anna punkt beispiel at web dot de schreibt euch", ["beispiel"]),
+    "handle": ("folgt mir: instagram.com/kiezkind_88", ["kiezkind_88"]),
+    "street, no suffix": ("I live at Reeperbahn 29, 22589 Hamburg", ["Reeperbahn 29", "22589"]),
+    "plate, lower case": ("knöllchen für hh-ab 123 bekommen", ["hh-ab 123"]),
+    "tablet serial": ("Tablet TAB-0981 am Eingang war kaputt", ["TAB-0981"]),
+    "ip address": ("meine IP 84.133.2.19 wurde gesperrt", ["84.133.2.19"]),
+    "steuer-id": ("Steuer-ID 86095742719 bitte nicht speichern", ["86095742719"]),
+    "tc kimlik": ("TC kimlik 10000000146 ile başvurdum", ["10000000146"]),
 }
 
 
