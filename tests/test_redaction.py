@@ -513,6 +513,8 @@ GENERALISING = [
     # streets without a street suffix: before a postcode, or where someone lives
     ("I live at Reeperbahn 29, 22589 and still wait", ["Reeperbahn", "22589"]),
     ("they refused my rental contract for Reeperbahn 22", ["Reeperbahn"]),
+    ("pass cfnt23xpy und ausweis gleichzeitig beantragt", ["cfnt23xpy"]),
+    ("Danke euch!! Liebe Grüße Anna & Hadiya", ["Anna", "Hadiya"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
@@ -564,6 +566,7 @@ LOOK_ALIKES = [
     "hunter green walls are a strange choice but ok",
     "wohne seit 5 Jahren in Hamburg, mit Bus 25 gut erreichbar",
     "Mietvertrag mitgebracht, Termin 12 Uhr, Schalter 4",
+    "mein iPhone12 war leer, Formular A2 und B12 ausgefüllt",
 ]
 
 

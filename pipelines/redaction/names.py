@@ -469,6 +469,16 @@ class NameContext:
         for i in range(n):
             if not mark[i] and len(keys[i]) >= 3 and listed(keys[i]) and not blocked(i):
                 mark[i] = True
+        # "[NAME] & Hadiya", "Anna + Jens": an ampersand or plus joins two names
+        for i in range(1, n):
+            if (
+                gaps[i].strip() in ("&", "+")
+                and (mark[i - 1] or isname[i - 1])
+                and not mark[i]
+                and not blocked(i)
+                and (listed(keys[i]) or keys[i] in self.names or (cap[i] and rare(i)))
+            ):
+                mark[i] = True
         # Turkish writes a case ending on a proper noun after an apostrophe: "Deniz'e",
         # "ayşe'ye", "Çağlar'ın" are names, unless the noun is a place ("Hamburg'da")
         for i in range(n):

@@ -315,6 +315,8 @@ class Structures:
         groups = re.split(r"[-_/]", s)
         if digits >= 3:
             return True
+        if alnum >= 8 and re.fullmatch(r"[A-Za-z]+\d+[A-Za-z]+\d*", s):
+            return True  # "cfnt23xpy": letters, digits, letters (a passport or card number)
         # "VGHG-RW7G": capital groups with a digit
         return len(groups) >= 2 and s.upper() == s and all(len(g) >= 3 for g in groups)
 
