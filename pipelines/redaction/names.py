@@ -62,6 +62,10 @@ _SURNAME_END = re.compile(
     r"(?i)\w{2,}(?:ski|ska|cki|cka|dzki|dzka|wicz|czyk|czak|oğlu|oglu|sson|enko|escu|opoulos|poulos|"
     r"ishvili|adze|yan|jan|ović|ovic|ević|evic)"
 )
+# Northern German and Frisian surname endings ("Feddersen", "claußen"; capitalised
+# "Siemers", "Bruhns"): taken only for words that are no word of the three languages
+_NORTH_END = re.compile(r"\w{2,}(?:sen|ßen)")
+_NORTH_END_CAP = re.compile(r"[A-ZÄÖÜ]\w{2,}(?:ers|ens|hn|hns)")
 # "Rossi at counter 11", "Tekin am Schalter": a name placed at a desk.
 _DESKS = frozenset({"counter", "desk", "schalter", "empfang", "tresen", "infotresen"})
 _QUOTE_OPEN = "\"'„“”‚‘«»"
@@ -126,6 +130,7 @@ class NameContext:
         self.joiners = _words(rules, "joiners")
         self.weak = _words(rules, "weak_context")
         self.verbs = _words(rules, "subject_verbs")
+        self.objects = _words(rules, "subject_objects")
         self.person_nouns = _words(rules, "person_nouns")
         self.intro_weak = [tuple(p.split()) for p in _words(rules, "context_intros_weak")]
         self.intro_strong = [tuple(p.split()) for p in _words(rules, "context_intros_strong")]
@@ -446,14 +451,23 @@ class NameContext:
                 continue
             if cap[i] and (_FOREIGN.search(words[i]) or _SURNAME_END.fullmatch(words[i])):
                 mark[i] = True
+            elif (
+                rare(i)
+                and len(keys[i]) <= 12
+                and (_NORTH_END.fullmatch(keys[i]) or _NORTH_END_CAP.fullmatch(words[i]))
+            ):
+                mark[i] = True  # "Feddersen", "siemers", "claußen": no word, a surname's ending
         # a name written as the subject, then a verb and praise or blame: "Tekin war nett",
         # "Rossi at counter 11" (needed for names that are also words; "Lange war die Wartezeit" stays)
         for i in range(n - 2):
-            if mark[i] or blocked(i) or keys[i] not in self.names or keys[i] in self.hand_ambiguous:
+            short_rare = 3 <= len(keys[i]) <= 10 and rare(i)  # "Smirnow konnte", "sediqa hat mir"
+            if mark[i] or blocked(i) or (keys[i] not in self.names and not short_rare):
+                continue
+            if keys[i] in self.hand_ambiguous:
                 continue
             start = i == 0 or any(c in ".!?\n:" for c in gaps[i])
             verb, then = keys[i + 1], _DRAWN_OUT.sub(r"\1", keys[i + 2])  # "sooo lieb"
-            praised = verb in self.verbs and then in self.evaluations
+            praised = verb in self.verbs and (then in self.evaluations or then in self.objects)
             placed = verb in ("at", "am") and then in _DESKS
             if start and adj[i + 1] and adj[i + 2] and (praised or placed):
                 mark[i] = True
