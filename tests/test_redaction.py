@@ -515,6 +515,10 @@ GENERALISING = [
     ("they refused my rental contract for Reeperbahn 22", ["Reeperbahn"]),
     ("pass cfnt23xpy und ausweis gleichzeitig beantragt", ["cfnt23xpy"]),
     ("Danke euch!! Liebe Grüße Anna & Hadiya", ["Anna", "Hadiya"]),
+    ("meine ip ist fe80::feef:53e5:11e4:ac80", ["feef:53e5"]),
+    ("aufenthaltstitel-karte y9glm5gvz ist beschädigt", ["y9glm5gvz"]),
+    ("Trang is the best, please give her a raise", ["Trang"]),
+    ("Smirnow konnte nichts dafür, das System war down", ["Smirnow"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
@@ -567,6 +571,10 @@ LOOK_ALIKES = [
     "wohne seit 5 Jahren in Hamburg, mit Bus 25 gut erreichbar",
     "Mietvertrag mitgebracht, Termin 12 Uhr, Schalter 4",
     "mein iPhone12 war leer, Formular A2 und B12 ausgefüllt",
+    "bill from the machine was wrong, the cashier fixed it",
+    "Die Kaiser-Friedrich-Straße ist gesperrt, Umweg einplanen",
+    "Für den Otto-Normalverbraucher ist das Formular nicht verständlich",
+    "Termin von 10:30 bis 12:00, danach Kaffee",
 ]
 
 

@@ -66,6 +66,9 @@ _SURNAME_END = re.compile(
 # "Siemers", "Bruhns"): taken only for words that are no word of the three languages
 _NORTH_END = re.compile(r"\w{2,}(?:sen|ßen)")
 _NORTH_END_CAP = re.compile(r"[A-ZÄÖÜ]\w{2,}(?:ers|ens|hn|hns)")
+# Subject "verbs" that only place a person ("Rossi from ...", "Tekin am ..."): not
+# enough before an object word ("bill from the machine")
+_PLACE_WORDS = frozenset({"hier", "da", "dort", "am", "im", "an", "auf", "vom", "from"})
 # "Rossi at counter 11", "Tekin am Schalter": a name placed at a desk.
 _DESKS = frozenset({"counter", "desk", "schalter", "empfang", "tresen", "infotresen"})
 _QUOTE_OPEN = "\"'„“”‚‘«»"
@@ -173,7 +176,9 @@ class NameContext:
             ):
                 return True
         if "-" in base:
-            return any(p in self.names and p not in self.common for p in base.split("-"))
+            # "Anna-Lena", not "Otto-Normalverbraucher" or "Kaiser-Friedrich-Straße"
+            parts = base.split("-")
+            return all(p in self.names for p in parts) and any(p not in self.common for p in parts)
         return False
 
     def _may_apply(self, text: str, seq: list[str]) -> bool:
@@ -192,6 +197,10 @@ class NameContext:
             return True
         if not keys.isdisjoint(self.evaluations) and not keys.isdisjoint(self.names):
             return True  # "Tekin war nett"
+        verbs = self.verbs
+        for a, b in zip(seq, seq[1:], strict=False):
+            if b in verbs and (a in self.names or (len(a) >= 3 and a not in self.ordinary)):
+                return True  # "Smirnow konnte nichts", "Trang is the best"
         first, ordinary, common = self.first, self.ordinary, self.common
         if not keys.isdisjoint(first):
             for a, b in zip(seq, seq[1:], strict=False):
@@ -240,9 +249,10 @@ class NameContext:
         blocked = [never(j) for j in range(n)].__getitem__  # asked many times per token
 
         def rare(j: int) -> bool:
-            """Not a word of the three languages and not a name that is one: "strüver"."""
+            """Not a word of the three languages and not a name that is one: "strüver".
+            (Without an everyday-word list nothing is "no word".)"""
             key = keys[j]
-            return (
+            return bool(self.ordinary) and (
                 len(key) >= 3
                 and key not in self.ordinary
                 and key not in self.common
@@ -467,7 +477,9 @@ class NameContext:
                 continue
             start = i == 0 or any(c in ".!?\n:" for c in gaps[i])
             verb, then = keys[i + 1], _DRAWN_OUT.sub(r"\1", keys[i + 2])  # "sooo lieb"
-            praised = verb in self.verbs and (then in self.evaluations or then in self.objects)
+            praised = verb in self.verbs and (
+                then in self.evaluations or (then in self.objects and verb not in _PLACE_WORDS)
+            )
             placed = verb in ("at", "am") and then in _DESKS
             if start and adj[i + 1] and adj[i + 2] and (praised or placed):
                 mark[i] = True

@@ -29,7 +29,11 @@ _SEP = re.compile(r"[ \u00a0.-]")
 # IPv4 (each part checked <= 255 in code); never inside a longer dotted number.
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 # IPv6 in its common full or compressed form (at least three groups and one "::" or 8 groups).
-_IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){2,7}(?::|[0-9a-fA-F]{1,4})(?![\w:])")
+_IPV6 = re.compile(
+    r"(?<![\w:])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}"
+    r"|(?=[0-9a-fA-F:]*::)(?:[0-9a-fA-F]{1,4}:){0,6}:?(?::[0-9a-fA-F]{1,4}){1,6}(?=[^\w:]|$)"
+    r"|(?:[0-9a-fA-F]{1,4}:){2,6}:)(?![\w:])"
+)
 _UUID = re.compile(
     r"(?<![\w-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![\w-])"
 )

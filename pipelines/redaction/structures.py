@@ -315,8 +315,12 @@ class Structures:
         groups = re.split(r"[-_/]", s)
         if digits >= 3:
             return True
-        if alnum >= 8 and re.fullmatch(r"[A-Za-z]+\d+[A-Za-z]+\d*", s):
-            return True  # "cfnt23xpy": letters, digits, letters (a passport or card number)
+        if (
+            8 <= alnum <= 12
+            and letters >= 3
+            and re.fullmatch(r"[A-Za-z0-9]*\d[A-Za-z]+\d[A-Za-z0-9]*|[A-Za-z]+\d+[A-Za-z]+\d*", s)
+        ):
+            return True  # "cfnt23xpy", "x1twtrz1f": letters and digits mixed (a passport or card number)
         # "VGHG-RW7G": capital groups with a digit
         return len(groups) >= 2 and s.upper() == s and all(len(g) >= 3 for g in groups)
 
