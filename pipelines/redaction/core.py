@@ -572,7 +572,7 @@ class Redactor:
                 return False, False, False  # "Thomas-Mann-Straße"
             parts = key.split("-")
             hits = [p for p in parts if p in names and p not in self._ambiguous]
-            if hits:
+            if hits and all(p in names for p in parts):  # "Anna-Lena", not "Otto-Normalverbraucher"
                 return True, any(p in self._first for p in hits), False
             return False, False, False
         if len(key) > 3 and key[-1] == "s" and key[:-1] in names and key[:-1] not in self._ambiguous:
