@@ -519,6 +519,10 @@ GENERALISING = [
     ("aufenthaltstitel-karte y9glm5gvz ist beschädigt", ["y9glm5gvz"]),
     ("Trang is the best, please give her a raise", ["Trang"]),
     ("Smirnow konnte nichts dafür, das System war down", ["Smirnow"]),
+    ("Özlem had no idea how to handle the renewal", ["Özlem"]),
+    ("Schönen Gruß von Anna und Ibrahima aus Altona", ["Anna", "Ibrahima"]),
+    ("Hallo, ich bin Giorgos Papadakis aus Altona", ["Giorgos", "Papadakis"]),
+    ("Ticket #50075 wurde geschlossen", ["50075"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),

@@ -388,13 +388,9 @@ class NameContext:
                             continue
                         if level == 0:
                             # "ich bin Frank"? only a listed name, or capitalised words before one
-                            if (
-                                chain(j, -1) == 0
-                                and cap[j]
-                                and j + 1 < n
-                                and adj[j + 1]
-                                and listed(keys[j + 1])
-                            ):
+                            if chain(j, -1) == 0 and cap[j] and rare(j) and len(phrase) > 1:
+                                chain(j, 1)  # "ich bin Giorgos voß" (not "im Wartebereich")
+                            elif not mark[j] and cap[j] and j + 1 < n and adj[j + 1] and listed(keys[j + 1]):
                                 chain(j, 1)
                         else:
                             chain(
@@ -445,6 +441,7 @@ class NameContext:
                                 and (
                                     keys[i + 1] in self.names
                                     or (not cap[i + 1] and (isname[i - 1] or not cap[i - 1]))
+                                    or (cap[i + 1] and rare(i + 1))  # "[NAME] und Ibrahima"
                                 )
                             )
                         )

@@ -63,6 +63,7 @@ _PLATE_DE = re.compile(
 )
 _PLATE_TR = re.compile(r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[A-Z]{1,3}[ \u00a0]?\d{2,4}(?![\w.,])")
 # A word right before a number ("kirchenallee 13", "Nr. 5"): where streets can be.
+_HASH_NUMBER = re.compile(r"(?<![\w#&])#\d{4,}(?![\d\w])")
 _POSTCODE = re.compile(r"\d[ \u00a0]*,?[ \u00a0]*(?:D-)?\d{5}(?!\d)")
 _BEFORE_NUMBER = re.compile(r"([^\W\d_][\w'.-]*)[ \u00a0]*(?:(?:nr|no|hausnr)\.?:?[ \u00a0]*)?\d", re.I)
 # Something date-shaped: "12.05.", "12/5", "6. Dez", "May 12, 1980", "*1985".
@@ -290,6 +291,8 @@ class Structures:
         text = self._code_kw.sub(lambda m: self._code_after_kw(m, code), text)
         if any(c.isdigit() for c in text):
             text = _CODE_ANY.sub(lambda m: code if self._is_code(m.group()) else m.group(), text)
+            if "#" in text:
+                text = _HASH_NUMBER.sub(code, text)  # "Ticket #50075"
         return text
 
     def _code_after_kw(self, m: re.Match[str], code: str) -> str:
