@@ -365,6 +365,22 @@ def test_names_come_from_the_given_lists():
     assert without.redact("Quirin hat geholfen").text == "Quirin hat geholfen"
 
 
+def test_rule_lists_hold_only_strings():
+    """YAML reads bare no, on, off, yes, null as booleans or None: a word list must not
+    lose "no" (English) or "on" (Turkish ten) that way."""
+    found = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            found.extend(f"{path}: {v!r}" for v in node if not isinstance(v, str))
+
+    walk(load_rules(DEFAULT_CONFIG_DIR), "rules")
+    assert not found, found
+
+
 def test_placeholders_come_from_the_rules():
     rules = load_rules(DEFAULT_CONFIG_DIR)
     rules = {**rules, "placeholders": {**rules["placeholders"], "NAME": "[PERSON]"}}
