@@ -172,7 +172,8 @@ class Structures:
             _I,
         )
         plate_kw = _words(rules, "structures.plate_context")
-        self._plate_context = re.compile(rf"(?<![\w\[])(?:{_alt(plate_kw)})", _I)
+        # also inside a compound: "Wunschkennzeichen", "Autokennzeichen"
+        self._plate_context = re.compile(rf"(?<!\[)(?:{_alt(plate_kw)})(?:s|es)?(?![a-zäöüß])", _I)
         m = _alt(tuple(x.rstrip(".") for x in months))
         self._date = (
             r"(?:\d{4}-\d{1,2}-\d{1,2}"
