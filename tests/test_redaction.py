@@ -539,6 +539,13 @@ GENERALISING = [
     ("Schönen Gruß von Anna und Ibrahima aus Altona", ["Anna", "Ibrahima"]),
     ("Hallo, ich bin Giorgos Papadakis aus Altona", ["Giorgos", "Papadakis"]),
     ("Ticket #50075 wurde geschlossen", ["50075"]),
+    ("Kennzeichen hh:bg 104 – Ummeldung von Pinneberg", ["hh:bg 104"]),
+    ("Mail an kiezkind94 @ arcor . de, telefonisch schlecht", ["kiezkind94"]),
+    ("Booking ref BK-QWNTQG, appointment BK-FZDB9V vanished", ["QWNTQG", "FZDB9V"]),
+    ("i moved to dehnhaide 22b in 22081 hamburg, but the letter", ["dehnhaide", "22081"]),
+    ("wohne jetzt vogelweide 36, 3. stock", ["vogelweide"]),
+    ("My son (born 2nd of January 2021) needs a passport", ["January 2021"]),
+    ("Kızım 28 ekim 2023 tarihinde doğdu, kayıt için", ["ekim 2023"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
@@ -595,6 +602,9 @@ LOOK_ALIKES = [
     "Die Kaiser-Friedrich-Straße ist gesperrt, Umweg einplanen",
     "Für den Otto-Normalverbraucher ist das Formular nicht verständlich",
     "Termin von 10:30 bis 12:00, danach Kaffee",
+    "Termin am 12.03.2021 um 10:30, Schalter 3b, Raum 2a",
+    "EU-WEITE Regeln, die U-BAHN war voll",
+    "wohne seit 5 jahren hier und finde es gut",
 ]
 
 

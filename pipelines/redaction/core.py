@@ -253,7 +253,9 @@ class Redactor:
         self._ctx = NameContext(
             rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME, self._ordinary
         )
-        self._st = Structures(rules, self.placeholders, tuple(str(m) for m in _get(rules, "months")))
+        self._st = Structures(
+            rules, self.placeholders, tuple(str(m) for m in _get(rules, "months")), self._ordinary
+        )
 
     @classmethod
     def default(cls, directory: Path | None = None) -> Redactor:

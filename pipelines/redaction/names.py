@@ -340,7 +340,13 @@ class NameContext:
                 chain(nxt, level)
             # roles before a name: "Sachbearbeiterin Frau ...", "Memur Şimşek", "Kollege Jan"
             elif key in self.roles and nxt < n and gap_ok(nxt, ":,"):
-                if chain(nxt, 1 if cap[nxt] else 0) == 0 and keys[nxt] in self.names and not blocked(nxt):
+                # (a lower-case word after a capitalised role is a verb: "Sohn kam")
+                if (
+                    chain(nxt, 1 if cap[nxt] else 0) == 0
+                    and keys[nxt] in self.names
+                    and not blocked(nxt)
+                    and (cap[nxt] or not cap[i])
+                ):
                     mark[nxt] = True  # "der kollege çetin", "mein Sohn Can": a name that is also a word
             # thanks or blame directed at a person: "danke an layla", "außer Hatice", "Thanks a lot Eirik"
             elif key in self.thanks and (

@@ -21,7 +21,7 @@ _I = re.IGNORECASE
 # Top-level domains accepted after an obfuscated dot ("web dot de"): only these, so
 # "we met at noon dot" stays.
 _TLDS = r"(?:de|com|net|org|info|eu|tr|at|ch|nl|pl|uk|co|io|me|biz|edu|gov|ru|fr|it|es|dk|se|no)"
-_DOT_WORD = r"(?:\s*[(\[{]\s*(?:dot|punkt|nokta)\s*[)\]}]\s*|\s+(?:dot|punkt|nokta)\s+|\.)"
+_DOT_WORD = r"(?:\s*[(\[{]\s*(?:dot|punkt|nokta)\s*[)\]}]\s*|\s+(?:dot|punkt|nokta)\s+|[ ]?\.[ ]?)"
 _AT_WORD = r"(?:\s*@\s*|\s*[(\[{]\s*(?:at|ät)\s*[)\]}]\s*|\s+(?:at|ät)\s+)"
 # "anna punkt beispiel at web dot de", "ayse.hh (at) yahoo (punkt) com", "max [at] gmx [dot] de".
 _EMAIL_OBF = re.compile(
@@ -58,16 +58,23 @@ _UNIT = re.compile(
 # Licence plates. German: district code 1-3 letters, 1-2 letters, 1-4 digits, E/H.
 # "HH-AB 123", "SH ZL-430H", "hh ab 1234"; Turkish: "34 ABC 123".
 _PLATE_DE = re.compile(
-    r"(?<![\w-])(?P<a>[A-Za-zÄÖÜäöü]{1,3})(?P<s1>[ \u00a0]?-[ \u00a0]?|[ \u00a0])(?P<b>[A-Za-z]{1,2})"
+    r"(?<![\w-])(?P<a>[A-Za-zÄÖÜäöü]{1,3})(?P<s1>[ \u00a0]?[-:][ \u00a0]?|[ \u00a0])(?P<b>[A-Za-z]{1,2})"
     r"(?P<s2>[ \u00a0-]?)(?P<d>\d{1,4})(?P<e>[EHeh]?)(?![\w-])(?![.,:]\d)"
 )
 _PLATE_TR = re.compile(r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[A-Z]{1,3}[ \u00a0]?\d{2,4}(?![\w.,])")
 # A word right before a number ("kirchenallee 13", "Nr. 5"): where streets can be.
+# Prefix, dash, five or more capitals with at most one vowel: "BK-QWNTQG" (not "EU-WEIT")
+_CAPS_CODE = re.compile(
+    r"(?<![\w-])[A-Z]{2,3}-(?=[A-Z]{5,8}(?![\w-]))(?![A-Z]*[AEIOUÄÖÜ][A-Z]*[AEIOUÄÖÜ])[A-Z]{5,8}"
+)
+_LETTER_HOUSE = re.compile(r"[a-zäöüß] ?\d{1,4}[a-h](?!\w)", re.I)
 _HASH_NUMBER = re.compile(r"(?<![\w#&])#\d{4,}(?![\d\w])")
 _POSTCODE = re.compile(r"\d[ \u00a0]*,?[ \u00a0]*(?:D-)?\d{5}(?!\d)")
 _BEFORE_NUMBER = re.compile(r"([^\W\d_][\w'.-]*)[ \u00a0]*(?:(?:nr|no|hausnr)\.?:?[ \u00a0]*)?\d", re.I)
 # Something date-shaped: "12.05.", "12/5", "6. Dez", "May 12, 1980", "*1985".
-_DATE_HINT = re.compile(r"\d ?[./-] ?\d|\d\.? ?[^\W\d_]{3}|[^\W\d_]{3}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\*")
+_DATE_HINT = re.compile(
+    r"\d ?[./-] ?\d|\d(?:st|nd|rd|th) of |\d\.? ?[^\W\d_]{3}|[^\W\d_]{3}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\*"
+)
 # Weekday abbreviations (de/en/tr): "Mo-Fr 8", "DI-FR 9", "Pzt-Cum 9" are opening hours.
 WEEKDAYS = frozenset(
     [
@@ -161,8 +168,15 @@ def _alt(words: tuple[str, ...]) -> str:
 class Structures:
     """The rules of this module, compiled once from the configuration."""
 
-    def __init__(self, rules: Mapping[str, Any], placeholders: Mapping[str, str], months: tuple[str, ...]):
+    def __init__(
+        self,
+        rules: Mapping[str, Any],
+        placeholders: Mapping[str, str],
+        months: tuple[str, ...],
+        everyday: frozenset[str] = frozenset(),
+    ):
         self.P = dict(placeholders)
+        self.everyday = everyday  # the gazetteer's ordinary_words
         self.keep_hosts = tuple(h.casefold() for h in _words(rules, "structures.keep_hosts", ("hamburg.de",)))
         self.generic_handles = frozenset(w.casefold() for w in _words(rules, "structures.generic_handles"))
         code_kw = _words(rules, "structures.code_context")
@@ -178,7 +192,7 @@ class Structures:
         self._date = (
             r"(?:\d{4}-\d{1,2}-\d{1,2}"
             r"|\d{1,2}[ ]?[./-][ ]?\d{1,2}[ ]?[./-][ ]?(?:\d{4}|\d{2})(?!\d)"
-            rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?[ ]?(?:{m})\b\.?[ ,]{{0,2}}\d{{4}}"
+            rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?[ ]?(?:of[ ])?(?:{m})\b\.?[ ,]{{0,2}}\d{{4}}"
             rf"|(?:{m})\b\.?[ ]\d{{1,2}}(?:st|nd|rd|th)?,?[ ]\d{{4}})"
         )
         self._full_date = re.compile(rf"(?<![\d.\w])(?:{self._date})(?![\d])", _I)
@@ -186,6 +200,9 @@ class Structures:
         self._star_date = re.compile(rf"\*[ ]?(?:{self._date}|(?:19|20)\d\d(?!\d))", _I)
         birth = _words(rules, "keywords.birth_before") + _words(rules, "keywords.birth_after")
         self._birth_kw = re.compile(rf"(?<![\w\[])(?:{_alt(birth)})", _I)
+        self._birth_after_kw = re.compile(
+            rf"(?<![\w\[])(?:{_alt(_words(rules, 'keywords.birth_after'))})", _I
+        )
         self.max_birth_year = int(rules.get("structures", {}).get("max_birth_year", 2006))
         self.max_birth_year_keyword = int(rules.get("structures", {}).get("max_birth_year_keyword", 2016))
 
@@ -232,6 +249,14 @@ class Structures:
         self._street_any = re.compile(
             rf"(?<![\w\[\]-])(?P<w>[A-ZÄÖÜ][\wäöüß-]{{2,}}(?:[ \u00a0][A-ZÄÖÜ][\wäöüß-]{{2,}})?)"
             rf"[ \u00a0]*(?P<no>{house}){tail}"
+        )
+        self._street_lower = re.compile(
+            rf"(?<![\w\[\]-])(?P<w>[a-zäöüß][a-zäöüß-]{{3,}})[ \u00a0]*(?P<no>{house}){tail}"
+        )
+        # "Rugenbarg 23a", "dehnhaide 22b in 22081 hamburg": a house number with a letter
+        self._street_letter = re.compile(
+            r"(?<![\w\[\]-])(?P<w>[A-Za-zÄÖÜäöüß][a-zäöüß-]{3,})[ \u00a0]*(?P<no>\d{1,4}[a-h])(?![\w])"
+            r"(?:,?[ \u00a0]*(?:in[ \u00a0]+)?\d{5}(?:[ \u00a0]+[A-Za-zÄÖÜäöüß-]{3,})?)?"
         )
         self._months = frozenset(str(m).casefold() for m in rules.get("months", ()))
         self._ordinary = frozenset(w.casefold() for w in _words(rules, "structures.not_street_nouns"))
@@ -294,6 +319,8 @@ class Structures:
             text = _CODE_ANY.sub(lambda m: code if self._is_code(m.group()) else m.group(), text)
             if "#" in text:
                 text = _HASH_NUMBER.sub(code, text)  # "Ticket #50075"
+        if "-" in text:
+            text = _CAPS_CODE.sub(code, text)  # "BK-QWNTQG": a booking code of capitals
         return text
 
     def _code_after_kw(self, m: re.Match[str], code: str) -> str:
@@ -326,7 +353,14 @@ class Structures:
         ):
             return True  # "cfnt23xpy", "x1twtrz1f": letters and digits mixed (a passport or card number)
         # "VGHG-RW7G": capital groups with a digit
-        return len(groups) >= 2 and s.upper() == s and all(len(g) >= 3 for g in groups)
+        return (
+            len(groups) >= 2
+            and s.upper() == s
+            and (
+                all(len(g) >= 3 for g in groups)
+                or (len(groups[-1]) >= 5 and all(len(g) >= 2 for g in groups))
+            )
+        )  # "VGHG-RW7G", "BK-FZDB9V"
 
     # ------------------------------------------------------------------ plates
 
@@ -365,7 +399,18 @@ class Structures:
         if "*" in text:
             text = self._star_date.sub("*" + dob, text)
         keyword = self._birth_kw.search(text) is not None
-        return self._full_date.sub(lambda m: self._birth(m, keyword, dob), text)
+        return self._full_date.sub(lambda m: self._birth(m, keyword and self._near_birth(m), dob), text)
+
+    def _near_birth(self, m: re.Match[str]) -> bool:
+        """A birth word next to this date, with no other number between ("geb. 2019"
+        does not make "Termin am 12.03.2021" a birth date): up to 40 characters before
+        it or a word such as "geboren" up to 20 after it."""
+        text = m.string
+        before = [k.end() for k in self._birth_kw.finditer(text, max(0, m.start() - 40), m.start())]
+        if before and not any(c.isdigit() for c in text[before[-1] : m.start()]):
+            return True
+        after = self._birth_after_kw.search(text, m.end(), m.end() + 20)
+        return after is not None and not any(c.isdigit() for c in text[m.end() : after.start()])
 
     def _birth(self, m: re.Match[str], keyword: bool, dob: str) -> str:
         """A full date is a birth date when its year lies before `max_birth_year`
@@ -407,13 +452,20 @@ class Structures:
             text = self._street_prep.sub(lambda m: self._prep(m, adr), text)
         if _POSTCODE.search(text):
             text = self._street_postcode.sub(lambda m: self._any_street(m, adr), text)
+        if _LETTER_HOUSE.search(text):
+            text = self._street_letter.sub(lambda m: self._any_street(m, adr), text)
         if self._residence.search(text):
             text = self._street_any.sub(lambda m: self._any_street(m, adr), text)
+            if self.everyday:
+                text = self._street_lower.sub(lambda m: self._any_street(m, adr, lower=True), text)
         return text
 
-    def _any_street(self, m: re.Match[str], adr: str) -> str:
-        """A street without a street suffix: not a place in the centre, a month, a count."""
+    def _any_street(self, m: re.Match[str], adr: str, lower: bool = False) -> str:
+        """A street without a street suffix: not a place in the centre, a month, a count;
+        in lower case only a word that is no word ("vogelweide 36", not "seit 5")."""
         words = m.group("w").casefold().split()
+        if lower and words[-1] in self.everyday:
+            return m.group()
         if (
             words[-1] in self._ordinary
             or words[-1] in self._months
