@@ -546,6 +546,9 @@ GENERALISING = [
     ("wohne jetzt vogelweide 36, 3. stock", ["vogelweide"]),
     ("My son (born 2nd of January 2021) needs a passport", ["January 2021"]),
     ("Kızım 28 ekim 2023 tarihinde doğdu, kayıt için", ["ekim 2023"]),
+    # a capitalised word that is no word, no place and no compound: a name
+    ("Gestern war Stanikzai da, heute jemand anders", ["Stanikzai"]),
+    ("Hätte gern wieder Semhar gehabt, die kennt sich aus", ["Semhar"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
@@ -605,6 +608,11 @@ LOOK_ALIKES = [
     "Termin am 12.03.2021 um 10:30, Schalter 3b, Raum 2a",
     "EU-WEITE Regeln, die U-BAHN war voll",
     "wohne seit 5 jahren hier und finde es gut",
+    "Das Online-Terminsystem ist kompliziert, die Terminvergabe auch",
+    "Bin Bäckermeister, stehe um 3 auf",
+    "In Jenfeld ist es schön, die Jenfelder Allee auch",
+    "The appointment in June was the earliest, Summer is the worst time",
+    "Ich bin zufrieden mit der Bearbeitung meines Anliegens",
 ]
 
 

@@ -95,6 +95,22 @@ def ascii_fold(word: str) -> str:
     return unicodedata.normalize("NFKD", word.translate(_FOLD)).encode("ascii", "ignore").decode()
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
+# German adjective and noun endings that names do not have ("biometrisches", "Zuständigkeit")
+_ADJECTIVE_END = re.compile(r"(?:isch|lich|ig|bar|sam|haft|los|ung|heit|keit|schaft|tion|ität)(?:e[mnrs]?)?$")
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every word one deletion, swap or insertion away (Norvig's edits1 without the
+    replacements: the typos visitors make most are a letter left out or doubled)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    }
+
+
 def _words(rules: Mapping[str, Any], key: str) -> frozenset[str]:
     node = (rules.get("names") or {}).get(key) or ()
     return frozenset(str(w).casefold() for w in node)
@@ -117,6 +133,9 @@ class NameContext:
         self.first, self.sur, self.common, self.NAME = first, sur, common, name_placeholder
         self.ordinary = ordinary
         self.places = _words(rules, "places")
+        self.street_suffixes = tuple(
+            str(x).casefold().rstrip(".") for x in (rules.get("addresses") or {}).get("street_suffixes", ())
+        )
         # names without diacritics, for names typed with other ones or none
         self.folded = frozenset(ascii_fold(w) for w in (first | sur) - common)
         self.names = first | sur
@@ -148,7 +167,8 @@ class NameContext:
             if " " not in str(p)
         )
         self.months = frozenset(str(m).casefold().rstrip(".") for m in rules.get("months", ()))
-        self.hand_ambiguous = _words(rules, "ambiguous")
+        # (months and seasons are names too, but "Summer is the worst time" is no person)
+        self.hand_ambiguous = _words(rules, "ambiguous") | self.months | _words(rules, "seasons")
 
         # words that make the rules worth running (listed names that are not words,
         # context words); see `_may_apply`
@@ -181,6 +201,39 @@ class NameContext:
             return all(p in self.names for p in parts) and any(p not in self.common for p in parts)
         return False
 
+    def _place(self, key: str) -> bool:
+        """A place ("Jenfeld"), its adjective ("Jenfelder") or a compound ending in a
+        street suffix or a place ("Mönckebergstraße", "Neuallermöhe")."""
+        places = self.places
+        return (
+            key in places or (key.endswith("er") and key[:-2] in places) or key.endswith(self.street_suffixes)
+        )
+
+    def _compound(self, key: str, typo: bool = True) -> bool:
+        """A word after all: an inflected form ("Anliegens"), a compound of words or names
+        ("Terminsystem", "Bäckermeister", "Wartebereichs"), or a typo one letter away from
+        a word ("Wrtebereich", "Lichtblck")."""
+        known = self.ordinary
+
+        def word(w: str) -> bool:
+            return w in known or w in self.names
+
+        for end in ("s", "es", "n", "en", "e", "er", "ern"):
+            if key.endswith(end) and word(key[: -len(end)]):
+                return True
+        for k in range(2, len(key) - 3):
+            tail = key[k:]
+            if not word(tail) and not (tail.endswith("s") and word(tail[:-1])):
+                continue
+            head = key[:k]
+            if word(head) or (head[-1:] in "sn" and word(head[:-1])):
+                return True
+            if head[-2:] in ("es", "en", "er") and word(head[:-2]):
+                return True
+        if not typo or len(key) < 6:
+            return False
+        return any(w in known for w in _one_edit(key))
+
     def _may_apply(self, text: str, seq: list[str]) -> bool:
         """Cheap test on the case-folded tokens: can any rule apply? (Most comments have
         no name at all.)"""
@@ -197,6 +250,10 @@ class NameContext:
             return True
         if not keys.isdisjoint(self.evaluations) and not keys.isdisjoint(self.names):
             return True  # "Tekin war nett"
+        if any(len(k) >= 4 and k not in self.ordinary and k not in self.names for k in keys) and re.search(
+            r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]{3,}", text
+        ):
+            return True  # maybe a capitalised word that is no word: "Semhar"
         verbs = self.verbs
         for a, b in zip(seq, seq[1:], strict=False):
             if b in verbs and (a in self.names or (len(a) >= 3 and a not in self.ordinary)):
@@ -521,6 +578,24 @@ class NameContext:
                     and base in self.names
                 ):
                     mark[i] = True
+        # a capitalised word that is no word of the three languages, not a place and not
+        # a compound of words ("Terminvergabe", "Wartebereichs"): a name ("Stanikzai",
+        # "Zarmina", "Feddersen"), wherever it stands
+        for i in range(n):
+            if (
+                not mark[i]
+                and cap[i]
+                and 4 <= len(keys[i]) <= 14
+                and keys[i].isalpha()
+                and not words[i].isupper()
+                and not blocked(i)
+                and rare(i)
+                and not (i == 0 or any(c in ".!?\n:;" for c in gaps[i]))  # any word starts a sentence
+                and not _ADJECTIVE_END.search(keys[i])
+                and not self._place(keys[i])
+                and not self._compound(keys[i])
+            ):
+                mark[i] = True
         # a name goes on with words that are no word or a surname: "[NAME] strüver",
         # "[NAME] böttcher"; a given name before such a word starts one: "sevgi karagöz"
         for i in range(1, n):
