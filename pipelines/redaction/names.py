@@ -525,6 +525,7 @@ class NameContext:
                 rare(i)
                 and len(keys[i]) <= 12
                 and (_NORTH_END.fullmatch(keys[i]) or _NORTH_END_CAP.fullmatch(words[i]))
+                and not self._compound(keys[i])  # "Anliegens"
             ):
                 mark[i] = True  # "Feddersen", "siemers", "claußen": no word, a surname's ending
         # a name written as the subject, then a verb and praise or blame: "Tekin war nett",
