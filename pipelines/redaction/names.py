@@ -214,6 +214,8 @@ class NameContext:
         ("Terminsystem", "Bäckermeister", "Wartebereichs"), or a typo one letter away from
         a word ("Wrtebereich", "Lichtblck")."""
         known = self.ordinary
+        if _SURNAME_END.fullmatch(key):
+            return False  # "karakuşoğlu", "kowalczyk": surnames made of words
 
         def word(w: str) -> bool:
             return w in known or w in self.names
@@ -604,7 +606,8 @@ class NameContext:
                 continue
             # (in lower case, a word that is both a given name and a surname is not enough
             # before one: "hunter green walls", but "sevgi karagöz", "ümit çetin")
-            surname = rare(i) or (
+            # (no typo or compound of words: "than epxected", "Bin Bäckermeister")
+            surname = (rare(i) and not self._compound(keys[i])) or (
                 keys[i] in self.sur
                 and cap[i] == cap[i - 1]
                 and (cap[i] or isname[i - 1] or listed(keys[i - 1]) or keys[i - 1] not in self.sur)

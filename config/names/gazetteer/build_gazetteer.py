@@ -80,6 +80,10 @@ NAMDICT_COLUMNS = [
     "Ukraine", "Belarus", "Moldova", "Bulgaria", "Slovakia", "Slovenia",
     "Macedonia", "Montenegro", "Estonia", "Latvia", "Lithuania",
     "Armenia", "Azerbaijan", "Georgia", "Kazakhstan/Uzbekistan,etc.",
+    # Hamburg's Irish, Israeli, South and East Asian and African residents (session 17:
+    # Vietnamese, Indian, Chinese and West African names were missing)
+    "Ireland", "Iceland", "Israel", "Belgium", "India/Sri Lanka", "China", "Japan", "Korea",
+    "Vietnam", "other countries",
 ]
 
 # Particles dropped when they come out of a multi-word / compound entry.
