@@ -33,7 +33,7 @@ def _read(folder: Path) -> Gazetteer:
         )  # fmt: skip
 
     return Gazetteer(
-        words("first_names.txt"),
+        words("first_names.txt") | words("first_names_extra.txt"),
         words("surnames.txt") | words("surnames_extra.txt"),
         words("common_words.txt"),
         words("ordinary_words.txt"),

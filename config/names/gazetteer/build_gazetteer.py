@@ -503,6 +503,7 @@ def write_sources(path: Path, r: dict) -> None:
     w(f"| first_names.txt | {r['n_first']} | given names (Faker + nam_dict.txt) |")
     w(f"| surnames.txt | {r['n_last']} | family names (Faker) |")
     w(f"| common_words.txt | {r['n_common']} | names from the two lists above that are also ordinary German/English/Turkish words |")
+    w("| first_names_extra.txt | (hand list) | given names common in Hamburg that the sources lack (Kurdish, Eritrean/Ethiopian, West African, Afghan); compiled by hand, edit freely |")
     w("| surnames_extra.txt | (hand list) | surnames common in Hamburg that Faker lacks (Turkish, Kurdish, Arabic, Persian/Afghan, African, Asian, Balkan); compiled by hand, edit freely |")
     n_ordinary = sum(1 for _ in open(HERE / "ordinary_words.txt", encoding="utf-8")) if (HERE / "ordinary_words.txt").exists() else 0
     w(f"| ordinary_words.txt | {n_ordinary} | frequent German/English/Turkish words that are not popular names (CC BY-SA 4.0; built separately, see SOURCES_ordinary_words.md) |")
