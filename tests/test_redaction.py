@@ -549,6 +549,11 @@ GENERALISING = [
     # a capitalised word that is no word, no place and no compound: a name
     ("Gestern war Stanikzai da, heute jemand anders", ["Stanikzai"]),
     ("Hätte gern wieder Semhar gehabt, die kennt sich aus", ["Semhar"]),
+    ("Dilek sağ olsun, formu benim yerime doldurdu", ["Dilek"]),
+    ("Sevgili Azad, yardımın için çok teşekkürler", ["Azad"]),
+    ("nachtrag: ich kann koç nur empfehlen", ["koç"]),
+    ("Zuerst hat de Boer mich nach Wandsbek geschickt", ["Boer"]),
+    ("hr acar war mega nett danke", ["acar"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
@@ -613,6 +618,8 @@ LOOK_ALIKES = [
     "In Jenfeld ist es schön, die Jenfelder Allee auch",
     "The appointment in June was the earliest, Summer is the worst time",
     "Ich bin zufrieden mit der Bearbeitung meines Anliegens",
+    "ich kann das nur empfehlen, fand es sehr gut",
+    "Termin von Montag, die Post von Hamburg nach Berlin",
 ]
 
 

@@ -149,10 +149,15 @@ class NameContext:
         self.evaluations = _words(rules, "subject_evaluations")
         self.honorifics = tuple(_words(rules, "context_honorifics"))
         self.particles = _words(rules, "particles")
+        self.name_starts = _words(rules, "particles_starting_names")
         self.joiners = _words(rules, "joiners")
         self.weak = _words(rules, "weak_context")
         self.verbs = _words(rules, "subject_verbs")
         self.objects = _words(rules, "subject_objects")
+        self.person_after = _words(rules, "person_after")
+        self.person_before = _words(rules, "person_before")
+        self.object_verbs = _words(rules, "object_verbs")
+        self.object_adverbs = _words(rules, "object_adverbs")
         self.person_nouns = _words(rules, "person_nouns")
         self.intro_weak = [tuple(p.split()) for p in _words(rules, "context_intros_weak")]
         self.intro_strong = [tuple(p.split()) for p in _words(rules, "context_intros_strong")]
@@ -177,6 +182,8 @@ class NameContext:
             | self.titles | self.short_titles | self.roles | (self.thanks - {"an", "to"})
             | self.thanks_before | self.person_nouns | self.quote_words | self.bell | self.signoffs
             | {p[0] for p in self.intro_weak + self.intro_strong + self.intro_cap}
+            | self.person_before | self.name_starts
+            | {w.split()[0] for w in self.person_after | self.object_verbs}
         )  # fmt: skip
 
     # ------------------------------------------------------------------ token tests
@@ -396,7 +403,15 @@ class NameContext:
                     level = 1 if cap[i] else 2
                 if i > 0 and gaps[i].strip() in ("-", "–") and key in self.short_titles:
                     continue  # "Mo-Fr 8-16"
-                chain(nxt, level)
+                if (
+                    chain(nxt, level) == 0
+                    and keys[nxt] in self.names
+                    and not blocked(nxt)
+                    and nxt + 1 < n
+                    and adj[nxt + 1]
+                    and keys[nxt + 1] in self.verbs
+                ):
+                    mark[nxt] = True  # "hr acar war mega nett": a name that is also a word
             # roles before a name: "Sachbearbeiterin Frau ...", "Memur Şimşek", "Kollege Jan"
             elif key in self.roles and nxt < n and gap_ok(nxt, ":,"):
                 # (a lower-case word after a capitalised role is a verb: "Sohn kam")
@@ -465,6 +480,27 @@ class NameContext:
                                 follow=None if cap[j] else 2,
                                 skip_ph=True,
                             )
+        # words after a person ("Dilek sağ olsun", "Hêvî sayesinde", "ingrid and i"), before
+        # a person ("Sevgili Azad", "Dear Kofi"), and verbs with a person as object ("ich
+        # kann koç nur empfehlen", "fand harms sehr kompetent", "hat mich Ehlers")
+        for i in range(n):
+            if mark[i] or blocked(i) or not (keys[i] in self.names or (len(keys[i]) >= 3 and rare(i))):
+                continue
+            after = keys[i + 1] if i + 1 < n and adj[i + 1] else ""
+            after2 = " ".join(keys[i + 1 : i + 3]) if i + 2 < n and adj[i + 1] and adj[i + 2] else ""
+            before = keys[i - 1] if i > 0 and adj[i] else ""
+            two_before = " ".join(keys[i - 2 : i]) if i > 1 and adj[i] and adj[i - 1] else ""
+            if (
+                after in self.person_after
+                or after2 in self.person_after
+                or before in self.person_before
+                or (
+                    (before in self.object_verbs or two_before in self.object_verbs)
+                    and after in self.object_adverbs
+                    and keys[i] not in self.hand_ambiguous
+                )
+            ):
+                mark[i] = True
         # Turkish honorifics with suffixes: "Gülsüm Hanımın", "Ahmet Bey'e", "Gokhan hocam"
         for i in range(1, n):
             honorific = keys[i].startswith(self.honorifics) and adj[i] and not blocked(i - 1)
@@ -546,6 +582,21 @@ class NameContext:
             placed = verb in ("at", "am") and then in _DESKS
             if start and adj[i + 1] and adj[i + 2] and (praised or placed):
                 mark[i] = True
+        # a particle that starts a name: "de Boer", "Honestly van Houten", "bei von der lühe"
+        for i in range(n - 1):
+            if (
+                keys[i] not in self.name_starts
+                or not adj[i + 1]
+                or (i > 0 and (mark[i - 1] or isname[i - 1]))
+            ):
+                continue
+            j = i + 1
+            while j < n and keys[j] in self.particles and adj[j]:
+                j += 1
+            if j < n and adj[j] and not blocked(j) and not mark[j] and not self._place(keys[j]):
+                surname = listed(keys[j]) or (cap[j] and keys[j] in self.sur)
+                if surname or (len(keys[j]) >= 3 and rare(j) and not self._compound(keys[j])):
+                    mark[j] = True
         # particles after a name: "[NAME] von Elm", "Anna de la Cruz"
         for i in range(1, n):
             if (mark[i - 1] or isname[i - 1]) and adj[i] and keys[i] in self.particles:
