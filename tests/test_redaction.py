@@ -620,6 +620,8 @@ LOOK_ALIKES = [
     "Ich bin zufrieden mit der Bearbeitung meines Anliegens",
     "ich kann das nur empfehlen, fand es sehr gut",
     "Termin von Montag, die Post von Hamburg nach Berlin",
+    "Thanks @team for the quick help, @all bitte weiter so",
+    "Ich bin Koch und habe nur montags frei",
 ]
 
 

@@ -256,6 +256,8 @@ class Redactor:
         self._ctx = NameContext(
             rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME, self._ordinary
         )
+        groups = "|".join(re.escape(str(h)) for h in _get(rules, "structures.generic_handles"))
+        self._GROUP_HANDLE = re.compile(rf"(?<![\w.])@(?:{groups})(?![\w@])", re.IGNORECASE)
         self._st = Structures(
             rules, self.placeholders, tuple(str(m) for m in _get(rules, "months")), self._ordinary
         )
@@ -768,9 +770,9 @@ class Redactor:
         reasons = []
         if self._long_digits.search(text):
             reasons.append(self._reasons["digits"])
-        if _AT_WORD.search(text):
+        if _AT_WORD.search(text) and _AT_WORD.search(self._GROUP_HANDLE.sub("", text)):
             # an "@" touching a word may be a half-redacted address or handle;
-            # "danke @ team" is a greeting
+            # "danke @ team", "@team", "@all" greet a group
             reasons.append(self._reasons["at_sign"])
         words = parts[1::2]
         maybe = self._NAME in words or not self._titles_all.isdisjoint(map(str.casefold, words))
