@@ -554,6 +554,10 @@ GENERALISING = [
     ("nachtrag: ich kann koç nur empfehlen", ["koç"]),
     ("Zuerst hat de Boer mich nach Wandsbek geschickt", ["Boer"]),
     ("hr acar war mega nett danke", ["acar"]),
+    ("Hi, das Tablet (KZ-TAB-53) hängt ständig", ["KZ-TAB-53"]),
+    ("Anna wohnt jetzt borgweg 38-40 in 22605 hamburg, ich melde sie um", ["borgweg", "22605"]),
+    ("die Kinder: Anna (3.4.2015) und Jens (17. September 2011)", ["2015", "2011"]),
+    ("Well, booking ref ar6-mgf wasn't in the system", ["ar6-mgf"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
@@ -622,6 +626,7 @@ LOOK_ALIKES = [
     "Termin von Montag, die Post von Hamburg nach Berlin",
     "Thanks @team for the quick help, @all bitte weiter so",
     "Ich bin Koch und habe nur montags frei",
+    "Termin (12.03.2021) verschoben, ref 12 war nett",
 ]
 
 

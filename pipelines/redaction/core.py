@@ -398,6 +398,7 @@ class Redactor:
         parts = self._split(out)
         named, words = self._redact_names(out, parts)
         named = self._ctx.redact(named)
+        named = self._st.births_after_names(named, self._NAME)
         if named != out:
             parts, words = self._split(named), None
         kinds = tuple(sorted({self._kind_of[w] for w in parts[1::2] if w in self._kind_of}))

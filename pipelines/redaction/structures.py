@@ -67,6 +67,9 @@ _PLATE_TR = re.compile(r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[A-Z]{1,3
 _CAPS_CODE = re.compile(
     r"(?<![\w-])[A-Z]{2,3}-(?=[A-Z]{5,8}(?![\w-]))(?![A-Z]*[AEIOUÄÖÜ][A-Z]*[AEIOUÄÖÜ])[A-Z]{5,8}"
 )
+_AFTER_ADDRESS = re.compile(
+    r"\[ADRESSE\](?:,?[ \u00a0]*(?:in[ \u00a0]+)?(?:D-)?\d{5}(?!\d)(?:[ \u00a0]+[A-Za-zÄÖÜäöüß-]{3,})?)"
+)
 _LETTER_HOUSE = re.compile(r"[a-zäöüß] ?\d{1,4}[a-h](?!\w)", re.I)
 _HASH_NUMBER = re.compile(r"(?<![\w#&])#\d{4,}(?![\d\w])")
 _POSTCODE = re.compile(r"\d[ \u00a0]*,?[ \u00a0]*(?:D-)?\d{5}(?!\d)")
@@ -181,7 +184,7 @@ class Structures:
         self.generic_handles = frozenset(w.casefold() for w in _words(rules, "structures.generic_handles"))
         code_kw = _words(rules, "structures.code_context")
         self._code_kw = re.compile(
-            rf"(?<![\w\[])(?:{_alt(code_kw)})(?!\w)(?P<gap>(?:\s*(?:[:#=]|nr\.?|no\.?|nummer|number|numaras[ıi]|ist|is|was|war|lautet)\s*|\s+){{1,3}})"
+            rf"(?<![\w\[])(?:{_alt(code_kw)})(?!\w)(?P<gap>(?:\s*(?:[:#=(]|nr\.?|no\.?|nummer|number|numaras[ıi]|ist|is|was|war|lautet)\s*|\s+){{1,3}})"
             rf"(?P<v>{_TOKEN})",
             _I,
         )
@@ -195,6 +198,7 @@ class Structures:
             rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?[ ]?(?:of[ ])?(?:{m})\b\.?[ ,]{{0,2}}\d{{4}}"
             rf"|(?:{m})\b\.?[ ]\d{{1,2}}(?:st|nd|rd|th)?,?[ ]\d{{4}})"
         )
+        self._name_date = re.compile(rf"(\[NAME\][ ]?\([ ]?)((?:\*[ ]?)?(?:{self._date}))([ ]?\))", _I)
         self._full_date = re.compile(rf"(?<![\d.\w])(?:{self._date})(?![\d])", _I)
         # "*04.11.1952", "* 6. Dezember 1963", "(*17.04.1965)": the star marks a birth.
         self._star_date = re.compile(rf"\*[ ]?(?:{self._date}|(?:19|20)\d\d(?!\d))", _I)
@@ -359,6 +363,7 @@ class Structures:
             and (
                 all(len(g) >= 3 for g in groups)
                 or (len(groups[-1]) >= 5 and all(len(g) >= 2 for g in groups))
+                or (len(groups) >= 3 and all(len(g) >= 2 for g in groups))
             )
         )  # "VGHG-RW7G", "BK-FZDB9V"
 
@@ -400,6 +405,12 @@ class Structures:
             text = self._star_date.sub("*" + dob, text)
         keyword = self._birth_kw.search(text) is not None
         return self._full_date.sub(lambda m: self._birth(m, keyword and self._near_birth(m), dob), text)
+
+    def births_after_names(self, text: str, name: str) -> str:
+        """A full date in brackets right after a name: "[NAME] (17. September 2011)"."""
+        if name + " (" not in text and name + "(" not in text:
+            return text
+        return self._name_date.sub(lambda m: m.group(1) + self.P["GEBURTSDATUM"] + m.group(3), text)
 
     def _near_birth(self, m: re.Match[str]) -> bool:
         """A birth word next to this date, with no other number between ("geb. 2019"
@@ -452,6 +463,8 @@ class Structures:
             text = self._street_prep.sub(lambda m: self._prep(m, adr), text)
         if _POSTCODE.search(text):
             text = self._street_postcode.sub(lambda m: self._any_street(m, adr), text)
+        if adr in text:
+            text = _AFTER_ADDRESS.sub(adr, text)
         if _LETTER_HOUSE.search(text):
             text = self._street_letter.sub(lambda m: self._any_street(m, adr), text)
         if self._residence.search(text):
