@@ -558,6 +558,10 @@ GENERALISING = [
     ("Anna wohnt jetzt borgweg 38-40 in 22605 hamburg, ich melde sie um", ["borgweg", "22605"]),
     ("die Kinder: Anna (3.4.2015) und Jens (17. September 2011)", ["2015", "2011"]),
     ("Well, booking ref ar6-mgf wasn't in the system", ["ar6-mgf"]),
+    ("Tablet near the exit is cracked thanks, jan", ["jan"]),
+    ("bitte rufen sie mich zurück lg wei", ["wei"]),
+    ("Baran meinte, ich brauche sie nicht", ["Baran"]),
+    ("Vielen Dank an das ganze Team, besonders an Jule", ["Jule"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
@@ -627,6 +631,10 @@ LOOK_ALIKES = [
     "Thanks @team for the quick help, @all bitte weiter so",
     "Ich bin Koch und habe nur montags frei",
     "Termin (12.03.2021) verschoben, ref 12 war nett",
+    "Geht so, naja",
+    "Kinderecke ist super, die Kleinen waren beschäftigt",
+    "Na ja, bin mit der Schnellbus 36 bis Finkenwerder gefahren",
+    "Termin am 3. Jan. um 8 Uhr, mal sehen",
 ]
 
 

@@ -155,6 +155,7 @@ class NameContext:
         self.verbs = _words(rules, "subject_verbs")
         self.objects = _words(rules, "subject_objects")
         self.person_after = _words(rules, "person_after")
+        self.speech = _words(rules, "speech_verbs")
         self.person_before = _words(rules, "person_before")
         self.object_verbs = _words(rules, "object_verbs")
         self.object_adverbs = _words(rules, "object_adverbs")
@@ -173,7 +174,9 @@ class NameContext:
         )
         self.months = frozenset(str(m).casefold().rstrip(".") for m in rules.get("months", ()))
         # (months and seasons are names too, but "Summer is the worst time" is no person)
-        self.hand_ambiguous = _words(rules, "ambiguous") | self.months | _words(rules, "seasons")
+        self.hand_ambiguous = (
+            _words(rules, "ambiguous") | {m for m in self.months if len(m) > 3} | _words(rules, "seasons")
+        )
 
         # words that make the rules worth running (listed names that are not words,
         # context words); see `_may_apply`
@@ -182,7 +185,7 @@ class NameContext:
             | self.titles | self.short_titles | self.roles | (self.thanks - {"an", "to"})
             | self.thanks_before | self.person_nouns | self.quote_words | self.bell | self.signoffs
             | {p[0] for p in self.intro_weak + self.intro_strong + self.intro_cap}
-            | self.person_before | self.name_starts
+            | self.person_before | self.name_starts | self.speech
             | {w.split()[0] for w in self.person_after | self.object_verbs}
         )  # fmt: skip
 
@@ -212,9 +215,9 @@ class NameContext:
         """A place ("Jenfeld"), its adjective ("Jenfelder") or a compound ending in a
         street suffix or a place ("Mönckebergstraße", "Neuallermöhe")."""
         places = self.places
-        return (
-            key in places or (key.endswith("er") and key[:-2] in places) or key.endswith(self.street_suffixes)
-        )
+        if key in places or (key.endswith("er") and key[:-2] in places) or key.endswith(self.street_suffixes):
+            return True
+        return len(key) >= 6 and any(w in places for w in _one_edit(key))  # "Eiimsbüttel"
 
     def _compound(self, key: str, typo: bool = True) -> bool:
         """A word after all: an inflected form ("Anliegens"), a compound of words or names
@@ -230,8 +233,10 @@ class NameContext:
         for end in ("s", "es", "n", "en", "e", "er", "ern"):
             if key.endswith(end) and word(key[: -len(end)]):
                 return True
-        for k in range(2, len(key) - 3):
+        for k in range(2, len(key) - 2):
             tail = key[k:]
+            if len(tail) == 3 and k < 4:
+                continue  # a three-letter tail only after a long head: "Schnellbus"
             if not word(tail) and not (tail.endswith("s") and word(tail[:-1])):
                 continue
             head = key[:k]
@@ -501,6 +506,32 @@ class NameContext:
                 )
             ):
                 mark[i] = True
+        # a name that speaks: "Baran meinte, ...", "Zilan dedi ki", "Arjun told me"
+        for i in range(n - 1):
+            if (
+                not mark[i]
+                and adj[i + 1]
+                and keys[i + 1] in self.speech
+                and not blocked(i)
+                and keys[i] not in self.hand_ambiguous
+                and (keys[i] in self.names or (cap[i] and rare(i)))
+            ):
+                mark[i] = True
+        # a signature: the comment's last word after a comma, dash, line break or a
+        # one-word sign-off ("thanks, jan", "– Arjun", "xx Wei", "lg wei")
+        last = n - 1
+        while last >= 0 and ph[last] and not isname[last]:
+            last -= 1
+        if last > 0 and not mark[last] and not blocked(last) and keys[last] not in self.hand_ambiguous:
+            tail = text[toks[last][1] :].strip(" .!?:)\u00a0\t\r\n")
+            signoff = keys[last - 1] in self.signoffs or keys[last - 1] in self.thanks
+            cue = signoff or gaps[last].strip(" ") in (",", "-", "–", "—", "\n", "\r\n")
+            # (after a mere comma a word must be no word or a capitalised name: not "Geht so, naja")
+            name_like = listed(keys[last]) or (rare(last) and not self._compound(keys[last]))
+            if not tail and cue and (name_like or (keys[last] in self.names and (signoff or cap[last]))):
+                mark[last] = True
+                if last > 1 and adj[last] and not blocked(last - 1) and keys[last - 1] in self.first:
+                    mark[last - 1] = True
         # Turkish honorifics with suffixes: "Gülsüm Hanımın", "Ahmet Bey'e", "Gokhan hocam"
         for i in range(1, n):
             honorific = keys[i].startswith(self.honorifics) and adj[i] and not blocked(i - 1)
@@ -569,7 +600,8 @@ class NameContext:
         # a name written as the subject, then a verb and praise or blame: "Tekin war nett",
         # "Rossi at counter 11" (needed for names that are also words; "Lange war die Wartezeit" stays)
         for i in range(n - 2):
-            short_rare = 3 <= len(keys[i]) <= 10 and rare(i)  # "Smirnow konnte", "sediqa hat mir"
+            # "Smirnow konnte", "sediqa hat mir" (not "Kinderecke ist super")
+            short_rare = 3 <= len(keys[i]) <= 10 and rare(i) and not self._compound(keys[i])
             if mark[i] or blocked(i) or (keys[i] not in self.names and not short_rare):
                 continue
             if keys[i] in self.hand_ambiguous:
