@@ -562,6 +562,8 @@ GENERALISING = [
     ("bitte rufen sie mich zurück lg wei", ["wei"]),
     ("Baran meinte, ich brauche sie nicht", ["Baran"]),
     ("Vielen Dank an das ganze Team, besonders an Jule", ["Jule"]),
+    ("zustellung an die post, c/o thomas oltmanns weiter so", ["thomas", "oltmanns"]),
+    ("Got my kid's passport, Minh was amazing with him", ["Minh"]),
     # phone numbers read out in words
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),

@@ -231,8 +231,8 @@ class NameContext:
             return w in known or w in self.names
 
         for end in ("s", "es", "n", "en", "e", "er", "ern"):
-            if key.endswith(end) and word(key[: -len(end)]):
-                return True
+            if key.endswith(end) and key[: -len(end)] in known:
+                return True  # (of words only: "Oltmanns" is a name's genitive)
         for k in range(2, len(key) - 2):
             tail = key[k:]
             if len(tail) == 3 and k < 4:
@@ -528,7 +528,19 @@ class NameContext:
             cue = signoff or gaps[last].strip(" ") in (",", "-", "–", "—", "\n", "\r\n")
             # (after a mere comma a word must be no word or a capitalised name: not "Geht so, naja")
             name_like = listed(keys[last]) or (rare(last) and not self._compound(keys[last]))
-            if not tail and cue and (name_like or (keys[last] in self.names and (signoff or cap[last]))):
+            two = (
+                not cue
+                and last > 1
+                and adj[last]
+                and keys[last - 1] in self.first
+                and not blocked(last - 1)
+                and (
+                    gaps[last - 1].strip(" ") in (",", "-", "–", "—", "\n") or keys[last - 2] in self.signoffs
+                )
+            )
+            if two and not tail and (keys[last] in self.sur or name_like):
+                mark[last] = mark[last - 1] = True  # "iyi çalışmalar, Ozlem Polat"
+            elif not tail and cue and (name_like or (keys[last] in self.names and (signoff or cap[last]))):
                 mark[last] = True
                 if last > 1 and adj[last] and not blocked(last - 1) and keys[last - 1] in self.first:
                     mark[last - 1] = True
@@ -606,7 +618,7 @@ class NameContext:
                 continue
             if keys[i] in self.hand_ambiguous:
                 continue
-            start = i == 0 or any(c in ".!?\n:" for c in gaps[i])
+            start = i == 0 or any(c in ".!?\n:,;–" for c in gaps[i])
             verb, then = keys[i + 1], _DRAWN_OUT.sub(r"\1", keys[i + 2])  # "sooo lieb"
             praised = verb in self.verbs and (
                 then in self.evaluations or (then in self.objects and verb not in _PLACE_WORDS)
