@@ -423,6 +423,20 @@ def test_rules_file_in_config_dir_wins(tmp_path):
     assert Redactor.default(tmp_path).redact("www.example.de").text == "[LINK]"
 
 
+def test_default_is_built_once_per_state_of_the_config(tmp_path):
+    shutil.copytree(DEFAULT_CONFIG_DIR / "names", tmp_path / "names")
+    rules = load_rules(DEFAULT_CONFIG_DIR)
+    path = tmp_path / "redaction.yaml"
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    first = Redactor.default(tmp_path)
+    assert Redactor.default(tmp_path) is first  # unchanged files: the same redactor
+    rules["placeholders"]["URL"] = "[VERWEIS]"
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    changed = Redactor.default(tmp_path)
+    assert changed is not first
+    assert changed.redact("www.example.de").text == "[VERWEIS]"
+
+
 # ---------------------------------------------------------------------------
 # Shapes from issue 9 and invented variants of them (names, numbers and codes not taken
 # from any evaluation set). Each comment: values that must not survive as a word / digits.

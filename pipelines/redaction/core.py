@@ -49,6 +49,7 @@ surname that is a noun ("Rosen am Eingang") too.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -264,11 +265,21 @@ class Redactor:
 
     @classmethod
     def default(cls, directory: Path | None = None) -> Redactor:
-        """The bundled name lists (`config/names/*.txt`) and rules (`config/redaction.yaml`)."""
+        """The bundled name lists (`config/names/*.txt`) and rules (`config/redaction.yaml`).
+        Built once per configuration folder and state of its files (a redactor holds no
+        state between calls; building one reads 200k words)."""
         if directory is None:
             from pipelines.registry import config_dir
 
             directory = config_dir()
+        directory = Path(directory).resolve()
+        files = sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".txt") and p.is_file())
+        stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+        return cls._built(directory, stamp)
+
+    @classmethod
+    @functools.lru_cache(maxsize=8)
+    def _built(cls, directory: Path, stamp: tuple) -> Redactor:
         rules = load_rules(directory)
         first = read_names(directory / "names" / "first_names.txt")
         sur = read_names(directory / "names" / "surnames.txt")
