@@ -1,14 +1,15 @@
 """Benchmark for pipelines.redaction: recall and over-redaction on the labelled evaluation
 set, side by side with Microsoft Presidio's pattern recognisers, and comments per second.
 
-    python bench/bench_redaction.py                      # the test set (bench/data)
-    python bench/bench_redaction.py --set dev            # a development set (dev, heldout)
+    python bench/bench_redaction.py                      # the newest independent set (test4)
+    python bench/bench_redaction.py --set test3          # an older set (test3 ... test, heldout, dev)
     python bench/bench_redaction.py --presidio /path/to/venv/bin/python
     python bench/bench_redaction.py --speed [--n 20000] [--check]   # synthetic speed run
     python bench/bench_redaction.py --speed --year [--n 10000]      # comments as in the demo year
 
-The evaluation set was written independently of the rules (bench/data/README.md); the
-leak definition is in bench/redaction_eval.py. Presidio is not a dependency: install it
+Each evaluation set was written independently of the rules and of the other sets, and
+counts only until its failures have been looked at (bench/data/README.md); the leak
+definition is in bench/redaction_eval.py. Presidio is not a dependency: install it
 in a venv of its own (`python3.11 -m venv /tmp/presidio && /tmp/presidio/bin/pip install
 presidio-analyzer==2.2.366`) and pass that interpreter; it runs bench/presidio_runner.py.
 
