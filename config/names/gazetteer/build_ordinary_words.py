@@ -39,6 +39,7 @@ import build_gazetteer  # noqa: E402
 LANGS = ("de", "en", "tr")
 MIN_ZIPF = 3.0  # about once per 10 million words: everyday vocabulary, inflected forms included
 LEAD = 1.0
+TR_FOLD_ZIPF = 4.0  # a Turkish word this frequent keeps its letterless form even where that is a name
 # Faker locales of Hamburg's larger populations, and the word language each speaks
 # (not tr_TR: Faker's Turkish list is a register of rare names, without Ahmet or Mehmet,
 # with everyday words such as "Sefer"; nam_dict's Turkey column rates popularity instead)
@@ -54,9 +55,9 @@ NAMDICT_POPULATIONS = {"Germany": "de", "Austria": "de", "Swiss": "de", "East Fr
 TR_ASCII = str.maketrans("çğıöşüâîû", "cgiosuaiu")
 # Checked by hand: Hamburg's landmarks and family words that lists give as names, and
 # adjectives in the Swiss spelling of surnames (Heiss, Weiss) that common_words.txt
-# only knows with "ß"
+# only knows with "ß"; Turkish "veli" (parent, guardian: "veli onayı"), also a given name
 EXTRA_WORDS = ("michel", "alster", "elbe", "hafen", "oma", "opa", "mama", "papa",
-               "heiss", "weiss", "gross", "suess", "fleissig", "bloss", "fuss", "strasse")  # fmt: skip
+               "heiss", "weiss", "gross", "suess", "fleissig", "bloss", "fuss", "strasse", "veli")  # fmt: skip
 
 
 def tr_fold(word: str) -> str:
@@ -114,12 +115,17 @@ def main() -> None:
         langs = [lang for lang, z in by_lang.items() if z >= MIN_ZIPF]
         if not langs:
             continue
-        if w not in common and w in every and not any(own_word(w, lang, by_lang, popular) for lang in langs):
+        # wordfreq's Turkish list lowercases a capital "I" to "ı" ("Ingrid" -> "ıngrid")
+        name = w if w in every else "i" + w[1:] if w[0] == "ı" and "i" + w[1:] in every else None
+        if w not in common and name and not any(own_word(name, lang, by_lang, popular) for lang in langs):
             removed += 1
             continue
         words.add(w)
-        if "tr" in langs:
-            words.add(w.translate(TR_ASCII))
+        # the form typed without Turkish letters, unless that is a name and the Turkish word
+        # is rare ("öle" -> "ole", "fatıma" -> "fatima"; but "böyle" -> "boyle" stays)
+        folded = w.translate(TR_ASCII)
+        if "tr" in langs and (folded not in every or folded in common or by_lang["tr"] >= TR_FOLD_ZIPF):
+            words.add(folded)
     words |= set(EXTRA_WORDS)
     n = build_gazetteer.write_list(HERE / "ordinary_words.txt", words)
     versions = {p: md.version(p) for p in ("wordfreq", "faker")}
