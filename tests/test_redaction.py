@@ -276,7 +276,7 @@ def test_normal_comments_stay_unchanged(redactor, text):
         ("Code 123456 bitte prüfen", "digits", "123456"),
         ("Meine Nummer ist 4282812345678901234", "digits", "4282812345678901234"),
         ("Folgen Sie @maxmuster auf Twitter", "at_sign", "maxmuster"),
-        ("meine Frau Sonne kam mit", "uncertain_name", "Sonne"),
+        ("meine Frau Birne kam mit", "uncertain_name", "Birne"),  # (Sonne: a listed surname now)
         ("Herr Meier Unterlagen gegeben", "uncertain_name", "Unterlagen"),
         ("Anna Schulz, 0176 1234567, anna@web.de", "mostly_placeholders", "Schulz"),
     ],
@@ -651,7 +651,37 @@ LOOK_ALIKES = [
     "Kinderecke ist super, die Kleinen waren beschäftigt",
     "Na ja, bin mit der Schnellbus 36 bis Finkenwerder gefahren",
     "Termin am 3. Jan. um 8 Uhr, mal sehen",
+    # words that the U.S. Census lists as surnames, and chat words
+    "Jedes Jahr im Sommer das gleiche Chaos.",
+    "joa war ok",
+    "Wir kamen am Freitag, ging schnell, danke",
 ]
+
+
+# North German surnames that Faker's lists lack (the U.S. Census list has them) and
+# names that corpora say as often as words; never seen by the evaluation sets' authors
+SURNAMES_WITHOUT_CUE = [
+    ("bei Kruse am Schalter ging es schnell", ["Kruse"]),
+    ("Leider hat mich Ehlers falsch beraten", ["Ehlers"]),
+    ("fand sievers sehr kompetent", ["sievers"]),
+    ("ingrid war heute wieder super", ["ingrid"]),
+]
+
+
+@pytest.mark.parametrize(("text", "secrets"), SURNAMES_WITHOUT_CUE)
+def test_surnames_without_a_cue_are_redacted(redactor, text, secrets):
+    result = redactor.redact(text)
+    assert not result.held_back
+    for secret in secrets:
+        assert secret.casefold() not in result.text.casefold(), result.text
+
+
+def test_a_placeholder_followed_by_a_new_sentence_keeps_the_sentence(redactor):
+    # "[NAME]." is an initial only before a name: "VG [NAME]. Ahlers"
+    text = "My name is Lea Ozturk. Waited more than an hour. Passport no. GJ9MWT907"
+    result = redactor.redact(text)
+    assert "Waited more than an hour. Passport no." in result.text
+    assert "Ozturk" not in result.text and redactor.redact(result.text) == result
 
 
 @pytest.mark.parametrize(("text", "secrets"), GENERALISING)

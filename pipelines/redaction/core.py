@@ -226,7 +226,8 @@ class Redactor:
             # months and seasons are given names too ("June", "April", "Summer")
             | _fold(str(m).rstrip(".") for m in _get(rules, "months"))
             | _fold(_get(rules, "names").get("seasons", ()))
-        )
+            | _fold(_get(rules, "names").get("weekdays", ()))
+        ) - blockers
         self._stop = _fold(_get(rules, "names.stopwords"))
         self._months = _fold(str(m).rstrip(".") for m in _get(rules, "months"))
         titles = [str(t) for t in _get(rules, "names.titles_before")]
@@ -590,8 +591,14 @@ class Redactor:
             if hits and all(p in names for p in parts):  # "Anna-Lena", not "Otto-Normalverbraucher"
                 return True, any(p in self._first for p in hits), False
             return False, False, False
-        if len(key) > 3 and key[-1] == "s" and key[:-1] in names and key[:-1] not in self._ambiguous:
-            return True, False, False  # German genitive "Annas"
+        if (
+            len(key) > 3
+            and key[-1] == "s"
+            and key[:-1] in names
+            and key[:-1] not in self._ambiguous
+            and key not in self._ordinary
+        ):
+            return True, False, False  # German genitive "Annas", not "Chaos" of "Chao"
         return False, False, False
 
     def _words(self, text: str, parts: list[str]) -> _Words:

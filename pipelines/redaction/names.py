@@ -4,7 +4,6 @@ title/intro rules of `core` miss.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -21,7 +20,6 @@ class Gazetteer:
     ordinary: frozenset[str] = frozenset()  # case-folded frequent words that are not popular names
 
 
-@functools.lru_cache(maxsize=4)
 def _read(folder: Path) -> Gazetteer:
     def words(name: str) -> frozenset[str]:
         path = folder / name
@@ -43,7 +41,8 @@ def _read(folder: Path) -> Gazetteer:
 def load_gazetteer(directory: Path, rules: Mapping[str, Any]) -> Gazetteer:
     """The gazetteer folder named in `names.gazetteer` (relative to the config folder).
     Missing folder or files give empty sets: the hand lists in `names/` still work.
-    Cached per folder, so building several redactors reads the files once."""
+    Not cached here: `Redactor.default` caches per state of the files, so an edited
+    list is read again."""
     rel = (rules.get("names") or {}).get("gazetteer")
     if not rel:
         return Gazetteer(frozenset(), frozenset(), frozenset())
@@ -172,11 +171,16 @@ class NameContext:
             for p in (rules.get("names") or {}).get("sign_offs", ())
             if " " not in str(p)
         )
+        # the words that announce a person are never the person, even where a surname
+        # list has them ("Herr", "Meister", "Ober" are U.S. surnames)
+        never = self.titles | self.short_titles | self.roles | self.person_nouns | set(self.honorifics)
+        self.first, self.sur, self.names = self.first - never, self.sur - never, self.names - never
         self.months = frozenset(str(m).casefold().rstrip(".") for m in rules.get("months", ()))
         # (months and seasons are names too, but "Summer is the worst time" is no person)
         self.hand_ambiguous = (
             _words(rules, "ambiguous") | {m for m in self.months if len(m) > 3} | _words(rules, "seasons")
-        )
+            | _words(rules, "weekdays")
+        )  # fmt: skip
 
         # words that make the rules worth running (listed names that are not words,
         # context words); see `_may_apply`
@@ -560,7 +564,13 @@ class NameContext:
                 if (len(prev) == 1 and i > 1 and len(words[i - 2]) == 1) or gaps[i - 1].strip() == ".":
                     continue  # "z. B.", "d. h."
                 after_signoff = i > 1 and keys[i - 2] in self.signoffs
-                if listed(keys[i]) or after_signoff or (cap[i] and (isname[i - 1] or prev.isupper())):
+                # (after "[NAME]." a word is a new sentence: "My name is [NAME]. Waited more")
+                word_after_ph = isname[i - 1] and keys[i] in self.ordinary
+                if (
+                    listed(keys[i])
+                    or after_signoff
+                    or (cap[i] and not word_after_ph and (isname[i - 1] or prev.isupper()))
+                ):
                     if len(prev) == 1 and not (cap[i] or listed(keys[i]) or after_signoff):
                         continue
                     mark[i] = True
@@ -638,7 +648,10 @@ class NameContext:
             while j < n and keys[j] in self.particles and adj[j]:
                 j += 1
             if j < n and adj[j] and not blocked(j) and not mark[j] and not self._place(keys[j]):
-                surname = listed(keys[j]) or (cap[j] and keys[j] in self.sur)
+                # (not a weekday or month: "Termin von Montag")
+                surname = listed(keys[j]) or (
+                    cap[j] and keys[j] in self.sur and keys[j] not in self.hand_ambiguous
+                )
                 if surname or (len(keys[j]) >= 3 and rare(j) and not self._compound(keys[j])):
                     mark[j] = True
         # particles after a name: "[NAME] von Elm", "Anna de la Cruz"
@@ -705,7 +718,15 @@ class NameContext:
             surname = (rare(i) and not self._compound(keys[i])) or (
                 keys[i] in self.sur
                 and cap[i] == cap[i - 1]
-                and (cap[i] or isname[i - 1] or listed(keys[i - 1]) or keys[i - 1] not in self.sur)
+                # (a word marked here counts as the placeholder it becomes, so that a second
+                # run finds nothing new: "[NAME] file number")
+                and (
+                    cap[i]
+                    or isname[i - 1]
+                    or mark[i - 1]
+                    or listed(keys[i - 1])
+                    or keys[i - 1] not in self.sur
+                )
             )
             if surname and (mark[i - 1] or isname[i - 1] or keys[i - 1] in self.first):
                 mark[i] = True

@@ -7,7 +7,7 @@ its two source packages must NOT become runtime dependencies of the project.
 Rebuild (from the repo root, with a throw-away venv):
 
     python3 -m venv /tmp/gzvenv
-    /tmp/gzvenv/bin/pip install "faker==40.63.0" "gender-guesser==0.4.0"
+    /tmp/gzvenv/bin/pip install "faker==40.63.0" "gender-guesser==0.4.0" "names==0.3.0"
     apt-get install -y wngerman wamerican-small wbritish-small hunspell-tr
     /tmp/gzvenv/bin/python config/names/gazetteer/build_gazetteer.py
 
@@ -15,6 +15,9 @@ Inputs
   * Faker (MIT): person providers of the locales in FAKER_LOCALES.
   * gender-guesser (its data/nam_dict.txt, GFDL 1.2 or later, (c) Jörg Michael):
     first names with a non-blank frequency in one of the columns in NAMDICT_COLUMNS.
+  * names (MIT; its dist.all.last is the U.S. Census Bureau's 1990 surname list, a
+    U.S. government work in the public domain): 88,799 surnames, among them the North
+    German ones Faker lacks (Kruse, Ehlers, Harms, Sievers, Feddersen).
   * Word lists used only to *flag* names that are also ordinary words
     (common_words.txt): /usr/share/dict/ngerman (wngerman),
     /usr/share/dict/{american,british}-english-small (wamerican-small,
@@ -207,6 +210,18 @@ def polish_female(t: str) -> str | None:
 # --------------------------------------------------------------------------
 # gender-guesser / nam_dict.txt
 # --------------------------------------------------------------------------
+def census_surnames(report: dict) -> set:
+    """The 1990 U.S. Census surnames (upper case in the file) as capitalised tokens."""
+    path = Path(importlib.import_module("names").__file__).parent / "dist.all.last"
+    out = set()
+    for line in path.read_text(encoding="ascii").splitlines():
+        if line.strip():
+            out.update(tokens(line.split()[0].capitalize()))
+    report["census"] = {"entries": sum(1 for line in path.read_text(encoding="ascii").splitlines() if line.strip()),
+                        "tokens": len(out)}  # fmt: skip
+    return out
+
+
 def namdict_path() -> Path:
     import gender_guesser
 
@@ -462,7 +477,8 @@ def main() -> None:
     f_first, f_last = faker_names(report)
     g_first = namdict_names(report)
     first = f_first | g_first
-    last = f_last
+    c_last = census_surnames(report)
+    last = f_last | c_last
     n_first = write_list(out / "first_names.txt", first)
     n_last = write_list(out / "surnames.txt", last)
     common = common_words(first | last, report)
@@ -472,11 +488,12 @@ def main() -> None:
             for n in sorted(report["common_hits"]):
                 f.write(f"{n}\t{','.join(report['common_hits'][n])}\n")
 
-    versions = {p: md.version(p) for p in ("faker", "gender-guesser")}
+    versions = {p: md.version(p) for p in ("faker", "gender-guesser", "names")}
     report.update(
         versions=versions, n_first=n_first, n_last=n_last, n_common=n_common,
         first_faker_only=len(f_first - g_first), first_namdict_only=len(g_first - f_first),
         first_both=len(f_first & g_first), faker_first=len(f_first), faker_last=len(f_last),
+        census_only=len(c_last - f_last),
     )
     write_sources(out / "SOURCES.md", report)
     print(f"first_names.txt {n_first}  surnames.txt {n_last}  common_words.txt {n_common}")
@@ -501,7 +518,7 @@ def write_sources(path: Path, r: dict) -> None:
     w("| file | entries | content |")
     w("| --- | ---: | --- |")
     w(f"| first_names.txt | {r['n_first']} | given names (Faker + nam_dict.txt) |")
-    w(f"| surnames.txt | {r['n_last']} | family names (Faker) |")
+    w(f"| surnames.txt | {r['n_last']} | family names (Faker + U.S. Census 1990) |")
     w(f"| common_words.txt | {r['n_common']} | names from the two lists above that are also ordinary German/English/Turkish words |")
     w("| first_names_extra.txt | (hand list) | given names common in Hamburg that the sources lack (Kurdish, Eritrean/Ethiopian, West African, Afghan); compiled by hand, edit freely |")
     w("| surnames_extra.txt | (hand list) | surnames common in Hamburg that Faker lacks (Turkish, Kurdish, Arabic, Persian/Afghan, African, Asian, Balkan); compiled by hand, edit freely |")
@@ -513,6 +530,8 @@ def write_sources(path: Path, r: dict) -> None:
     w("name particles from such entries are dropped (" + ", ".join(sorted(PARTICLES)) + ");")
     w("tokens shorter than 2 letters, with digits, or not starting with a capital letter are dropped.")
     w("Only Latin script is kept, except Cyrillic for Faker ru_RU.\n")
+    w(f"Surnames: {r['faker_last']} tokens from Faker, {r['census']['tokens']} from the U.S. Census 1990 list; "
+      f"{r['census_only']} Census only.\n")
     w(f"First names: {r['faker_first']} tokens from Faker, {nd['tokens']} from nam_dict.txt; "
       f"{r['first_both']} in both, {r['first_faker_only']} Faker only, {r['first_namdict_only']} nam_dict.txt only.\n")
 
@@ -571,6 +590,13 @@ def write_sources(path: Path, r: dict) -> None:
     w("  Korea, Vietnam, other countries.")
     w(f"* Result: {nd['tokens']} first-name tokens.\n")
 
+    w(f"## 2a. names {v['names']} (PyPI `names=={v['names']}`, Trey Hunner, MIT), file `names/dist.all.last`\n")
+    w("* Content: the U.S. Census Bureau's list of surnames from the 1990 census "
+      f"({r['census']['entries']} surnames, upper case, ordered by frequency), a U.S. government work in the public")
+    w("  domain. Taken: every surname, capitalised (`KRUSE` -> `Kruse`), split into tokens like the other sources.")
+    w("* Why: Faker's German lists lack many North German surnames that Hamburg's staff and visitors carry")
+    w("  (Kruse, Ehlers, Harms, Sievers, Feddersen, Carstensen); the Census list has them from German emigration.")
+    w("  It has no umlauts or ß (`Voss`, `Moller`); the redactor compares names folded to ASCII as well.\n")
     c = r["common"]
     w("## 3. common_words.txt: names that are also ordinary words\n")
     w("Semi-automatic; built by `common_words()` in the script from offline word lists, then reviewed by hand")
@@ -601,7 +627,7 @@ def write_sources(path: Path, r: dict) -> None:
     w("## Rebuild\n")
     w("```sh")
     w("python3 -m venv /tmp/gzvenv")
-    w(f"/tmp/gzvenv/bin/pip install \"faker=={v['faker']}\" \"gender-guesser=={v['gender-guesser']}\"")
+    w(f"/tmp/gzvenv/bin/pip install \"faker=={v['faker']}\" \"gender-guesser=={v['gender-guesser']}\" \"names=={v['names']}\"")
     w("apt-get install -y wngerman wamerican-small wbritish-small hunspell-tr   # word lists for common_words.txt")
     w("/tmp/gzvenv/bin/python config/names/gazetteer/build_gazetteer.py")
     w("```\n")

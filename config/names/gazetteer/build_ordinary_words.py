@@ -39,6 +39,10 @@ import build_gazetteer  # noqa: E402
 LANGS = ("de", "en", "tr")
 MIN_ZIPF = 3.0  # about once per 10 million words: everyday vocabulary, inflected forms included
 LEAD = 1.0
+SPELLING_LISTS = {"de": ["/usr/share/dict/ngerman"],
+                  "en": ["/usr/share/dict/american-english", "/usr/share/dict/british-english"]}  # fmt: skip
+GAZETTEER_FILES = ("first_names.txt", "surnames.txt", "first_names_extra.txt", "surnames_extra.txt")
+SPELL_FREE_ZIPF = 3.75  # this frequent, a word needs no spelling list: "naja", "moin", "tbh" (surnames: Kruse 3.6)
 TR_FOLD_ZIPF = 4.0  # a Turkish word this frequent keeps its letterless form even where that is a name
 # Faker locales of Hamburg's larger populations, and the word language each speaks
 # (not tr_TR: Faker's Turkish list is a register of rare names, without Ahmet or Mehmet,
@@ -56,8 +60,14 @@ TR_ASCII = str.maketrans("çğıöşüâîû", "cgiosuaiu")
 # Checked by hand: Hamburg's landmarks and family words that lists give as names, and
 # adjectives in the Swiss spelling of surnames (Heiss, Weiss) that common_words.txt
 # only knows with "ß"; Turkish "veli" (parent, guardian: "veli onayı"), also a given name
+# Chat words and typos that no spelling list holds and that are U.S. surnames too (reviewed
+# from the words the spelling check took out: everything else there is a name or a place)
+CHAT_WORDS = ("joa", "jo", "alls", "ui", "mami", "omi", "hei", "isch", "soso", "uhm", "erm", "hust", "laber",
+              "bumm", "dolle", "mussen", "imma", "bruh", "boi", "pov", "hatt", "wiss", "polit", "rotz", "fam",
+              "ehr", "loge", "cliche", "repo", "footer", "topper", "blocker", "boomer", "credo", "gro", "gest")
 EXTRA_WORDS = ("michel", "alster", "elbe", "hafen", "oma", "opa", "mama", "papa",
-               "heiss", "weiss", "gross", "suess", "fleissig", "bloss", "fuss", "strasse", "veli")  # fmt: skip
+               "heiss", "weiss", "gross", "suess", "fleissig", "bloss", "fuss", "strasse", "veli",
+               *CHAT_WORDS)  # fmt: skip
 
 
 def tr_fold(word: str) -> str:
@@ -92,6 +102,21 @@ def own_word(w: str, lang: str, by_lang: dict[str, float], popular: dict) -> boo
     return w not in popular.get(lang, ()) and lead >= LEAD
 
 
+def spelled_words() -> dict[str, set[str]]:
+    """The words Debian's spelling lists know, per language (case-folded, NFC): every
+    entry of wngerman, wamerican and wbritish. They hold popular given names too
+    ("Ingrid"), which the name step removes; Turkish has no full-form list."""
+    out: dict[str, set[str]] = {}
+    for lang, files in SPELLING_LISTS.items():
+        words = out.setdefault(lang, set())
+        for f in files:
+            for line in Path(f).read_text(encoding="utf-8").splitlines():
+                w = line.strip()
+                if w:
+                    words.add(unicodedata.normalize("NFC", w.casefold()))
+    return out
+
+
 def main() -> None:
     from wordfreq import get_frequency_dict
 
@@ -109,10 +134,21 @@ def main() -> None:
     }
     popular = popular_names()
     every = set().union(*popular.values())
+    spelled = spelled_words()
+    gazetteer = {
+        unicodedata.normalize("NFC", line.strip().casefold())
+        for f in GAZETTEER_FILES
+        for line in (HERE / f).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     words: set[str] = set()
     removed = 0
     for w, by_lang in zipf.items():
-        langs = [lang for lang, z in by_lang.items() if z >= MIN_ZIPF]
+        # a corpus says surnames as often as words ("Kruse", "Ehlers"): a gazetteer name
+        # counts as a word only where a spelling list knows it or it is very frequent
+        langs = [lang for lang, z in by_lang.items()
+                 if z >= MIN_ZIPF and (w not in gazetteer or z >= SPELL_FREE_ZIPF or lang not in spelled
+                                       or w in spelled[lang])]  # fmt: skip
         if not langs:
             continue
         # wordfreq's Turkish list lowercases a capital "I" to "ı" ("Ingrid" -> "ıngrid")
