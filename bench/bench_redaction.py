@@ -1,7 +1,7 @@
 """Benchmark for pipelines.redaction: recall and over-redaction on the labelled evaluation
 set, side by side with Microsoft Presidio's pattern recognisers, and comments per second.
 
-    python bench/bench_redaction.py                      # the newest independent set (test4)
+    python bench/bench_redaction.py                      # the newest independent set (test5)
     python bench/bench_redaction.py --set test3          # an older set (test3 ... test, heldout, dev)
     python bench/bench_redaction.py --presidio /path/to/venv/bin/python
     python bench/bench_redaction.py --speed [--n 20000] [--check]   # synthetic speed run
@@ -152,7 +152,7 @@ def evaluate(name: str, presidio: str | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", default="test4", choices=["test4", "test3", "test2", "test", "heldout", "dev"])
+    ap.add_argument("--set", default="test5", choices=["test5", "test4", "test3", "test2", "test", "heldout", "dev"])
     ap.add_argument("--presidio", help="python of a venv with presidio-analyzer installed")
     ap.add_argument("--speed", action="store_true", help="the synthetic speed run instead")
     ap.add_argument("--n", type=int, default=20_000)

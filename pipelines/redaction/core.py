@@ -23,7 +23,8 @@ Order of work:
 2. names, on word tokens of what is left: after a title ("Frau", "Mr.", "Sayın",
    "... Bey"), after an intro ("mein Name ist", "my name is", "benim adım") or a
    sign-off ("Viele Grüße", "Kontoinhaber"), and any first name or surname of the
-   hand lists and the gazetteer (`config/names/gazetteer`, a set lookup per token).
+   hand lists and the gazetteer (`config/names/gazetteer`: Faker, nam_dict and the U.S.
+   Census surnames; a set lookup per token).
    Then `names.NameContext`: titles in any case, roles, thanks/blame, Turkish
    honorifics with suffixes, initials, particles, names joined by "und"/"and",
    brackets/quotes after a person noun, surnames with foreign letters or endings.
