@@ -135,9 +135,6 @@ class NameContext:
         self.street_suffixes = tuple(
             str(x).casefold().rstrip(".") for x in (rules.get("addresses") or {}).get("street_suffixes", ())
         )
-        # names without diacritics, for names typed with other ones or none
-        self.folded = frozenset(ascii_fold(w) for w in (first | sur) - common)
-        self.names = first | sur
         self.stop = stop | _words(rules, "not_names")
         self.titles = _words(rules, "context_titles")
         self.short_titles = _words(rules, "context_short_titles")
@@ -174,7 +171,10 @@ class NameContext:
         # the words that announce a person are never the person, even where a surname
         # list has them ("Herr", "Meister", "Ober" are U.S. surnames)
         never = self.titles | self.short_titles | self.roles | self.person_nouns | set(self.honorifics)
-        self.first, self.sur, self.names = self.first - never, self.sur - never, self.names - never
+        self.first, self.sur = first - never, sur - never
+        self.names = self.first | self.sur
+        # names without diacritics, for names typed with other ones or none
+        self.folded = frozenset(ascii_fold(w) for w in self.names - common)
         self.months = frozenset(str(m).casefold().rstrip(".") for m in rules.get("months", ()))
         # (months and seasons are names too, but "Summer is the worst time" is no person)
         self.hand_ambiguous = (

@@ -213,12 +213,9 @@ def polish_female(t: str) -> str | None:
 def census_surnames(report: dict) -> set:
     """The 1990 U.S. Census surnames (upper case in the file) as capitalised tokens."""
     path = Path(importlib.import_module("names").__file__).parent / "dist.all.last"
-    out = set()
-    for line in path.read_text(encoding="ascii").splitlines():
-        if line.strip():
-            out.update(tokens(line.split()[0].capitalize()))
-    report["census"] = {"entries": sum(1 for line in path.read_text(encoding="ascii").splitlines() if line.strip()),
-                        "tokens": len(out)}  # fmt: skip
+    entries = [line.split()[0] for line in path.read_text(encoding="ascii").splitlines() if line.strip()]
+    out = {t for e in entries for t in tokens(e.capitalize())}
+    report["census"] = {"entries": len(entries), "tokens": len(out)}
     return out
 
 

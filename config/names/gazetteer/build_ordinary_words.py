@@ -106,15 +106,10 @@ def spelled_words() -> dict[str, set[str]]:
     """The words Debian's spelling lists know, per language (case-folded, NFC): every
     entry of wngerman, wamerican and wbritish. They hold popular given names too
     ("Ingrid"), which the name step removes; Turkish has no full-form list."""
-    out: dict[str, set[str]] = {}
-    for lang, files in SPELLING_LISTS.items():
-        words = out.setdefault(lang, set())
-        for f in files:
-            for line in Path(f).read_text(encoding="utf-8").splitlines():
-                w = line.strip()
-                if w:
-                    words.add(unicodedata.normalize("NFC", w.casefold()))
-    return out
+    return {
+        lang: {unicodedata.normalize("NFC", w.casefold()) for f in files for w in build_gazetteer._load(f)}
+        for lang, files in SPELLING_LISTS.items()
+    }
 
 
 def main() -> None:
