@@ -56,7 +56,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.redaction.names import _TR_LOCATIVE, NameContext, load_gazetteer
+from pipelines.redaction.names import TR_LOCATIVE, NameContext, load_gazetteer
 from pipelines.redaction.numbers import number_words, redact_numbers, redact_phones, spelled_numbers
 from pipelines.redaction.patterns import (
     _AT_WORD,
@@ -89,6 +89,7 @@ from pipelines.redaction.patterns import (
     _prefilter,
     _tckn_valid,
     _trie,
+    fold_case,
 )
 from pipelines.redaction.structures import WEEKDAYS, Structures
 
@@ -610,7 +611,7 @@ class Redactor:
         offsets = list(accumulate(map(len, parts), initial=0))
         start = offsets[1::2][:n]
         end = offsets[2::2]
-        keys = list(map(str.casefold, words))
+        keys = list(map(fold_case, words))
         kind_of, dot, plain = self._kind_of, self._titles_dot, self._titles_plain
         title = [k in plain or (k in dot and gaps[i + 1][:1] == ".") for i, k in enumerate(keys)]
         adj = [False] * n  # adj[i]: only spaces between word i-1 and word i
@@ -634,7 +635,7 @@ class Redactor:
 
     def _may_hold_names(self, text: str, words: list[str]) -> bool:
         """Cheap test on the word strings: can any name rule apply at all?"""
-        keys = set(map(str.casefold, words))
+        keys = set(map(fold_case, words))
         if not keys.isdisjoint(self._hot):
             return True
         names = self._names
@@ -701,7 +702,7 @@ class Redactor:
             if keys[i] not in after or not adj[i]:
                 continue
             p = i - 1
-            if ph[p] or keys[p] in stop or titles[p] or _TR_LOCATIVE.fullmatch(keys[p]):
+            if ph[p] or keys[p] in stop or titles[p] or TR_LOCATIVE.fullmatch(keys[p]):
                 continue
             listed, _, amb = lookup(keys[p])
             if not (cap[p] or (listed and not amb)):

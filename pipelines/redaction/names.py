@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pipelines.redaction.patterns import fold_case
 
 
 @dataclass(frozen=True)
@@ -18,23 +20,35 @@ class Gazetteer:
     sur: frozenset[str]  # case-folded family names
     common: frozenset[str]  # case-folded names that are also ordinary words (reviewed)
     ordinary: frozenset[str] = frozenset()  # case-folded frequent words that are not popular names
+    # the same words by language ("de", "en", "tr"): "koch" is a word of German only
+    ordinary_in: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [s for s in (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+            if s and not s.startswith("#")]  # fmt: skip
 
 
 def _read(folder: Path) -> Gazetteer:
     def words(name: str) -> frozenset[str]:
-        path = folder / name
-        if not path.exists():
-            return frozenset()
-        return frozenset(
-            s.casefold() for s in (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-            if s and not s.startswith("#")
-        )  # fmt: skip
+        return frozenset(fold_case(s) for s in _lines(folder / name))
 
+    by_lang: dict[str, set[str]] = {}
+    ordinary = set()
+    for line in _lines(folder / "ordinary_words.txt"):
+        word, _, langs = line.partition("\t")  # "koch\tde", "can\ten tr"
+        word = fold_case(word)
+        ordinary.add(word)
+        for lang in langs.split():
+            by_lang.setdefault(lang, set()).add(word)
     return Gazetteer(
         words("first_names.txt") | words("first_names_extra.txt"),
         words("surnames.txt") | words("surnames_extra.txt"),
         words("common_words.txt"),
-        words("ordinary_words.txt"),
+        frozenset(ordinary),
+        {lang: frozenset(ws) for lang, ws in by_lang.items()},
     )
 
 
@@ -79,7 +93,7 @@ _TR_ENDING = re.compile(
 # "sooo", "superrr": a letter written three times or more counts once
 _DRAWN_OUT = re.compile(r"(\w)\1{2,}")
 # Turkish "the one at ...": "danışmadaki", "kapıdaki" are never names
-_TR_LOCATIVE = re.compile(r"\w{2,}(?:da|de|ta|te)ki")
+TR_LOCATIVE = re.compile(r"\w{2,}(?:da|de|ta|te)ki")
 _INITIAL = re.compile(r"(?<!\w)[^\W\d_]\.[ \t]?[^\W\d_]{2,}")
 _WS = re.compile(r"[ \t\u00a0]+")
 
@@ -112,7 +126,7 @@ def _one_edit(word: str) -> set[str]:
 
 def _words(rules: Mapping[str, Any], key: str) -> frozenset[str]:
     node = (rules.get("names") or {}).get(key) or ()
-    return frozenset(str(w).casefold() for w in node)
+    return frozenset(fold_case(str(w)) for w in node)
 
 
 class NameContext:
@@ -290,7 +304,7 @@ class NameContext:
     def redact(self, text: str) -> str:
         toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         words = [t[2] for t in toks]
-        keys = [w.casefold() for w in words]
+        keys = [fold_case(w) for w in words]
         if not toks or not self._may_apply(text, keys):
             return text
         n = len(toks)
@@ -317,7 +331,7 @@ class NameContext:
                 or key.startswith(self.honorifics)
             ):
                 return True
-            if _TR_LOCATIVE.fullmatch(key):
+            if TR_LOCATIVE.fullmatch(key):
                 return True  # "danışmadaki hanımefendi": the lady at the desk
             return key in months and re.match(r"\.?\s*\d", text[toks[j][1] : toks[j][1] + 4]) is not None
 

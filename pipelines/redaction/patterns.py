@@ -12,8 +12,15 @@ from collections.abc import Iterable
 from operator import itemgetter
 
 
+def fold_case(word: str) -> str:
+    """`word` case-folded; a Turkish capital "İ" becomes "i" ("ELİF" -> "elif"), not "i"
+    with a combining dot."""
+    key = word.casefold()
+    return key.replace("\u0307", "") if "\u0307" in key else key
+
+
 def _fold(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(str(w).casefold() for w in words)
+    return frozenset(fold_case(str(w)) for w in words)
 
 
 def _norm(text: str) -> str:

@@ -41,6 +41,9 @@ MIN_ZIPF = 3.0  # about once per 10 million words: everyday vocabulary, inflecte
 LEAD = 1.0
 SPELLING_LISTS = {"de": ["/usr/share/dict/ngerman"],
                   "en": ["/usr/share/dict/american-english", "/usr/share/dict/british-english"]}  # fmt: skip
+# Turkish has no full-form list, but hunspell-tr's stems tell proper nouns (capitalised
+# only: "Akgül", "Mehmet") from words (lower case: "aslan", "umut")
+TR_STEMS = "/usr/share/hunspell/tr_TR.dic"
 GAZETTEER_FILES = ("first_names.txt", "surnames.txt", "first_names_extra.txt", "surnames_extra.txt")
 SPELL_FREE_ZIPF = 3.75  # this frequent, a word needs no spelling list: "naja", "moin", "tbh" (surnames: Kruse 3.6)
 TR_FOLD_ZIPF = 4.0  # a Turkish word this frequent keeps its letterless form even where that is a name
@@ -59,20 +62,26 @@ NAMDICT_POPULATIONS = {"Germany": "de", "Austria": "de", "Swiss": "de", "East Fr
 TR_ASCII = str.maketrans("çğıöşüâîû", "cgiosuaiu")
 # Checked by hand: Hamburg's landmarks and family words that lists give as names, and
 # adjectives in the Swiss spelling of surnames (Heiss, Weiss) that common_words.txt
-# only knows with "ß"; Turkish "veli" (parent, guardian: "veli onayı"), also a given name
+# only knows with "ß"
 # Chat words and typos that no spelling list holds and that are U.S. surnames too (reviewed
 # from the words the spelling check took out: everything else there is a name or a place)
 CHAT_WORDS = ("joa", "jo", "alls", "ui", "mami", "omi", "hei", "isch", "soso", "uhm", "erm", "hust", "laber",
               "bumm", "dolle", "mussen", "imma", "bruh", "boi", "pov", "hatt", "wiss", "polit", "rotz", "fam",
               "ehr", "loge", "cliche", "repo", "footer", "topper", "blocker", "boomer", "credo", "gro", "gest")
-EXTRA_WORDS = ("michel", "alster", "elbe", "hafen", "oma", "opa", "mama", "papa",
-               "heiss", "weiss", "gross", "suess", "fleissig", "bloss", "fuss", "strasse", "veli",
-               *CHAT_WORDS)  # fmt: skip
+EXTRA_WORDS = {w: "de" for w in ("michel", "alster", "elbe", "hafen", "oma", "opa", "mama", "papa", "heiss",
+                                  "weiss", "gross", "suess", "fleissig", "bloss", "fuss", "strasse", *CHAT_WORDS)}
+# Turkish "veli" (guardian), and peoples and God that hunspell-tr writes as proper nouns
+EXTRA_WORDS |= {w: "tr" for w in ("veli", "türk", "turk", "türkmen", "afgan", "alman", "rab")}  # fmt: skip
 
 
 def tr_fold(word: str) -> str:
     """Case-folded with the Turkish dotted/dotless i kept apart ("Işık" -> "ışık")."""
     return word.replace("İ", "i").replace("I", "ı").casefold()
+
+
+def fold(word: str) -> str:
+    """Case-folded as the redactor folds ("İbrahim" -> "ibrahim", not "i" + a combining dot), NFC."""
+    return unicodedata.normalize("NFC", word.replace("İ", "i").casefold())
 
 
 def popular_names() -> dict[str, set[str]]:
@@ -81,7 +90,7 @@ def popular_names() -> dict[str, set[str]]:
     for loc, lang in POPULATIONS.items():
         build_gazetteer.FAKER_LOCALES = [loc]
         first, last = build_gazetteer.faker_names({"faker": {}, "faker_missing": []})
-        out.setdefault(lang, set()).update(unicodedata.normalize("NFC", n.casefold()) for n in first | last)
+        out.setdefault(lang, set()).update(fold(n) for n in first | last)
     lines = build_gazetteer.namdict_path().read_text(encoding="utf-8").splitlines()
     cols = build_gazetteer.namdict_columns(lines)
     width = max(cols.values()) + 1
@@ -92,7 +101,7 @@ def popular_names() -> dict[str, set[str]]:
         for country, lang in NAMDICT_POPULATIONS.items():
             if line[cols[country]] != " " and int(line[cols[country]], 16) >= NAMDICT_MIN:
                 names = build_gazetteer.tokens(line[3:29].strip().replace("+", "-"))
-                out.setdefault(lang, set()).update(unicodedata.normalize("NFC", n.casefold()) for n in names)
+                out.setdefault(lang, set()).update(fold(n) for n in names)
     return out
 
 
@@ -105,11 +114,33 @@ def own_word(w: str, lang: str, by_lang: dict[str, float], popular: dict) -> boo
 def spelled_words() -> dict[str, set[str]]:
     """The words Debian's spelling lists know, per language (case-folded, NFC): every
     entry of wngerman, wamerican and wbritish. They hold popular given names too
-    ("Ingrid"), which the name step removes; Turkish has no full-form list."""
-    return {
-        lang: {unicodedata.normalize("NFC", w.casefold()) for f in files for w in build_gazetteer._load(f)}
+    ("Ingrid"), which the name step removes. Turkish has no full-form list: hunspell-tr's
+    lower-case stems stand in ("aslan", "umut"), inflected forms pass by frequency ("evde")."""
+    # (English writes only names capitalised: "Koch" in american-english is a name, "cook" a word)
+    spelled = {
+        lang: {fold(w) for f in files for w in build_gazetteer._load(f) if lang != "en" or w[:1].islower()}
         for lang, files in SPELLING_LISTS.items()
     }
+    stems = (line.split("/")[0] for line in build_gazetteer._load(TR_STEMS)[1:])
+    spelled["tr"] = {fold(w) for w in stems if w[:1].islower()}
+    return spelled
+
+
+# Turkish endings that make a word's form look like a proper noun: "ver" + "di" is "verdi"
+TR_SUFFIXES = frozenset("""di dı du dü ti tı tu tü ar er ır ir ur ür a e ı i u ü da de ta te dan den tan ten
+    ın in un ün la le sa se mış miş muş müş yor ma me lar ler im ım um üm sı si su sü ya ye""".split())
+
+
+def tr_proper_nouns() -> set[str]:
+    """Case-folded stems hunspell-tr lists capitalised only: proper nouns ("Akgül",
+    "Altıntaş"); not those that are also a word's form ("Verdi": "ver" + "di")."""
+    stems = [line.split("/")[0] for line in build_gazetteer._load(TR_STEMS)[1:]]
+    lower = {tr_fold(w) for w in stems if w[:1].islower()}
+
+    def inflected(w: str) -> bool:
+        return any(w[:k] in lower and w[k:] in TR_SUFFIXES for k in range(2, len(w)))
+
+    return {f for w in stems if w[:1].isupper() and (f := tr_fold(w)) not in lower and not inflected(f)}
 
 
 def main() -> None:
@@ -130,20 +161,23 @@ def main() -> None:
     popular = popular_names()
     every = set().union(*popular.values())
     spelled = spelled_words()
+    tr_proper = tr_proper_nouns()
     gazetteer = {
-        unicodedata.normalize("NFC", line.strip().casefold())
+        fold(line.strip())
         for f in GAZETTEER_FILES
         for line in (HERE / f).read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     }
-    words: set[str] = set()
+    words: dict[str, set[str]] = {}  # word -> the languages it is a word of
     removed = 0
     for w, by_lang in zipf.items():
         # a corpus says surnames as often as words ("Kruse", "Ehlers"): a gazetteer name
         # counts as a word only where a spelling list knows it or it is very frequent
+        # (in Turkish, a name hunspell-tr knows only as a proper noun is no word: "akgül")
         langs = [lang for lang, z in by_lang.items()
-                 if z >= MIN_ZIPF and (w not in gazetteer or z >= SPELL_FREE_ZIPF or lang not in spelled
-                                       or w in spelled[lang])]  # fmt: skip
+                 if z >= MIN_ZIPF and (w not in gazetteer or (z >= SPELL_FREE_ZIPF or lang not in spelled
+                                                              or w in spelled[lang])
+                                       and not (lang == "tr" and w in tr_proper))]  # fmt: skip
         if not langs:
             continue
         # wordfreq's Turkish list lowercases a capital "I" to "ı" ("Ingrid" -> "ıngrid")
@@ -151,14 +185,18 @@ def main() -> None:
         if w not in common and name and not any(own_word(name, lang, by_lang, popular) for lang in langs):
             removed += 1
             continue
-        words.add(w)
+        words.setdefault(w, set()).update(langs)
         # the form typed without Turkish letters, unless that is a name and the Turkish word
         # is rare ("öle" -> "ole", "fatıma" -> "fatima"; but "böyle" -> "boyle" stays)
         folded = w.translate(TR_ASCII)
         if "tr" in langs and (folded not in every or folded in common or by_lang["tr"] >= TR_FOLD_ZIPF):
-            words.add(folded)
-    words |= set(EXTRA_WORDS)
-    n = build_gazetteer.write_list(HERE / "ordinary_words.txt", words)
+            words.setdefault(folded, set()).add("tr")
+    for w, lang in EXTRA_WORDS.items():
+        words.setdefault(w, set()).add(lang)
+    # one word a line, then the languages it is a word of: "lage\tde", "can\ten tr"
+    n = build_gazetteer.write_list(
+        HERE / "ordinary_words.txt", (f"{w}\t{' '.join(sorted(langs))}" for w, langs in words.items())
+    )
     versions = {p: md.version(p) for p in ("wordfreq", "faker")}
     print(f"ordinary_words.txt {n} words; popular names removed {removed}; {versions}")
 
