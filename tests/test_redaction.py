@@ -667,6 +667,41 @@ SURNAMES_WITHOUT_CUE = [
     ("ingrid war heute wieder super", ["ingrid"]),
 ]
 
+# A name that is a word only in another language than the comment's, a Turkish capital
+# "İ", a name hunspell-tr knows only as a proper noun, and lower-case foreign letters
+OTHER_LANGUAGE_NAMES = [
+    ("Fischer at the front desk sorted out my registration in minutes", ["Fischer"]),
+    ("gestern hat Yıldırım mir den Antrag erklärt, danke nochmal", ["Yıldırım"]),
+    ("Heute hat Kocabaş mir geholfen", ["Kocabaş"]),
+    ("morgen wieder zu Tosun, hoffentlich klappt es", ["Tosun"]),
+    ("yarın İSMAİL gelecek mi, bilen var mı", ["İSMAİL"]),
+    ("sonra Altıntaş formu kontrol etti", ["Altıntaş"]),
+    ("dann kam Akgül und hat alles geklärt", ["Akgül"]),
+    ("die unterlagen lagen schon bei hrytsenko auf dem tisch", ["hrytsenko"]),
+]
+# ... and what stays: the word in its own language, a loanword, a quoted label, a place
+OTHER_LANGUAGE_WORDS = [
+    "Der Fischer auf dem Plakat im Flur sieht freundlich aus",
+    "Ein schöner Touch: Wasser für alle im Wartebereich",
+    'the "Weiter" button on page two did not react at all',
+    "Parken am Osdorfer Born ist schwierig",
+    "IBAN und BIC COBADEFFXXX stehen schon im Formular",
+]
+
+
+@pytest.mark.parametrize(("text", "secrets"), OTHER_LANGUAGE_NAMES)
+def test_names_that_are_words_of_another_language_are_redacted(redactor, text, secrets):
+    result = redactor.redact(text)
+    assert not result.held_back
+    for secret in secrets:
+        assert secret.casefold() not in result.text.casefold(), result.text
+    assert redactor.redact(result.text) == result
+
+
+@pytest.mark.parametrize("text", OTHER_LANGUAGE_WORDS)
+def test_words_of_the_comments_language_stay(redactor, text):
+    assert redactor.redact(text) == Redacted(text, (), False, None)
+
 
 @pytest.mark.parametrize(("text", "secrets"), SURNAMES_WITHOUT_CUE)
 def test_surnames_without_a_cue_are_redacted(redactor, text, secrets):

@@ -192,6 +192,7 @@ class Redactor:
         rules: Mapping[str, Any] | None = None,
         common_words: Iterable[str] = (),
         ordinary_words: Iterable[str] = (),
+        ordinary_by_language: Mapping[str, Iterable[str]] | None = None,
     ):
         rules = load_rules() if rules is None else rules
         ph = {str(k): str(v) for k, v in dict(_get(rules, "placeholders")).items()}
@@ -254,8 +255,9 @@ class Redactor:
 
         self._compile(rules)
         self._ctx = NameContext(
-            rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME, self._ordinary
-        )
+            rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME, self._ordinary,
+            {lang: frozenset(ws) for lang, ws in (ordinary_by_language or {}).items()},
+        )  # fmt: skip
         groups = "|".join(re.escape(str(h)) for h in _get(rules, "structures.generic_handles"))
         self._GROUP_HANDLE = re.compile(rf"(?<![\w.])@(?:{groups})(?![\w@])", re.IGNORECASE)
         self._st = Structures(
@@ -289,6 +291,7 @@ class Redactor:
             rules=rules,
             common_words=gaz.common,
             ordinary_words=gaz.ordinary,
+            ordinary_by_language=gaz.ordinary_in,
         )
 
     # ------------------------------------------------------------------ compile

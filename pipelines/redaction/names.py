@@ -4,6 +4,7 @@ title/intro rules of `core` miss.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -142,9 +143,17 @@ class NameContext:
 
     def __init__(self, rules: Mapping[str, Any], first: frozenset[str], sur: frozenset[str],
                  common: frozenset[str], stop: frozenset[str], name_placeholder: str,
-                 ordinary: frozenset[str] = frozenset()):  # fmt: skip
+                 ordinary: frozenset[str] = frozenset(),
+                 ordinary_in: Mapping[str, frozenset[str]] | None = None):  # fmt: skip
         self.first, self.sur, self.common, self.NAME = first, sur, common, name_placeholder
         self.ordinary = ordinary
+        # the words of each language, with the words it borrows from others
+        self.ordinary_in = dict(ordinary_in or {})
+        borrowed = (rules.get("names") or {}).get("borrowed_words") or {}
+        self.words_of = {
+            lang: words.union(*(self.ordinary_in.get(str(o), ()) for o in borrowed.get(lang, ())))
+            for lang, words in self.ordinary_in.items()
+        }
         self.places = _words(rules, "places")
         self.street_suffixes = tuple(
             str(x).casefold().rstrip(".") for x in (rules.get("addresses") or {}).get("street_suffixes", ())
@@ -191,18 +200,24 @@ class NameContext:
         self.folded = frozenset(ascii_fold(w) for w in self.names - common)
         self.months = frozenset(str(m).casefold().rstrip(".") for m in rules.get("months", ()))
         # (months and seasons are names too, but "Summer is the worst time" is no person)
-        self.hand_ambiguous = (
-            _words(rules, "ambiguous") | {m for m in self.months if len(m) > 3} | _words(rules, "seasons")
-            | _words(rules, "weekdays")
-        )  # fmt: skip
+        self.calendar = (
+            {m for m in self.months if len(m) > 3} | _words(rules, "seasons") | _words(rules, "weekdays")
+        )
+        self.hand_ambiguous = _words(rules, "ambiguous") | self.calendar
 
+        # word tests that try every one-letter typo: asked again and again for the same words
+        self._place = functools.lru_cache(maxsize=1 << 16)(self._place)
+        self._compound = functools.lru_cache(maxsize=1 << 16)(self._compound)
+        # names that are words of some languages only ("koch": German), for the language rule
+        everywhere = frozenset.intersection(*self.words_of.values()) if self.words_of else frozenset()
+        self.partial = (self.names & self.ordinary) - everywhere if self.words_of else frozenset()
         # words that make the rules worth running (listed names that are not words,
         # context words); see `_may_apply`
         self.hot = (
             (self.names - common)
             | self.titles | self.short_titles | self.roles | (self.thanks - {"an", "to"})
             | self.thanks_before | self.person_nouns | self.quote_words | self.bell | self.signoffs
-            | {p[0] for p in self.intro_weak + self.intro_strong + self.intro_cap}
+            | self.intro_heads
             | self.person_before | self.name_starts | self.speech
             | {w.split()[0] for w in self.person_after | self.object_verbs}
         )  # fmt: skip
@@ -237,7 +252,32 @@ class NameContext:
             return True
         return len(key) >= 6 and any(w in places for w in _one_edit(key))  # "Eiimsbüttel"
 
-    def _compound(self, key: str, typo: bool = True) -> bool:
+    def _language(self, keys: list[str]) -> str | None:
+        """The comment's language, where its words say it clearly: the language most of
+        the words that belong to one language only belong to, at least two of them and
+        twice as many as for any other."""
+        votes = dict.fromkeys(self.ordinary_in, 0)
+        for key in keys:
+            langs = [lang for lang, words in self.ordinary_in.items() if key in words]
+            if len(langs) == 1:
+                votes[langs[0]] += 1
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+            return None
+        return ranked[0][0]
+
+    def _foreign_word(self, text: str, keys: list[str]) -> bool:
+        """Is one of `keys` (of `text`) a name that is capitalised there and no word of the
+        comment's language?"""
+        lang = None
+        for key in keys:
+            if key in self.partial and key[:1].upper() + key[1:] in text:
+                lang = lang or self._language(keys) or "?"
+                if lang != "?" and key not in self.words_of.get(lang, ()):
+                    return True
+        return False
+
+    def _compound(self, key: str) -> bool:
         """A word after all: an inflected form ("Anliegens"), a compound of words or names
         ("Terminsystem", "Bäckermeister", "Wartebereichs"), or a typo one letter away from
         a word ("Wrtebereich", "Lichtblck")."""
@@ -262,7 +302,7 @@ class NameContext:
                 return True
             if head[-2:] in ("es", "en", "er") and word(head[:-2]):
                 return True
-        if not typo or len(key) < 6:
+        if len(key) < 6:
             return False
         return any(w in known for w in _one_edit(key))
 
@@ -286,15 +326,14 @@ class NameContext:
             r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]{3,}", text
         ):
             return True  # maybe a capitalised word that is no word: "Semhar"
-        verbs = self.verbs
+        if not keys.isdisjoint(self.partial) and self._foreign_word(text, seq):
+            return True  # a capitalised name that is a word of another language: "Koch at the desk"
+        verbs, first, ordinary, common, sur = self.verbs, self.first, self.ordinary, self.common, self.sur
         for a, b in zip(seq, seq[1:], strict=False):
-            if b in verbs and (a in self.names or (len(a) >= 3 and a not in self.ordinary)):
+            if b in verbs and (a in self.names or (len(a) >= 3 and a not in ordinary)):
                 return True  # "Smirnow konnte nichts", "Trang is the best"
-        first, ordinary, common = self.first, self.ordinary, self.common
-        if not keys.isdisjoint(first):
-            for a, b in zip(seq, seq[1:], strict=False):
-                if a in first and ((len(b) >= 3 and b not in ordinary and b not in common) or b in self.sur):
-                    return True  # a given name and a word that is none or a surname: "sevgi kahramanlı"
+            if a in first and ((len(b) >= 3 and b not in ordinary and b not in common) or b in sur):
+                return True  # a given name and a word that is none or a surname: "sevgi kahramanlı"
         return (
             _FOREIGN.search(text) is not None
             or _SURNAME_END.search(text) is not None
@@ -347,6 +386,17 @@ class NameContext:
                 and key not in self.common
                 and key not in self.verbs
             )
+
+        compound: dict[int, bool] = {}
+
+        def noword(j: int) -> bool:
+            """No word at all, nor a compound, inflection or typo of one: "strüver", not
+            "Anliegens" (memoised: the compound test is the costly one)."""
+            if not rare(j):
+                return False
+            if j not in compound:
+                compound[j] = not self._compound(keys[j])
+            return compound[j]
 
         def ok(j: int, level: int) -> bool:
             """Can token j be (part of) a name? level -1: gazetteer only; 0: also no word
@@ -545,7 +595,7 @@ class NameContext:
             signoff = keys[last - 1] in self.signoffs or keys[last - 1] in self.thanks
             cue = signoff or gaps[last].strip(" ") in (",", "-", "–", "—", "\n", "\r\n")
             # (after a mere comma a word must be no word or a capitalised name: not "Geht so, naja")
-            name_like = listed(keys[last]) or (rare(last) and not self._compound(keys[last]))
+            name_like = listed(keys[last]) or noword(last)
             two = (
                 not cue
                 and last > 1
@@ -624,20 +674,43 @@ class NameContext:
         for i in range(n):
             if mark[i] or blocked(i):
                 continue
-            if cap[i] and (_FOREIGN.search(words[i]) or _SURNAME_END.fullmatch(words[i])):
-                mark[i] = True
+            if (cap[i] or rare(i)) and (_FOREIGN.search(words[i]) or _SURNAME_END.fullmatch(words[i])):
+                mark[i] = True  # (also in lower case, if no word: "bei begić", "hrytsenko")
             elif (
-                rare(i)
-                and len(keys[i]) <= 12
+                len(keys[i]) <= 12
                 and (_NORTH_END.fullmatch(keys[i]) or _NORTH_END_CAP.fullmatch(words[i]))
-                and not self._compound(keys[i])  # "Anliegens"
+                and noword(i)  # not "Anliegens"
             ):
                 mark[i] = True  # "Feddersen", "siemers", "claußen": no word, a surname's ending
+        # a capitalised name that is a word only in another language than the comment's:
+        # "Koch at the counter", "bei Kılıç musste ich", not "Koch" in a German comment
+        lang = None
+        for i in range(n):
+            key = keys[i]
+            if (
+                mark[i]
+                or not cap[i]
+                or len(key) < 3
+                or key not in self.names
+                or key not in self.ordinary
+                or blocked(i)
+                or key in self.calendar
+                or (gaps[i][-1:] in _QUOTE_OPEN and i + 1 < n and gaps[i + 1][:1] in _QUOTE_OPEN)
+            ):
+                continue  # (a quoted word is a label: the "Weiter" button)
+            lang = lang or self._language(keys) or "?"
+            if (
+                lang != "?"
+                and key not in self.words_of.get(lang, ())
+                and not self._place(key)
+                and not (i > 0 and adj[i] and self._place(keys[i - 1]))  # "Osdorfer Born"
+            ):
+                mark[i] = True
         # a name written as the subject, then a verb and praise or blame: "Tekin war nett",
         # "Rossi at counter 11" (needed for names that are also words; "Lange war die Wartezeit" stays)
         for i in range(n - 2):
             # "Smirnow konnte", "sediqa hat mir" (not "Kinderecke ist super")
-            short_rare = 3 <= len(keys[i]) <= 10 and rare(i) and not self._compound(keys[i])
+            short_rare = 3 <= len(keys[i]) <= 10 and noword(i)
             if mark[i] or blocked(i) or (keys[i] not in self.names and not short_rare):
                 continue
             if keys[i] in self.hand_ambiguous:
@@ -666,7 +739,7 @@ class NameContext:
                 surname = listed(keys[j]) or (
                     cap[j] and keys[j] in self.sur and keys[j] not in self.hand_ambiguous
                 )
-                if surname or (len(keys[j]) >= 3 and rare(j) and not self._compound(keys[j])):
+                if surname or (len(keys[j]) >= 3 and noword(j)):
                     mark[j] = True
         # particles after a name: "[NAME] von Elm", "Anna de la Cruz"
         for i in range(1, n):
@@ -703,6 +776,12 @@ class NameContext:
                     and base in self.names
                 ):
                     mark[i] = True
+        # (in a comment written in capitals, a word in capitals is no acronym: "BEI BRÜGGEMANN")
+        # (three everyday words in capitals; "IBAN ... BIC COBADEFFXXX" has none)
+        shouted = (
+            sum(1 for j in range(n) if len(keys[j]) >= 3 and words[j].isupper() and keys[j] in self.ordinary)
+            >= 3
+        )
         # a capitalised word that is no word of the three languages, not a place and not
         # a compound of words ("Terminvergabe", "Wartebereichs"): a name ("Stanikzai",
         # "Zarmina", "Feddersen"), wherever it stands
@@ -712,13 +791,12 @@ class NameContext:
                 and cap[i]
                 and 4 <= len(keys[i]) <= 14
                 and keys[i].isalpha()
-                and not words[i].isupper()
+                and (not words[i].isupper() or shouted)  # "KUZ", "BIC"; but all text in capitals
                 and not blocked(i)
-                and rare(i)
                 and not (i == 0 or any(c in ".!?\n:;" for c in gaps[i]))  # any word starts a sentence
                 and not _ADJECTIVE_END.search(keys[i])
                 and not self._place(keys[i])
-                and not self._compound(keys[i])
+                and noword(i)
             ):
                 mark[i] = True
         # a name goes on with words that are no word or a surname: "[NAME] strüver",
@@ -729,7 +807,7 @@ class NameContext:
             # (in lower case, a word that is both a given name and a surname is not enough
             # before one: "hunter green walls", but "sevgi karagöz", "ümit çetin")
             # (no typo or compound of words: "than epxected", "Bin Bäckermeister")
-            surname = (rare(i) and not self._compound(keys[i])) or (
+            surname = noword(i) or (
                 keys[i] in self.sur
                 and cap[i] == cap[i - 1]
                 # (a word marked here counts as the placeholder it becomes, so that a second
