@@ -679,6 +679,37 @@ OTHER_LANGUAGE_NAMES = [
     ("dann kam Akgül und hat alles geklärt", ["Akgül"]),
     ("die unterlagen lagen schon bei hrytsenko auf dem tisch", ["hrytsenko"]),
 ]
+# Turkish: a name mid-sentence is capitalised, a sentence starting with a name ends in
+# what the person did, an honorific follows a name in any case; and a name joined to "I"
+TURKISH_AND_FIRST_PERSON_NAMES = [
+    ("Kaplan bana formu gösterdi, çok iyiydi", ["Kaplan"]),
+    ("Karaca çok nazikti, teşekkürler", ["Karaca"]),
+    ("bugün Savaş bize yardım etti", ["Savaş"]),
+    ("rüya hanım çok sabırlıydı", ["rüya"]),
+    ("Birgit und ich waren zufrieden", ["Birgit"]),
+]
+TURKISH_WORDS_THAT_STAY = [
+    "umut ederim bir dahaki sefer daha hızlı olur",
+    "Allah razı olsun, çok yardımcı oldunuz",
+    "Deniz manzarası yok ama bekleme salonu temiz",
+    "Güneş bana göre çok sıcaktı bugün salonda",
+    "Schalter 3'teki hanım çok yardımcı oldu",
+]
+
+
+@pytest.mark.parametrize(("text", "secrets"), TURKISH_AND_FIRST_PERSON_NAMES)
+def test_turkish_sentence_shapes_and_first_person_joins_are_redacted(redactor, text, secrets):
+    result = redactor.redact(text)
+    for secret in secrets:
+        assert secret.casefold() not in result.text.casefold(), result.text
+    assert redactor.redact(result.text) == result
+
+
+@pytest.mark.parametrize("text", TURKISH_WORDS_THAT_STAY)
+def test_turkish_words_that_are_names_stay(redactor, text):
+    assert redactor.redact(text) == Redacted(text, (), False, None)
+
+
 # ... and what stays: the word in its own language, a loanword, a quoted label, a place
 OTHER_LANGUAGE_WORDS = [
     "Der Fischer auf dem Plakat im Flur sieht freundlich aus",

@@ -147,6 +147,13 @@ class NameContext:
                  ordinary_in: Mapping[str, frozenset[str]] | None = None):  # fmt: skip
         self.first, self.sur, self.common, self.NAME = first, sur, common, name_placeholder
         self.ordinary = ordinary
+        # languages that capitalise only names (and peoples, languages, places) within a sentence
+        self.proper_case = frozenset(str(x) for x in (rules.get("names") or {}).get("proper_case", ()))
+        self.proper_words = _words(rules, "proper_words")
+        predicates = _words(rules, "tr_person_predicates")
+        self.tr_predicates = frozenset(p for p in predicates if " " not in p)
+        self.tr_predicate_starts = tuple(p for p in self.tr_predicates if len(p) >= 4)
+        self.first_person = _words(rules, "first_person")
         # the words of each language, with the words it borrows from others
         self.ordinary_in = dict(ordinary_in or {})
         borrowed = (rules.get("names") or {}).get("borrowed_words") or {}
@@ -198,6 +205,7 @@ class NameContext:
         self.names = self.first | self.sur
         # names without diacritics, for names typed with other ones or none
         self.folded = frozenset(ascii_fold(w) for w in self.names - common)
+        self.first_folded = frozenset(ascii_fold(w) for w in self.first)
         self.months = frozenset(str(m).casefold().rstrip(".") for m in rules.get("months", ()))
         # (months and seasons are names too, but "Summer is the worst time" is no person)
         self.calendar = (
@@ -208,9 +216,8 @@ class NameContext:
         # word tests that try every one-letter typo: asked again and again for the same words
         self._place = functools.lru_cache(maxsize=1 << 16)(self._place)
         self._compound = functools.lru_cache(maxsize=1 << 16)(self._compound)
-        # names that are words of some languages only ("koch": German), for the language rule
-        everywhere = frozenset.intersection(*self.words_of.values()) if self.words_of else frozenset()
-        self.partial = (self.names & self.ordinary) - everywhere if self.words_of else frozenset()
+        # names that are words, for the language rules ("koch": German; "savaş": Turkish)
+        self.word_names = (self.names & self.ordinary) if self.words_of else frozenset()
         # words that make the rules worth running (listed names that are not words,
         # context words); see `_may_apply`
         self.hot = (
@@ -266,16 +273,22 @@ class NameContext:
             return None
         return ranked[0][0]
 
-    def _foreign_word(self, text: str, keys: list[str]) -> bool:
-        """Is one of `keys` (of `text`) a name that is capitalised there and no word of the
-        comment's language?"""
+    def _language_cue(self, text: str, keys: list[str]) -> bool:
+        """Can a language rule apply? A name that is a word is capitalised in `text` and is
+        no word of the comment's language, or the comment's language capitalises only names,
+        or a Turkish sentence may start with a name and end in what a person did."""
         lang = None
         for key in keys:
-            if key in self.partial and key[:1].upper() + key[1:] in text:
+            if key in self.word_names and key[:1].upper() + key[1:] in text:
                 lang = lang or self._language(keys) or "?"
-                if lang != "?" and key not in self.words_of.get(lang, ()):
+                if lang in self.proper_case or (lang != "?" and key not in self.words_of.get(lang, ())):
+                    return True
+                if lang == "tr" and any(self._tr_predicate(k) for k in keys):
                     return True
         return False
+
+    def _tr_predicate(self, key: str) -> bool:
+        return key in self.tr_predicates or key.startswith(self.tr_predicate_starts)
 
     def _compound(self, key: str) -> bool:
         """A word after all: an inflected form ("Anliegens"), a compound of words or names
@@ -326,7 +339,7 @@ class NameContext:
             r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]{3,}", text
         ):
             return True  # maybe a capitalised word that is no word: "Semhar"
-        if not keys.isdisjoint(self.partial) and self._foreign_word(text, seq):
+        if not keys.isdisjoint(self.word_names) and self._language_cue(text, seq):
             return True  # a capitalised name that is a word of another language: "Koch at the desk"
         verbs, first, ordinary, common, sur = self.verbs, self.first, self.ordinary, self.common, self.sur
         for a, b in zip(seq, seq[1:], strict=False):
@@ -615,7 +628,9 @@ class NameContext:
         # Turkish honorifics with suffixes: "Gülsüm Hanımın", "Ahmet Bey'e", "Gokhan hocam"
         for i in range(1, n):
             honorific = keys[i].startswith(self.honorifics) and adj[i] and not blocked(i - 1)
-            if honorific and (cap[i - 1] or listed(keys[i - 1])):
+            # (in lower case too: "deniz hanım'a", "uçar bey", "tigist abla"; not "görevli hanım")
+            lone_suffix = gaps[i - 1][-1:] in ("'", "’")  # "Schalter 3'teki hanım"
+            if honorific and not lone_suffix and (cap[i - 1] or keys[i - 1] in self.names or rare(i - 1)):
                 mark[i - 1] = True
                 if i > 1 and adj[i - 1] and cap[i - 2] and listed(keys[i - 2]) and keys[i - 2] not in stop:
                     mark[i - 2] = True
@@ -699,11 +714,54 @@ class NameContext:
             ):
                 continue  # (a quoted word is a label: the "Weiter" button)
             lang = lang or self._language(keys) or "?"
-            if (
+            if lang in self.proper_case and i > 0 and not any(c in ".!?\n:;" for c in gaps[i]):
+                if not self._place(key) and key not in self.proper_words:
+                    mark[i] = True  # "Bugün Savaş ona her şeyi açıkladı": Turkish capitalises names only
+                    if (
+                        adj[i]
+                        and cap[i - 1]
+                        and ascii_fold(keys[i - 1]) in self.first_folded
+                        and not blocked(i - 1)
+                    ):
+                        mark[i - 1] = True  # "Özlem Polat" at the start of a sentence
+            elif (
                 lang != "?"
                 and key not in self.words_of.get(lang, ())
                 and not self._place(key)
                 and not (i > 0 and adj[i] and self._place(keys[i - 1]))  # "Osdorfer Born"
+            ):
+                mark[i] = True
+        # a name that starts a Turkish sentence, then what a person does or is: "Aslan çok
+        # ilgiliydi", "Güler beni başka masaya yolladı" (the verb comes last in Turkish)
+        for i in range(n - 1):
+            key = keys[i]
+            start = i == 0 or any(c in ".!?\n" for c in gaps[i])
+            if not start or mark[i] or key not in self.names or blocked(i) or key in self.calendar:
+                continue
+            j, follows = i + 1, False
+            while j < min(n, i + 4) and not any(c in ".!?\n;:" for c in gaps[j]):
+                # ("bana göre": in my view, no person)
+                cue = self._tr_predicate(keys[j]) and not (j + 1 < n and keys[j + 1] in ("göre", "gore"))
+                follows = follows or cue
+                j += 1
+            if (
+                follows
+                and (lang := lang or self._language(keys) or "?") == "tr"
+                and key not in self.proper_words
+                and not self._place(key)
+            ):
+                mark[i] = True
+        # "Mark und ich", "ingrid and i": a name joined to the first person
+        for i in range(n - 2):
+            if (
+                not mark[i]
+                and keys[i] in self.names
+                and keys[i + 1] in self.joiners
+                and keys[i + 2] in self.first_person
+                and adj[i + 1]
+                and adj[i + 2]
+                and not blocked(i)
+                and keys[i] not in self.calendar
             ):
                 mark[i] = True
         # a name written as the subject, then a verb and praise or blame: "Tekin war nett",
