@@ -687,6 +687,11 @@ TURKISH_AND_FIRST_PERSON_NAMES = [
     ("bugün Savaş bize yardım etti", ["Savaş"]),
     ("rüya hanım çok sabırlıydı", ["rüya"]),
     ("Birgit und ich waren zufrieden", ["Birgit"]),
+    ("Schöne Grüße aus Wandsbek, Volkan 🙂", ["Volkan"]),
+    ("zeynura'ya çok teşekkürler", ["zeynura"]),
+    ("also brakhage war echt hilfsbereit", ["brakhage"]),
+    ("Meldebescheinigung für Hulya und die Kinder fehlt noch", ["Hulya"]),
+    ("Termin für Serhat Bingöl wurde verschoben", ["Serhat", "Bingöl"]),
 ]
 TURKISH_WORDS_THAT_STAY = [
     "umut ederim bir dahaki sefer daha hızlı olur",
@@ -694,6 +699,9 @@ TURKISH_WORDS_THAT_STAY = [
     "Deniz manzarası yok ama bekleme salonu temiz",
     "Güneş bana göre çok sıcaktı bugün salonda",
     "Schalter 3'teki hanım çok yardımcı oldu",
+    "Bürgeramt'ta sıra çok uzundu",
+    "KUZ'a gittim, kapalıydı",
+    "heute war es in eidelstedt sehr voll",
 ]
 
 

@@ -217,7 +217,9 @@ class NameContext:
         self._place = functools.lru_cache(maxsize=1 << 16)(self._place)
         self._compound = functools.lru_cache(maxsize=1 << 16)(self._compound)
         # names that are words, for the language rules ("koch": German; "savaş": Turkish)
-        self.word_names = (self.names & self.ordinary) if self.words_of else frozenset()
+        # (also typed without their letters: "Hulya" for "Hülya")
+        unlettered = frozenset(ascii_fold(w) for w in self.names if not w.isascii())
+        self.word_names = ((self.names | unlettered) & self.ordinary) if self.words_of else frozenset()
         # words that make the rules worth running (listed names that are not words,
         # context words); see `_may_apply`
         self.hot = (
@@ -259,12 +261,14 @@ class NameContext:
             return True
         return len(key) >= 6 and any(w in places for w in _one_edit(key))  # "Eiimsbüttel"
 
-    def _language(self, keys: list[str]) -> str | None:
+    def _language(self, keys: list[str], ignore: frozenset[str] = frozenset()) -> str | None:
         """The comment's language, where its words say it clearly: the language most of
         the words that belong to one language only belong to, at least two of them and
-        twice as many as for any other."""
+        twice as many as for any other (the words in `ignore` do not count)."""
         votes = dict.fromkeys(self.ordinary_in, 0)
         for key in keys:
+            if key in ignore:
+                continue  # (the names in question do not vote: "Termin für Serhat Bingöl")
             langs = [lang for lang, words in self.ordinary_in.items() if key in words]
             if len(langs) == 1:
                 votes[langs[0]] += 1
@@ -278,14 +282,26 @@ class NameContext:
         no word of the comment's language, or the comment's language capitalises only names,
         or a Turkish sentence may start with a name and end in what a person did."""
         lang = None
-        for key in keys:
-            if key in self.word_names and key[:1].upper() + key[1:] in text:
-                lang = lang or self._language(keys) or "?"
-                if lang in self.proper_case or (lang != "?" and key not in self.words_of.get(lang, ())):
-                    return True
-                if lang == "tr" and any(self._tr_predicate(k) for k in keys):
-                    return True
+        capitalised = frozenset(k for k in keys if k in self.word_names and k[:1].upper() + k[1:] in text)
+        for key in capitalised:
+            lang = lang or (self._language(keys) or self._language(keys, capitalised)) or "?"
+            if lang in self.proper_case or (lang != "?" and key not in self.words_of.get(lang, ())):
+                return True
+            if lang == "tr" and any(self._tr_predicate(k) for k in keys):
+                return True
         return False
+
+    def _no_word(self, key: str, word: str) -> bool:
+        """`key` (of `word`) is no word of the three languages, no compound, typo or place
+        and no acronym: "guelay" (of "guelay'a"), not "KUZ" (of "KUZ'a") or "Bürgeramt"."""
+        return (
+            len(key) >= 3
+            and key not in self.ordinary
+            and key not in self.common
+            and not word[: len(key)].isupper()
+            and not self._place(key)
+            and not self._compound(key)
+        )
 
     def _tr_predicate(self, key: str) -> bool:
         return key in self.tr_predicates or key.startswith(self.tr_predicate_starts)
@@ -326,7 +342,9 @@ class NameContext:
         if not keys.isdisjoint(self.hot) or self.NAME in text:
             return True
         if ("'" in text or "’" in text) and any(
-            re.split(r"['’]", k, maxsplit=1)[0] in self.names for k in keys if "'" in k or "’" in k
+            (b := re.split(r"['’]", k, maxsplit=1)[0]) in self.names or self._no_word(b, b)
+            for k in keys
+            if "'" in k or "’" in k
         ):
             return True  # "Sevda'ya"
         if not text.isascii() and any(not k.isascii() and ascii_fold(k) in self.folded for k in keys):
@@ -604,7 +622,7 @@ class NameContext:
         while last >= 0 and ph[last] and not isname[last]:
             last -= 1
         if last > 0 and not mark[last] and not blocked(last) and keys[last] not in self.hand_ambiguous:
-            tail = text[toks[last][1] :].strip(" .!?:)\u00a0\t\r\n")
+            tail = "".join(c for c in text[toks[last][1] :] if c.isalnum())  # (emoji may follow: "Volkan 👋")
             signoff = keys[last - 1] in self.signoffs or keys[last - 1] in self.thanks
             cue = signoff or gaps[last].strip(" ") in (",", "-", "–", "—", "\n", "\r\n")
             # (after a mere comma a word must be no word or a capitalised name: not "Geht so, naja")
@@ -700,20 +718,22 @@ class NameContext:
         # a capitalised name that is a word only in another language than the comment's:
         # "Koch at the counter", "bei Kılıç musste ich", not "Koch" in a German comment
         lang = None
+        # (where all words leave the language open, the capitalised names do not count:
+        # "Termin für Serhat Bingöl")
+        capitalised = frozenset(keys[i] for i in range(n) if cap[i] and keys[i] in self.word_names)
         for i in range(n):
             key = keys[i]
             if (
                 mark[i]
                 or not cap[i]
                 or len(key) < 3
-                or key not in self.names
-                or key not in self.ordinary
+                or key not in self.word_names
                 or blocked(i)
                 or key in self.calendar
                 or (gaps[i][-1:] in _QUOTE_OPEN and i + 1 < n and gaps[i + 1][:1] in _QUOTE_OPEN)
             ):
                 continue  # (a quoted word is a label: the "Weiter" button)
-            lang = lang or self._language(keys) or "?"
+            lang = lang or (self._language(keys) or self._language(keys, capitalised)) or "?"
             if lang in self.proper_case and i > 0 and not any(c in ".!?\n:;" for c in gaps[i]):
                 if not self._place(key) and key not in self.proper_words:
                     mark[i] = True  # "Bugün Savaş ona her şeyi açıkladı": Turkish capitalises names only
@@ -746,7 +766,8 @@ class NameContext:
                 j += 1
             if (
                 follows
-                and (lang := lang or self._language(keys) or "?") == "tr"
+                and (lang := lang or (self._language(keys) or self._language(keys, capitalised)) or "?")
+                == "tr"
                 and key not in self.proper_words
                 and not self._place(key)
             ):
@@ -768,12 +789,13 @@ class NameContext:
         # "Rossi at counter 11" (needed for names that are also words; "Lange war die Wartezeit" stays)
         for i in range(n - 2):
             # "Smirnow konnte", "sediqa hat mir" (not "Kinderecke ist super")
-            short_rare = 3 <= len(keys[i]) <= 10 and noword(i)
+            short_rare = 3 <= len(keys[i]) <= 10 and noword(i) and not self._place(keys[i])
             if mark[i] or blocked(i) or (keys[i] not in self.names and not short_rare):
                 continue
             if keys[i] in self.hand_ambiguous:
                 continue
-            start = i == 0 or any(c in ".!?\n:,;–" for c in gaps[i])
+            # (a word that is no word may stand anywhere: "also stührmann war echt ne wucht")
+            start = i == 0 or any(c in ".!?\n:,;–" for c in gaps[i]) or short_rare
             verb, then = keys[i + 1], _DRAWN_OUT.sub(r"\1", keys[i + 2])  # "sooo lieb"
             praised = verb in self.verbs and (
                 then in self.evaluations or (then in self.objects and verb not in _PLACE_WORDS)
@@ -831,9 +853,9 @@ class NameContext:
                     and not blocked(i)
                     and _TR_ENDING.fullmatch(ending)
                     and base not in self.places
-                    and base in self.names
+                    and (base in self.names or self._no_word(base, words[i]))
                 ):
-                    mark[i] = True
+                    mark[i] = True  # (also a name no list has: "guelay'a", "Nûjiyan'la")
         # (in a comment written in capitals, a word in capitals is no acronym: "BEI BRÜGGEMANN")
         # (three everyday words in capitals; "IBAN ... BIC COBADEFFXXX" has none)
         shouted = (

@@ -191,6 +191,11 @@ def main() -> None:
         folded = w.translate(TR_ASCII)
         if "tr" in langs and (folded not in every or folded in common or by_lang["tr"] >= TR_FOLD_ZIPF):
             words.setdefault(folded, set()).add("tr")
+    # the Turkish words that common_words.txt lists as names too, however rare ("serhat":
+    # frontier, "hülya": dream): words of Turkish, also without Turkish letters
+    for w in build_gazetteer.TURKISH_WORDS:
+        for form in (fold(w), fold(w).translate(TR_ASCII)):
+            words.setdefault(form, set()).add("tr")
     for w, lang in EXTRA_WORDS.items():
         words.setdefault(w, set()).add(lang)
     # one word a line, then the languages it is a word of: "lage\tde", "can\ten tr"
