@@ -116,6 +116,19 @@ POSITIVE = [
     ("addr-tr-mahallesi", "Caferağa Mahallesi'nde oturuyorum", ["Caferağa"], "[ADRESSE]"),
     ("addr-tr-postcode", "34710 Kadıköy/İstanbul", ["34710"], "[ADRESSE]"),
     # ---- date of birth
+    (
+        "dob-de-child",
+        "Meine Tochter (14.7.2012) braucht einen Kinderreisepass",
+        ["14.7.2012"],
+        "[GEBURTSDATUM]",
+    ),
+    (
+        "dob-de-birthday-after",
+        "Ich habe am 9. Mai 2019 Geburtstag, der Pass muss vorher da sein",
+        ["9. Mai 2019"],
+        "[GEBURTSDATUM]",
+    ),
+    ("dob-tr-child", "Oğlum (03/11/2015) için pasaport lazım", ["03/11/2015"], "[GEBURTSDATUM]"),
     ("dob-de-geb", "Mein Sohn, geb. 12.05.2010, brauchte einen Ausweis", ["12.05.2010"], "[GEBURTSDATUM]"),
     ("dob-de-words", "geboren am 3. März 1975 in Hamburg", ["3. März 1975"], "[GEBURTSDATUM]"),
     ("dob-de-after", "Ich bin am 12.05.1980 geboren", ["12.05.1980"], "[GEBURTSDATUM]"),
@@ -127,6 +140,16 @@ POSITIVE = [
     ("dob-tr-dogumlu", "12 Mayıs 1985 doğumluyum", ["12 Mayıs 1985"], "[GEBURTSDATUM]"),
     ("dob-tr-year", "1985 doğumluyum ve emekliyim", ["1985"], "[GEBURTSDATUM]"),
     # ---- case and file numbers
+    ("case-de-file-number", "Aktenzeichen laut Brief: 276.14-8821/24", ["276.14-8821/24"], "[AKTENZEICHEN]"),
+    (
+        "case-de-letter-prefix",
+        "Mein Aktenzeichen ist LZ-B 518/2022, bitte prüfen",
+        ["518/2022"],
+        "[AKTENZEICHEN]",
+    ),
+    ("case-de-az", "Az K 62 4417, zuständig ist das Bürgeramt", ["62 4417"], "[AKTENZEICHEN]"),
+    ("case-en-ip", "the tablet showed ip 172.16.4.201 and froze", ["172.16.4.201"], "[AKTENZEICHEN]"),
+    ("case-en-mixed-dash", "customer number kd-7rtx4q, please call back", ["kd-7rtx4q"], "[AKTENZEICHEN]"),
     ("case-de-az", "Aktenzeichen 123/20-4 wurde verloren", ["123/20-4"], "[AKTENZEICHEN]"),
     ("case-de-az-short", "Az. 4711-2020", ["4711-2020"], "[AKTENZEICHEN]"),
     ("case-de-AZ", "AZ 1-2345/2020", ["1-2345/2020"], "[AKTENZEICHEN]"),
@@ -586,6 +609,11 @@ GENERALISING = [
 
 # Harmless comments that look like personal data: they must stay exactly as written.
 LOOK_ALIKES = [
+    "Nach dem Update auf iOS 14.4.1 ging die App wieder",
+    "Termin am 12.03.2021 um 10:30, alles pünktlich",
+    "Linien 25/26/27 fahren direkt vor die Tür",
+    "Passfoto 12.50-15.00 Euro, je nach Automat",
+    "Geöffnet 7.30-12.30, mittwochs bis 16.00",
     "Frank and honest answers, thank you",
     "Geöffnet DI-FR 9 bis 12",
     "Mo-Fr 8-16 Uhr ist zu kurz",

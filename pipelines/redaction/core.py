@@ -411,7 +411,7 @@ class Redactor:
         parts = self._split(out)
         named, words = self._redact_names(out, parts)
         named = self._ctx.redact(named)
-        named = self._st.births_after_names(named, self._NAME)
+        named = self._st.births_after_names(named)
         if named != out:
             parts, words = self._split(named), None
         kinds = tuple(sorted({self._kind_of[w] for w in parts[1::2] if w in self._kind_of}))
@@ -481,7 +481,8 @@ class Redactor:
         if sum(map(str.isdigit, value)) < min_digits or sum(map(str.isalnum, value)) < min_len:
             return m.group()
         head = re.split(r"[ \u00a0/.-]", value, maxsplit=1)[0]
-        if head.isalpha() and head.casefold() in self._ordinary:
+        # (a short abbreviation in capitals is a code's prefix: "KZ-W 446/2023")
+        if head.isalpha() and not (head.isupper() and len(head) <= 3) and head.casefold() in self._ordinary:
             return m.group()  # "Reisepass kostet 70 Euro": a word, then a price
         return m.group("kw") + m.group("gap") + self.placeholders[kind]
 

@@ -142,7 +142,7 @@ _PLATE_CODE = (
     r"|[A-Za-zÄÖÜäöü]{1,3}[ \u00a0-][A-Za-z]{1,2}[ \u00a0]?\d{1,4}[EHeh]?)(?![\w-])"
 )
 # Between a keyword and its value: ":", "#", "Nr.", "ist", "is" ...
-_GAP = r"(?:[\s:#=(]|-(?=\s)|\b(?:Nr|No|Nummer|number|ist|lautet|lautete|is|was|war)\b\.?){0,6}"
+_GAP = r"(?:[\s:#=(]|-(?=\s)|\b(?:Nr|No|Nummer|number|ist|lautet|lautete|is|was|war|to)\b\.?){0,6}"
 # House number: 12, 12a, 12 a, 12-14, 12/3.
 _HOUSE = r"\d{1,4}(?:[ \u00a0]?[a-zA-Z](?![\w:]))?(?:[ \u00a0]?[-/][ \u00a0]?\d{1,4}[a-zA-Z]?)?(?!\d)"
 _CAPWORD = r"[A-ZÄÖÜÇĞİŞ][\wäöüßçğıöşü'.]*(?:-[\wäöüßçğıöşü'.]+)*"

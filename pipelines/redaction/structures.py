@@ -49,6 +49,12 @@ _CODE_ANY = re.compile(
     r"(?<![\w./-])(?=[A-Za-z0-9_/-]*[0-9])(?=[A-Za-z0-9_/-]*[A-Za-z])"
     r"[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)*(?![\w]|[-/]\w)"
 )
+# A file number of digit groups joined by two kinds of separator: "188.65-1632/25" (a
+# date uses one kind, a phone number starts with 0 or +); an IPv4 address: "10.6.15.10".
+_FILE_NUMBER = re.compile(r"(?<![\w.,/+-])[1-9]\d*(?:[./-]\d+){2,}(?![\w]|[./-]\d)")
+_IPV4 = re.compile(
+    r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\w]|\.\d)"
+)
 # Counts with units, ordinals and decades: never codes ("40min", "1990er", "10km", "3x").
 _UNIT = re.compile(
     r"\d+(?:er|ern|th|st|nd|rd|min|mins|h|std|km|kg|mm|cm|m|eur|euro|uhr|x|tl|pm|am|°|s|jährige|j)",
@@ -198,7 +204,12 @@ class Structures:
             rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?[ ]?(?:of[ ])?(?:{m})\b\.?[ ,]{{0,2}}\d{{4}}"
             rf"|(?:{m})\b\.?[ ]\d{{1,2}}(?:st|nd|rd|th)?,?[ ]\d{{4}})"
         )
-        self._name_date = re.compile(rf"(\[NAME\][ ]?\([ ]?)((?:\*[ ]?)?(?:{self._date}))([ ]?\))", _I)
+        # a date in brackets or commas right after a name or a person: "[NAME] (17. September
+        # 2011)", "Ich, [NAME], 23/09/2006, ...", "Mein Kind (2.8.2009)": a date of birth
+        persons = _alt((self.P["NAME"], *_words(rules, "structures.birth_persons")))
+        self._name_date = re.compile(
+            rf"((?:{persons})(?:[ ]?\([ ]?|,[ ]))((?:\*[ ]?)?(?:{self._date}))([ ]?\)|,)", _I
+        )
         self._full_date = re.compile(rf"(?<![\d.\w])(?:{self._date})(?![\d])", _I)
         # "*04.11.1952", "* 6. Dezember 1963", "(*17.04.1965)": the star marks a birth.
         self._star_date = re.compile(rf"\*[ ]?(?:{self._date}|(?:19|20)\d\d(?!\d))", _I)
@@ -321,6 +332,8 @@ class Structures:
         text = self._code_kw.sub(lambda m: self._code_after_kw(m, code), text)
         if any(c.isdigit() for c in text):
             text = _CODE_ANY.sub(lambda m: code if self._is_code(m.group()) else m.group(), text)
+            text = _FILE_NUMBER.sub(lambda m: code if self._is_file_number(m.group()) else m.group(), text)
+            text = _IPV4.sub(code, text)
             if "#" in text:
                 text = _HASH_NUMBER.sub(code, text)  # "Ticket #50075"
         if "-" in text:
@@ -336,6 +349,17 @@ class Structures:
         if alnum >= 4 and (digits or re.search(r"[-_/]", v) or (v.isupper() and alnum >= 5)):
             return m.group()[: m.start("v") - m.start()] + code
         return m.group()
+
+    @staticmethod
+    def _is_file_number(s: str) -> bool:
+        """Two kinds of separator, seven digits, and a slash or a group of four: not a range
+        of prices or times ("12.50-15.00", "9.30-12.30") or of thousands ("10.000-12.000")."""
+        groups = re.split(r"[./-]", s)
+        return (
+            len(set(re.findall(r"[./-]", s))) >= 2
+            and sum(map(len, groups)) >= 7
+            and ("/" in s or any(len(g) >= 4 for g in groups))
+        )
 
     def _is_code(self, s: str) -> bool:
         alnum = sum(c.isalnum() for c in s)
@@ -353,7 +377,9 @@ class Structures:
         if (
             8 <= alnum <= 12
             and letters >= 3
-            and re.fullmatch(r"[A-Za-z0-9]*\d[A-Za-z]+\d[A-Za-z0-9]*|[A-Za-z]+\d+[A-Za-z]+\d*", s)
+            and re.fullmatch(
+                r"[A-Za-z0-9]*\d[A-Za-z]+\d[A-Za-z0-9]*|[A-Za-z]+\d+[A-Za-z]+\d*", re.sub(r"[-_/]", "", s)
+            )
         ):
             return True  # "cfnt23xpy", "x1twtrz1f": letters and digits mixed (a passport or card number)
         # "VGHG-RW7G": capital groups with a digit
@@ -406,9 +432,10 @@ class Structures:
         keyword = self._birth_kw.search(text) is not None
         return self._full_date.sub(lambda m: self._birth(m, keyword and self._near_birth(m), dob), text)
 
-    def births_after_names(self, text: str, name: str) -> str:
-        """A full date in brackets right after a name: "[NAME] (17. September 2011)"."""
-        if name + " (" not in text and name + "(" not in text:
+    def births_after_names(self, text: str) -> str:
+        """A full date in brackets or commas right after a name or person word: "[NAME]
+        (17. September 2011)", "Mein Kind (2.8.2009)"."""
+        if "(" not in text and "," not in text:
             return text
         return self._name_date.sub(lambda m: m.group(1) + self.P["GEBURTSDATUM"] + m.group(3), text)
 
