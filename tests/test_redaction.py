@@ -96,6 +96,13 @@ POSITIVE = [
         "[IBAN]",
     ),
     # ---- address
+    (
+        "address-de-adjective-platz",
+        "Vermieterin wohnt Wandsbeker Platz 17b, 2. OG",
+        ["Wandsbeker Platz 17b"],
+        "[ADRESSE]",
+    ),
+    ("address-de-ummeldung", "Ummeldung von Rugenbarg 71 c ging schnell", ["Rugenbarg 71"], "[ADRESSE]"),
     ("addr-de-full", "Ich wohne Musterstraße 12, 22765 Hamburg.", ["Musterstraße", "22765"], "[ADRESSE]"),
     ("addr-de-str", "Post bitte an Kieler Str. 5a", ["Kieler", "5a"], "[ADRESSE]"),
     ("addr-de-allee", "Max-Brauer-Allee 20 ist meine Adresse", ["Max-Brauer-Allee", "20"], "[ADRESSE]"),
@@ -613,6 +620,7 @@ LOOK_ALIKES = [
     "Termin am 12.03.2021 um 10:30, alles pünktlich",
     "Linien 25/26/27 fahren direkt vor die Tür",
     "Passfoto 12.50-15.00 Euro, je nach Automat",
+    "Im Wartebereich war Platz 14 frei, der nächste Platz 15 auch",
     "Geöffnet 7.30-12.30, mittwochs bis 16.00",
     "Frank and honest answers, thank you",
     "Geöffnet DI-FR 9 bis 12",

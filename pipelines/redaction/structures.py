@@ -520,8 +520,13 @@ class Structures:
         st = m.group("st")
         parts = st.split()
         last = parts[-1].casefold().rstrip(".")
+        first = parts[0].casefold()
+        # "Platz 5" is a seat, "Eidelstedter Platz 42a" a street: a place's adjective first
+        named = (
+            len(parts) > 1 and parts[0][:1].isupper() and first.endswith("er") and first not in self.everyday
+        )
         if (
-            last in self._not_streets
+            (last in self._not_streets and not named)
             or last.endswith(("äufer", "aeufer"))
             or self._unit_after.match(m.string, m.end("no"))
         ):
