@@ -682,6 +682,8 @@ class Redactor:
                         or (len(seen) == 1 and (seen[0] == "unknown" or maxlen == 3))
                         or all(s == "first" for s in seen)
                     )
+                    # (after a name, an everyday word ends it: "Mehmet Öztürk Aktenzeichen ...")
+                    and not (seen and key in self._ordinary and not listed)
                 ):
                     mark[j] = True
                     seen.append("unknown")

@@ -470,6 +470,8 @@ class NameContext:
                 )
                 if not second and not ok(k, level if count == 0 else later):
                     break
+                if count and not second and keys[k] in self.ordinary and not listed(keys[k]):
+                    break  # an everyday word ends a name: "benim adım [NAME] Aktenzeichen laut"
                 if count and not first_marked and not cap[k] and not listed(keys[k]):
                     # a lower-case word right after a placeholder ("my name is [NAME]
                     # quast") only when the name ends there: "[NAME] doğum tarihim" stays

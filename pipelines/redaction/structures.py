@@ -440,15 +440,19 @@ class Structures:
         return self._name_date.sub(lambda m: m.group(1) + self.P["GEBURTSDATUM"] + m.group(3), text)
 
     def _near_birth(self, m: re.Match[str]) -> bool:
-        """A birth word next to this date, with no other number between ("geb. 2019"
+        """A birth word next to this date, with no other date or number between ("geb. 2019"
         does not make "Termin am 12.03.2021" a birth date): up to 40 characters before
         it or a word such as "geboren" up to 20 after it."""
         text = m.string
+
+        def free(between: str) -> bool:  # (a date already replaced counts as a number)
+            return not any(c.isdigit() for c in between) and self.P["GEBURTSDATUM"] not in between
+
         before = [k.end() for k in self._birth_kw.finditer(text, max(0, m.start() - 40), m.start())]
-        if before and not any(c.isdigit() for c in text[before[-1] : m.start()]):
+        if before and free(text[before[-1] : m.start()]):
             return True
         after = self._birth_after_kw.search(text, m.end(), m.end() + 20)
-        return after is not None and not any(c.isdigit() for c in text[m.end() : after.start()])
+        return after is not None and free(text[m.end() : after.start()])
 
     def _birth(self, m: re.Match[str], keyword: bool, dob: str) -> str:
         """A full date is a birth date when its year lies before `max_birth_year`
