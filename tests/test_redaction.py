@@ -616,6 +616,13 @@ GENERALISING = [
 
 # Harmless comments that look like personal data: they must stay exactly as written.
 LOOK_ALIKES = [
+    # sayings with names (config `names.idioms`)
+    "Der Wartebereich sah aus wie bei Hempels unterm Sofa, danach war ich Hans im Glück",
+    "Tante Emma hätte das mit einem Zettel schneller erledigt",
+    "At 8 am every Tom, Dick and Harry was queueing outside",
+    "Ali Veli fark etmez, herkese aynı cevap veriliyor",
+    # a host name's ending
+    "Alles stand auf hamburg.de, sogar die Gebühren",
     "Nach dem Update auf iOS 14.4.1 ging die App wieder",
     "Termin am 12.03.2021 um 10:30, alles pünktlich",
     "Linien 25/26/27 fahren direkt vor die Tür",
@@ -802,6 +809,11 @@ def test_generalising_shapes_are_redacted(redactor, text, secrets):
     for secret in secrets:
         assert secret.casefold() not in result.text.casefold(), f"{secret!r} left in {result.text!r}"
     assert redactor.redact(result.text) == result  # idempotent
+
+
+def test_a_name_beside_a_saying_is_still_redacted(redactor):
+    result = redactor.redact("Hinz und Kunz warten hier, nur Frau Brekke hat sich gekümmert")
+    assert "Brekke" not in result.text and result.text.startswith("Hinz und Kunz warten")
 
 
 @pytest.mark.parametrize("text", LOOK_ALIKES)

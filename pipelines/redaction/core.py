@@ -93,6 +93,8 @@ from pipelines.redaction.patterns import (
 )
 from pipelines.redaction.structures import WEEKDAYS, Structures
 
+_IDIOM_MARK = "\ue000"  # a private-use character: no word, no digit, no rule reads it
+
 KINDS = (
     "NAME",
     "EMAIL",
@@ -254,6 +256,10 @@ class Redactor:
         self._long_digits = re.compile(rf"\d{{{int(held['min_digit_run'])},}}")
 
         self._compile(rules)
+        sayings = [str(p) for p in _get(rules, "names").get("idioms", ())] or ["\ue000"]
+        self._idioms = re.compile(rf"(?<!\w)(?:{'|'.join(_phrase(p) for p in sayings)})(?!\w)", re.IGNORECASE)
+        heads = {re.escape(p.split()[0].casefold()) for p in sayings}
+        self._idiom_hint = re.compile("|".join(sorted(heads)), re.IGNORECASE)
         self._ctx = NameContext(
             rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME, self._ordinary,
             {lang: frozenset(ws) for lang, ws in (ordinary_by_language or {}).items()},
@@ -408,6 +414,11 @@ class Redactor:
         if not text:
             return Redacted("", (), False, None)
         out = self._structured(text)
+        # sayings with names in them ("Hans im Glück", "Hinz und Kunz") are set aside for
+        # the name rules: a mark no rule reads stands in for each
+        idioms: list[str] = []
+        if self._idiom_hint.search(out):
+            out = self._idioms.sub(lambda m: idioms.append(m.group()) or _IDIOM_MARK * len(idioms), out)
         parts = self._split(out)
         named, words = self._redact_names(out, parts)
         named = self._ctx.redact(named)
@@ -416,6 +427,8 @@ class Redactor:
             parts, words = self._split(named), None
         kinds = tuple(sorted({self._kind_of[w] for w in parts[1::2] if w in self._kind_of}))
         reasons = self._risks(named, parts, words)
+        for k in range(len(idioms), 0, -1):  # (longest mark first: a mark holds the shorter ones)
+            named = named.replace(_IDIOM_MARK * k, idioms[k - 1])
         return Redacted(named, kinds, bool(reasons), "; ".join(reasons) if reasons else None)
 
     def __call__(self, text: str | None) -> Redacted:

@@ -403,6 +403,8 @@ class NameContext:
                 return True
             if TR_LOCATIVE.fullmatch(key):
                 return True  # "danışmadaki hanımefendi": the lady at the desk
+            if j > 0 and gaps[j] == "." and len(words[j - 1]) >= 2 and len(key.split("'")[0]) <= 4:
+                return True  # a host name's ending: "hamburg.de", "hamburg.de'de" (not "wardak.ehsan")
             return key in months and re.match(r"\.?\s*\d", text[toks[j][1] : toks[j][1] + 4]) is not None
 
         blocked = [never(j) for j in range(n)].__getitem__  # asked many times per token
