@@ -56,7 +56,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.redaction.names import TR_LOCATIVE, NameContext, load_gazetteer
+from pipelines.redaction.names import TR_LOCATIVE, NameContext, calendar_words, load_gazetteer, never_names
 from pipelines.redaction.numbers import number_words, redact_numbers, redact_phones, spelled_numbers
 from pipelines.redaction.patterns import (
     _AT_WORD,
@@ -209,14 +209,7 @@ class Redactor:
         self._sur = _fold(surnames)
         if not self._first or not self._sur:
             raise RedactionConfigError("the first-name and surname lists must not be empty")
-        # titles, honorifics and stop words are never names, even when a gazetteer
-        # lists them ("Sayın", "Hanım" are also given names)
-        blockers = (
-            _fold(_get(rules, "names.titles_before"))
-            | _fold(_get(rules, "names.titles_after"))
-            | _fold(_get(rules, "names.stopwords"))
-            | _fold(str(t).rstrip(".") for t in _get(rules, "names.titles_before"))
-        )
+        blockers = never_names(rules)
         self._first -= blockers
         self._sur -= blockers
         self._names = self._first | self._sur
@@ -228,10 +221,7 @@ class Redactor:
             | _fold(common_words)
             | _fold(rules["names"].get("not_names", ()))
             | (self._names & self._ordinary)
-            # months and seasons are given names too ("June", "April", "Summer")
-            | _fold(str(m).rstrip(".") for m in _get(rules, "months"))
-            | _fold(_get(rules, "names").get("seasons", ()))
-            | _fold(_get(rules, "names").get("weekdays", ()))
+            | calendar_words(rules)
         ) - blockers
         self._stop = _fold(_get(rules, "names.stopwords"))
         self._months = _fold(str(m).rstrip(".") for m in _get(rules, "months"))

@@ -130,6 +130,28 @@ def _words(rules: Mapping[str, Any], key: str) -> frozenset[str]:
     return frozenset(fold_case(str(w)) for w in node)
 
 
+def never_names(rules: Mapping[str, Any]) -> frozenset[str]:
+    """The words that are never (part of) a name, even where a name list has them: titles
+    (with and without their dot), honorifics, roles, person nouns and stop words ("Herr",
+    "Meister", "Ober" are U.S. surnames, "Sayın", "Hanım" given names). One list for the
+    title rules of `core` and the context rules here."""
+    keys = ("titles_before", "titles_after", "stopwords", "context_titles", "context_short_titles",
+            "context_roles", "person_nouns", "context_honorifics")  # fmt: skip
+    words = frozenset().union(*(_words(rules, k) for k in keys))
+    return words | {w.rstrip(".") for w in words}
+
+
+def calendar_words(rules: Mapping[str, Any], min_month_len: int = 0) -> frozenset[str]:
+    """Months, seasons and weekdays: given names too, but no person without context
+    ("Summer is the worst time", "Freitag war voll")."""
+    months = {fold_case(str(m)).rstrip(".") for m in rules.get("months", ())}
+    return (
+        frozenset(m for m in months if len(m) >= min_month_len)
+        | _words(rules, "seasons")
+        | _words(rules, "weekdays")
+    )
+
+
 class NameContext:
     """Context rules for names, run on the text after `core` replaced the names its
     title/intro/list rules find. Each rule marks whole word tokens; marked tokens become
@@ -198,19 +220,15 @@ class NameContext:
             for p in (rules.get("names") or {}).get("sign_offs", ())
             if " " not in str(p)
         )
-        # the words that announce a person are never the person, even where a surname
-        # list has them ("Herr", "Meister", "Ober" are U.S. surnames)
-        never = self.titles | self.short_titles | self.roles | self.person_nouns | set(self.honorifics)
+        never = never_names(rules)
         self.first, self.sur = first - never, sur - never
         self.names = self.first | self.sur
         # names without diacritics, for names typed with other ones or none
         self.folded = frozenset(ascii_fold(w) for w in self.names - common)
         self.first_folded = frozenset(ascii_fold(w) for w in self.first)
         self.months = frozenset(str(m).casefold().rstrip(".") for m in rules.get("months", ()))
-        # (months and seasons are names too, but "Summer is the worst time" is no person)
-        self.calendar = (
-            {m for m in self.months if len(m) > 3} | _words(rules, "seasons") | _words(rules, "weekdays")
-        )
+        # (a month of three letters may be a name: "Mai", "May")
+        self.calendar = calendar_words(rules, min_month_len=4)
         self.hand_ambiguous = _words(rules, "ambiguous") | self.calendar
 
         # word tests that try every one-letter typo: asked again and again for the same words
