@@ -89,3 +89,15 @@ def small_registry(tmp_path, monkeypatch):
     (target / "centres.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("SURVEY_CONFIG_DIR", str(target))
     return registry.registry()
+
+
+@pytest.fixture(scope="session")
+def demo_year_files(tmp_path_factory):
+    """The whole demo year (seed 2020), generated once (about 20 s) for test_demo_generator
+    and test_demo_year, which only read it. Both modules are in the xdist group
+    "demo_year", so that under pytest-xdist one worker generates it for both."""
+    from pipelines.demo import generate
+
+    base = tmp_path_factory.mktemp("demo-year-files")
+    summary = generate(base / "landing", base / "truth", seed=2020)
+    return base / "landing", base / "truth", summary

@@ -4,6 +4,7 @@ of the landing files reproduces."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
@@ -18,6 +19,10 @@ import pytest
 from pipelines import registry
 from pipelines.demo import generate
 from pipelines.demo.__main__ import main
+
+# One worker under xdist: the module-scoped fixtures, and the whole year shared with
+# test_demo_year (conftest.demo_year_files), are built once.
+pytestmark = pytest.mark.xdist_group("demo_year")
 
 START, END = dt.date(2021, 1, 4), dt.date(2021, 1, 24)  # three weeks around the version switch
 SWITCH = dt.date(2021, 1, 11)
@@ -549,10 +554,9 @@ def test_comments_and_answers_are_realistic(demo):
 
 
 @pytest.fixture(scope="module")
-def year(tmp_path_factory) -> Demo:
-    base = tmp_path_factory.mktemp("year")
-    summary = generate(base / "landing", base / "truth", seed=2020)
-    return Demo(base / "landing", base / "truth", summary)
+def year(demo_year_files) -> Demo:
+    landing, truth, summary = demo_year_files  # generate(..., seed=2020), shared with test_demo_year
+    return Demo(landing, truth, copy.deepcopy(summary))
 
 
 @pytest.mark.slow

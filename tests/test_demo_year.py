@@ -7,6 +7,7 @@ then the per-centre figures with a direct computation from the ground truth.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -17,32 +18,34 @@ import sqlalchemy as sa
 
 from pipelines import figures, ingestion, registry, response_store
 from pipelines.anonymise import Pseudonymiser
-from pipelines.demo import generate
 from pipelines.reporting import ReportBuilder
 from pipelines.warehouse import engine_for, schema
 
-pytestmark = pytest.mark.slow
+# xdist_group: one worker builds the module's fixture, and the year it shares with
+# test_demo_generator (conftest.demo_year_files).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_year")]
 KEY = "ground-truth-key"
 ITEMS = [i.code for i in registry.questionnaire().answer_items]
 
 
 @pytest.fixture(scope="module")
-def year(tmp_path_factory):
+def year(tmp_path_factory, demo_year_files):
     tmp = tmp_path_factory.mktemp("demo-year")
-    summary = generate(tmp / "landing", tmp / "truth", seed=2020)
+    landing, truth_dir, summary = demo_year_files  # generate(..., seed=2020), shared and read-only
+    summary = copy.deepcopy(summary)
     engine = engine_for(f"sqlite:///{tmp / 'w.db'}")
-    ingestor = ingestion.Ingestor(engine, tmp / "landing", tmp / "q", Pseudonymiser(KEY))
+    ingestor = ingestion.Ingestor(engine, landing, tmp / "q", Pseudonymiser(KEY))
     ingest_summary = ingestor.ingest_new_files()
     dates = response_store.pending_dates(engine)
     for i in range(0, len(dates), 31):
         response_store.write_responses(engine, response_store.build_responses(engine, dates[i : i + 31]))
-    truth = pd.read_csv(tmp / "truth" / "responses.csv", dtype={"ref": str})
-    breakage = pd.read_csv(tmp / "truth" / "breakage.csv", dtype={"ref": str, "row": "Int64"})
+    truth = pd.read_csv(truth_dir / "responses.csv", dtype={"ref": str})
+    breakage = pd.read_csv(truth_dir / "breakage.csv", dtype={"ref": str, "row": "Int64"})
     with engine.connect() as conn:
         stored = pd.read_sql(sa.select(schema.responses), conn)
         excluded = pd.read_sql(sa.select(schema.excluded_responses), conn)
     return dict(summary=summary, engine=engine, truth=truth, breakage=breakage, stored=stored, excluded=excluded,
-                ingest=ingest_summary, tmp=tmp)  # fmt: skip
+                ingest=ingest_summary, tmp=tmp, truth_dir=truth_dir)  # fmt: skip
 
 
 def _expected(year) -> pd.DataFrame:
@@ -126,14 +129,14 @@ def test_review_headline_shares_are_in_the_range_of_the_real_survey(year):
     midterm = builder.disclosed(figures.Period.review("midterm"))[registry.registry().city_code]
     assert 20_000 <= midterm["responses"]["total"] <= 25_000
     assert json.dumps(midterm)  # serialisable as the JSON twin
-    assert Path(year["tmp"] / "truth" / "pii.txt").exists()
+    assert Path(year["truth_dir"] / "pii.txt").exists()
 
 
 def test_no_planted_personal_data_reaches_the_warehouse(year):
     """Every personal-data string the generator planted (names, numbers, addresses, IPs,
     device serials) is searched for in every text column of every warehouse table."""
     planted = [
-        s.lower() for s in (year["tmp"] / "truth" / "pii.txt").read_text(encoding="utf-8").splitlines() if s
+        s.lower() for s in (year["truth_dir"] / "pii.txt").read_text(encoding="utf-8").splitlines() if s
     ]
     engine = year["engine"]
     texts = []

@@ -327,13 +327,26 @@ class NameContext:
     def _compound(self, key: str) -> bool:
         """A word after all: an inflected form ("Anliegens"), a compound of words or names
         ("Terminsystem", "Bäckermeister", "Wartebereichs"), or a typo one letter away from
-        a word ("Wrtebereich", "Lichtblck")."""
-        known = self.ordinary
+        a word or a compound ("Lichtblck", "Wrtebereich", "Temrinsystem")."""
         if _SURNAME_END.fullmatch(key):
             return False  # "karakuşoğlu", "kowalczyk": surnames made of words
+        if self._made_of_words(key):
+            return True
+        if len(key) < 6:
+            return False
+        edits = _one_edit(key)
+        # (a compound's typo only for long words: short names are one letter from a compound)
+        return any(w in self.ordinary for w in edits) or (
+            len(key) >= 9 and any(self._made_of_words(w, names=False) for w in edits)
+        )
+
+    def _made_of_words(self, key: str, names: bool = True) -> bool:
+        """An inflected word or a compound of words (or names: "Bäckermeister")."""
+        known = self.ordinary
+        listed = self.names if names else frozenset()
 
         def word(w: str) -> bool:
-            return w in known or w in self.names
+            return w in known or w in listed
 
         for end in ("s", "es", "n", "en", "e", "er", "ern"):
             if key.endswith(end) and key[: -len(end)] in known:
@@ -349,9 +362,7 @@ class NameContext:
                 return True
             if head[-2:] in ("es", "en", "er") and word(head[:-2]):
                 return True
-        if len(key) < 6:
-            return False
-        return any(w in known for w in _one_edit(key))
+        return False
 
     def _may_apply(self, text: str, seq: list[str]) -> bool:
         """Cheap test on the case-folded tokens: can any rule apply? (Most comments have
@@ -555,7 +566,15 @@ class NameContext:
                 j = nxt
                 while j < n and keys[j] in self.fillers and gap_ok(j, ","):
                     j += 1
-                if j < n and j > i and gap_ok(j, ",") and not ph[j]:
+                # (an everyday word that is no given name is thanks, not a person: "Danke Schön")
+                # ("an Lange", "to Jule" after praise still name a person)
+                plain = (
+                    j < n
+                    and key not in ("an", "to")
+                    and keys[j] in self.ordinary
+                    and keys[j] not in self.first
+                )
+                if j < n and j > i and gap_ok(j, ",") and not ph[j] and not plain:
                     chain(j, 1)
             # person noun + name in brackets or quotes: "die Frau am Schalter (Polat)"
             if key in self.person_nouns or key in self.quote_words:
