@@ -624,6 +624,9 @@ LOOK_ALIKES = [
     # thanks that name nobody, typos of compounds
     "Danke Schön für die schnelle Hilfe",
     "Der Wartebreich war sauber, das Termnisystem leider nicht",
+    # places in compounds and adjectives, a typo at a sentence's start
+    "Parken an der Langenhorner Chaussee ist schwierig, Barmbekstraße auch",
+    "Vorher im Eilbektal spazieren gewesen. Hetue war es trotzdem voll",
     # a host name's ending
     "Alles stand auf hamburg.de, sogar die Gebühren",
     "Nach dem Update auf iOS 14.4.1 ging die App wieder",
@@ -738,6 +741,7 @@ TURKISH_AND_FIRST_PERSON_NAMES = [
     ("also brakhage war echt hilfsbereit", ["brakhage"]),
     ("Meldebescheinigung für Hulya und die Kinder fehlt noch", ["Hulya"]),
     ("Termin für Serhat Bingöl wurde verschoben", ["Serhat", "Bingöl"]),
+    ("Ngozika didn't even look up from the screen", ["Ngozika"]),
 ]
 TURKISH_WORDS_THAT_STAY = [
     "umut ederim bir dahaki sefer daha hızlı olur",

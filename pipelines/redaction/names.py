@@ -184,6 +184,7 @@ class NameContext:
             for lang, words in self.ordinary_in.items()
         }
         self.places = _words(rules, "places")
+        self.long_places = tuple(p for p in self.places if len(p) >= 5)
         self.street_suffixes = tuple(
             str(x).casefold().rstrip(".") for x in (rules.get("addresses") or {}).get("street_suffixes", ())
         )
@@ -275,8 +276,12 @@ class NameContext:
         """A place ("Jenfeld"), its adjective ("Jenfelder") or a compound ending in a
         street suffix or a place ("Mönckebergstraße", "Neuallermöhe")."""
         places = self.places
-        if key in places or (key.endswith("er") and key[:-2] in places) or key.endswith(self.street_suffixes):
+        if key in places or key.endswith(self.street_suffixes):
             return True
+        if key.endswith("er") and (key[:-2] in places or key[:-3] + "el" in places):
+            return True  # "Jenfelder", "Fuhlsbüttler"
+        if len(key) > 5 and (key.startswith(self.long_places) or key.endswith(self.long_places)):
+            return True  # "Eilbektal", "Neuallermöhe"
         return len(key) >= 6 and any(w in places for w in _one_edit(key))  # "Eiimsbüttel"
 
     def _language(self, keys: list[str], ignore: frozenset[str] = frozenset()) -> str | None:
@@ -914,8 +919,13 @@ class NameContext:
                 and keys[i].isalpha()
                 and (not words[i].isupper() or shouted)  # "KUZ", "BIC"; but all text in capitals
                 and not blocked(i)
-                and not (i == 0 or any(c in ".!?\n:;" for c in gaps[i]))  # any word starts a sentence
                 and not _ADJECTIVE_END.search(keys[i])
+                # (at a sentence's start, a short word may be a typo: "Hetue war", "Dahte, das")
+                and not (
+                    (i == 0 or any(c in ".!?\n:;" for c in gaps[i]))
+                    and len(keys[i]) <= 5
+                    and any(w in self.ordinary for w in _one_edit(keys[i]))
+                )
                 and not self._place(keys[i])
                 and noword(i)
             ):
