@@ -57,7 +57,7 @@ from typing import Any
 import yaml
 
 from pipelines.redaction.names import TR_LOCATIVE, NameContext, calendar_words, load_gazetteer, never_names
-from pipelines.redaction.numbers import number_words, redact_numbers, redact_phones, spelled_numbers
+from pipelines.redaction.numbers import SpelledNumbers, redact_numbers, redact_phones
 from pipelines.redaction.patterns import (
     _AT_WORD,
     _CAPWORD,
@@ -180,9 +180,6 @@ class _Words:
 # --------------------------------------------------------------------------- redactor
 
 
-_NUMBER_SPLIT = re.compile(r"[\s,.;/-]+")
-
-
 class Redactor:
     """Redacts personal data; build once (regexes compile here), call `redact` often."""
 
@@ -254,8 +251,6 @@ class Redactor:
             rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME, self._ordinary,
             {lang: frozenset(ws) for lang, ws in (ordinary_by_language or {}).items()},
         )  # fmt: skip
-        groups = "|".join(re.escape(str(h)) for h in _get(rules, "structures.generic_handles"))
-        self._GROUP_HANDLE = re.compile(rf"(?<![\w.])@(?:{groups})(?![\w@])", re.IGNORECASE)
         self._st = Structures(
             rules, self.placeholders, tuple(str(m) for m in _get(rules, "months")), self._ordinary
         )
@@ -294,9 +289,7 @@ class Redactor:
 
     def _compile(self, rules: Mapping[str, Any]) -> None:
         I = re.IGNORECASE  # noqa: E741
-        spelled = _get(rules, "spelled_numbers")
-        self._spelled = spelled_numbers(spelled)
-        self._number_words, self._min_number_words = number_words(spelled), int(spelled["min_words"])
+        self._spelled = SpelledNumbers(_get(rules, "spelled_numbers"))
         kw = _get(rules, "keywords")
         months = "|".join(
             _phrase(m)
@@ -437,8 +430,7 @@ class Redactor:
         text = st.emails(text)
         text = st.urls(text)
         text = redact_numbers(text, P)
-        if sum(w in self._number_words for w in _NUMBER_SPLIT.split(low)) >= self._min_number_words:
-            text = self._spelled.sub(P["TELEFON"], text)
+        text = self._spelled.sub(text, low, P["TELEFON"])
         text = st.births(text)
         hood = self._pre_hood.search(low)
         has_id_keyword = self._pre_id.search(low)
@@ -796,7 +788,7 @@ class Redactor:
         reasons = []
         if self._long_digits.search(text):
             reasons.append(self._reasons["digits"])
-        if _AT_WORD.search(text) and _AT_WORD.search(self._GROUP_HANDLE.sub("", text)):
+        if _AT_WORD.search(text) and _AT_WORD.search(self._st.group_handle.sub("", text)):
             # an "@" touching a word may be a half-redacted address or handle;
             # "danke @ team", "@team", "@all" greet a group
             reasons.append(self._reasons["at_sign"])

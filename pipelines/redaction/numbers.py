@@ -28,6 +28,7 @@ _SEP = re.compile(r"[ \u00a0.-]")
 
 # IPv4 (each part checked <= 255 in code); never inside a longer dotted number.
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+_IP_WORD = re.compile(r"(?i)(?<![\w])ip(?:-?adres\w*|[ -]address)?(?!\w)")
 # IPv6 in its common full or compressed form (at least three groups and one "::" or 8 groups).
 _IPV6 = re.compile(
     r"(?<![\w:])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}"
@@ -87,8 +88,10 @@ def _tax_sub(m: re.Match[str], placeholders: Mapping[str, str]) -> str:
     return m.group()
 
 
-def _ip_sub(m: re.Match[str], placeholder: str) -> str:
+def _ip_sub(m: re.Match[str], placeholder: str, context: bool) -> str:
     parts = m.group().split(".")
+    if context and all(int(p) <= 255 for p in parts):
+        return placeholder  # "got ip 10.6.15.10"
     if all(int(p) <= 255 for p in parts) and not all(len(p) <= 2 for p in parts[:3]):
         return placeholder
     # "12.10.20.30" and the like: all short parts could be a version or a list; still
@@ -123,21 +126,27 @@ def _phone_sub(m: re.Match[str], text: str, placeholder: str) -> str:
     return s
 
 
-def spelled_numbers(rules: Mapping[str, object]) -> re.Pattern[str]:
-    """A run of number words read out as digits ("null eins fünf eins, zwei drei ...")."""
+class SpelledNumbers:
+    """Phone numbers read out as number words ("null eins fünf eins, zwei drei ..."): at
+    least `min_words` of them in a row, from the rules' `spelled_numbers`."""
 
-    def alt(words: object) -> str:
-        return "|".join(re.escape(str(w)) for w in sorted(map(str, words), key=len, reverse=True))  # type: ignore[call-overload]
+    _SPLIT = re.compile(r"[\s,.;/-]+")
 
-    units, tens = alt(rules["units"]), alt(rules["tens"])
-    word = rf"(?:(?:{units})und(?:{tens})|{tens}|{units})"
-    more = int(rules["min_words"]) - 1  # type: ignore[call-overload]
-    return re.compile(rf"(?i)(?<!\w){word}(?:[ \t,.;/-]+{word}){{{more},}}(?!\w)")
+    def __init__(self, rules: Mapping[str, object]):
+        def alt(words: object) -> str:
+            return "|".join(re.escape(str(w)) for w in sorted(map(str, words), key=len, reverse=True))  # type: ignore[call-overload]
 
+        units, tens = alt(rules["units"]), alt(rules["tens"])
+        word = rf"(?:(?:{units})und(?:{tens})|{tens}|{units})"
+        self.min_words = int(rules["min_words"])  # type: ignore[call-overload]
+        self.words = frozenset(str(w).casefold() for key in ("units", "tens") for w in rules[key])  # type: ignore[attr-defined]
+        self.pattern = re.compile(rf"(?i)(?<!\w){word}(?:[ \t,.;/-]+{word}){{{self.min_words - 1},}}(?!\w)")
 
-def number_words(rules: Mapping[str, object]) -> frozenset[str]:
-    """The number words, case-folded: a comment needs `min_words` of them to be scanned."""
-    return frozenset(str(w).casefold() for key in ("units", "tens") for w in rules[key])  # type: ignore[attr-defined]
+    def sub(self, text: str, low: str, placeholder: str) -> str:
+        """`text` with each run replaced; `low` is its lower-case form (a cheap count first)."""
+        if sum(w in self.words for w in self._SPLIT.split(low)) < self.min_words:
+            return text
+        return self.pattern.sub(placeholder, text)
 
 
 def redact_numbers(text: str, placeholders: Mapping[str, str]) -> str:
@@ -150,7 +159,8 @@ def redact_numbers(text: str, placeholders: Mapping[str, str]) -> str:
     if "-" in text:
         text = _UUID.sub(code, text)
     if text.count(".") >= 3:
-        text = _IPV4.sub(lambda m: _ip_sub(m, code), text)
+        context = _IP_WORD.search(text) is not None
+        text = _IPV4.sub(lambda m: _ip_sub(m, code, context), text)
     if _ELEVEN.search(text):
         text = _ELEVEN.sub(lambda m: _tax_sub(m, placeholders), text)
     if "::" in text or text.count(":") >= 4:

@@ -50,11 +50,8 @@ _CODE_ANY = re.compile(
     r"[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)*(?![\w]|[-/]\w)"
 )
 # A file number of digit groups joined by two kinds of separator: "188.65-1632/25" (a
-# date uses one kind, a phone number starts with 0 or +); an IPv4 address: "10.6.15.10".
+# date uses one kind, a phone number starts with 0 or +).
 _FILE_NUMBER = re.compile(r"(?<![\w.,/+-])[1-9]\d*(?:[./-]\d+){2,}(?![\w]|[./-]\d)")
-_IPV4 = re.compile(
-    r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\w]|\.\d)"
-)
 # Counts with units, ordinals and decades: never codes ("40min", "1990er", "10km", "3x").
 _UNIT = re.compile(
     r"\d+(?:er|ern|th|st|nd|rd|min|mins|h|std|km|kg|mm|cm|m|eur|euro|uhr|x|tl|pm|am|°|s|jährige|j)",
@@ -72,9 +69,6 @@ _PLATE_TR = re.compile(r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[A-Z]{1,3
 # Prefix, dash, five or more capitals with at most one vowel: "BK-QWNTQG" (not "EU-WEIT")
 _CAPS_CODE = re.compile(
     r"(?<![\w-])[A-Z]{2,3}-(?=[A-Z]{5,8}(?![\w-]))(?![A-Z]*[AEIOUÄÖÜ][A-Z]*[AEIOUÄÖÜ])[A-Z]{5,8}"
-)
-_AFTER_ADDRESS = re.compile(
-    r"\[ADRESSE\](?:,?[ \u00a0]*(?:in[ \u00a0]+)?(?:D-)?\d{5}(?!\d)(?:[ \u00a0]+[A-Za-zÄÖÜäöüß-]{3,})?)"
 )
 _LETTER_HOUSE = re.compile(r"[a-zäöüß] ?\d{1,4}[a-h](?!\w)", re.I)
 _HASH_NUMBER = re.compile(r"(?<![\w#&])#\d{4,}(?![\d\w])")
@@ -273,7 +267,15 @@ class Structures:
             r"(?<![\w\[\]-])(?P<w>[A-Za-zÄÖÜäöüß][a-zäöüß-]{3,})[ \u00a0]*(?P<no>\d{1,4}[a-h])(?![\w])"
             r"(?:,?[ \u00a0]*(?:in[ \u00a0]+)?\d{5}(?:[ \u00a0]+[A-Za-zÄÖÜäöüß-]{3,})?)?"
         )
-        self._months = frozenset(str(m).casefold() for m in rules.get("months", ()))
+        self._months = frozenset(str(m).casefold().rstrip(".") for m in months)
+        # a postcode and town after an address already replaced: "[ADRESSE], 22111 Hamburg"
+        self._after_address = re.compile(
+            re.escape(self.P["ADRESSE"])
+            + r"(?:,?[ \u00a0]*(?:in[ \u00a0]+)?(?:D-)?\d{5}(?!\d)(?:[ \u00a0]+[A-Za-zÄÖÜäöüß-]{3,})?)"
+        )
+        # "@team", "@all" greet a group: no handle, no reason to hold a comment back
+        groups = "|".join(re.escape(str(h)) for h in _words(rules, "structures.generic_handles"))
+        self.group_handle = re.compile(rf"(?<![\w.])@(?:{groups})(?![\w@])", re.IGNORECASE)
         self._ordinary = frozenset(w.casefold() for w in _words(rules, "structures.not_street_nouns"))
         self._residence = re.compile(
             rf"(?<![\w\[])(?:{_alt(_words(rules, 'structures.residence_context'))})", _I
@@ -333,7 +335,6 @@ class Structures:
         if any(c.isdigit() for c in text):
             text = _CODE_ANY.sub(lambda m: code if self._is_code(m.group()) else m.group(), text)
             text = _FILE_NUMBER.sub(lambda m: code if self._is_file_number(m.group()) else m.group(), text)
-            text = _IPV4.sub(code, text)
             if "#" in text:
                 text = _HASH_NUMBER.sub(code, text)  # "Ticket #50075"
         if "-" in text:
@@ -495,7 +496,7 @@ class Structures:
         if _POSTCODE.search(text):
             text = self._street_postcode.sub(lambda m: self._any_street(m, adr), text)
         if adr in text:
-            text = _AFTER_ADDRESS.sub(adr, text)
+            text = self._after_address.sub(adr, text)
         if _LETTER_HOUSE.search(text):
             text = self._street_letter.sub(lambda m: self._any_street(m, adr), text)
         if self._residence.search(text):
