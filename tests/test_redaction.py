@@ -742,6 +742,8 @@ TURKISH_AND_FIRST_PERSON_NAMES = [
     ("Meldebescheinigung für Hulya und die Kinder fehlt noch", ["Hulya"]),
     ("Termin für Serhat Bingöl wurde verschoben", ["Serhat", "Bingöl"]),
     ("Ngozika didn't even look up from the screen", ["Ngozika"]),
+    ("Not impressed with Kaya, quite unfriendly today", ["Kaya"]),
+    ("Never again with Işıl, very rude.", ["Işıl"]),
 ]
 TURKISH_WORDS_THAT_STAY = [
     "umut ederim bir dahaki sefer daha hızlı olur",

@@ -192,6 +192,7 @@ class Redactor:
         common_words: Iterable[str] = (),
         ordinary_words: Iterable[str] = (),
         ordinary_by_language: Mapping[str, Iterable[str]] | None = None,
+        primary_language: Mapping[str, str] | None = None,
     ):
         rules = load_rules() if rules is None else rules
         ph = {str(k): str(v) for k, v in dict(_get(rules, "placeholders")).items()}
@@ -250,6 +251,7 @@ class Redactor:
         self._ctx = NameContext(
             rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME, self._ordinary,
             {lang: frozenset(ws) for lang, ws in (ordinary_by_language or {}).items()},
+            primary_language,
         )  # fmt: skip
         self._st = Structures(
             rules, self.placeholders, tuple(str(m) for m in _get(rules, "months")), self._ordinary
@@ -283,6 +285,7 @@ class Redactor:
             common_words=gaz.common,
             ordinary_words=gaz.ordinary,
             ordinary_by_language=gaz.ordinary_in,
+            primary_language=gaz.primary,
         )
 
     # ------------------------------------------------------------------ compile

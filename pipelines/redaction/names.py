@@ -23,6 +23,8 @@ class Gazetteer:
     ordinary: frozenset[str] = frozenset()  # case-folded frequent words that are not popular names
     # the same words by language ("de", "en", "tr"): "koch" is a word of German only
     ordinary_in: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # the language that says each word most often ("happy": English, though German has it)
+    primary: Mapping[str, str] = field(default_factory=dict)
 
 
 def _lines(path: Path) -> list[str]:
@@ -38,18 +40,25 @@ def _read(folder: Path) -> Gazetteer:
 
     by_lang: dict[str, set[str]] = {}
     ordinary = set()
+    primary: dict[str, str] = {}
     for line in _lines(folder / "ordinary_words.txt"):
-        word, _, langs = line.partition("\t")  # "koch\tde", "can\ten tr"
-        word = fold_case(word)
-        ordinary.add(word)
-        for lang in langs.split():
-            by_lang.setdefault(lang, set()).add(word)
+        word, _, langs = line.partition("\t")  # "koch\tde", "can\ttr en": most frequent first
+        # (a capital "I" folds to "i": "Işık" is looked up as "işık", so the Turkish word
+        # "ışık" is that too; not "ıngrid", wordfreq's Turkish spelling of "Ingrid")
+        turkish = word[:1] == "ı" and any(c in "ışğçöü" for c in word[1:])
+        forms = (fold_case(word), "i" + word[1:]) if turkish else (fold_case(word),)
+        for form in forms:
+            ordinary.add(form)
+            for lang in langs.split():
+                by_lang.setdefault(lang, set()).add(form)
+                primary.setdefault(form, lang)
     return Gazetteer(
         words("first_names.txt") | words("first_names_extra.txt"),
         words("surnames.txt") | words("surnames_extra.txt"),
         words("common_words.txt"),
         frozenset(ordinary),
         {lang: frozenset(ws) for lang, ws in by_lang.items()},
+        primary,
     )
 
 
@@ -166,7 +175,8 @@ class NameContext:
     def __init__(self, rules: Mapping[str, Any], first: frozenset[str], sur: frozenset[str],
                  common: frozenset[str], stop: frozenset[str], name_placeholder: str,
                  ordinary: frozenset[str] = frozenset(),
-                 ordinary_in: Mapping[str, frozenset[str]] | None = None):  # fmt: skip
+                 ordinary_in: Mapping[str, frozenset[str]] | None = None,
+                 primary: Mapping[str, str] | None = None):  # fmt: skip
         self.first, self.sur, self.common, self.NAME = first, sur, common, name_placeholder
         self.ordinary = ordinary
         # languages that capitalise only names (and peoples, languages, places) within a sentence
@@ -178,6 +188,7 @@ class NameContext:
         self.first_person = _words(rules, "first_person")
         # the words of each language, with the words it borrows from others
         self.ordinary_in = dict(ordinary_in or {})
+        self.primary = dict(primary or {})
         borrowed = (rules.get("names") or {}).get("borrowed_words") or {}
         self.words_of = {
             lang: words.union(*(self.ordinary_in.get(str(o), ()) for o in borrowed.get(lang, ())))
@@ -285,16 +296,17 @@ class NameContext:
         return len(key) >= 6 and any(w in places for w in _one_edit(key))  # "Eiimsbüttel"
 
     def _language(self, keys: list[str], ignore: frozenset[str] = frozenset()) -> str | None:
-        """The comment's language, where its words say it clearly: the language most of
-        the words that belong to one language only belong to, at least two of them and
-        twice as many as for any other (the words in `ignore` do not count)."""
+        """The comment's language, where its words say it clearly: each word votes for the
+        language that says it most often; the winner needs two votes and twice as many as
+        any other (the words in `ignore` do not vote)."""
         votes = dict.fromkeys(self.ordinary_in, 0)
+        primary = self.primary
         for key in keys:
             if key in ignore:
                 continue  # (the names in question do not vote: "Termin für Serhat Bingöl")
-            langs = [lang for lang, words in self.ordinary_in.items() if key in words]
-            if len(langs) == 1:
-                votes[langs[0]] += 1
+            lang = primary.get(key)
+            if lang is not None:
+                votes[lang] += 1
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
             return None

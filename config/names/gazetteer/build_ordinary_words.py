@@ -198,9 +198,14 @@ def main() -> None:
             words.setdefault(form, set()).add("tr")
     for w, lang in EXTRA_WORDS.items():
         words.setdefault(w, set()).add(lang)
-    # one word a line, then the languages it is a word of: "lage\tde", "can\ten tr"
+    # one word a line, then the languages it is a word of, the one that says it most often
+    # first: "lage\tde", "can\ttr en", "happy\ten de tr" (German and Turkish borrow it)
+    def ranked(w: str, langs: set[str]) -> str:
+        z = zipf.get(w) or zipf.get(w.translate(TR_ASCII)) or {}
+        return " ".join(sorted(langs, key=lambda lang: (-z.get(lang, 0.0), lang)))
+
     n = build_gazetteer.write_list(
-        HERE / "ordinary_words.txt", (f"{w}\t{' '.join(sorted(langs))}" for w, langs in words.items())
+        HERE / "ordinary_words.txt", (f"{w}\t{ranked(w, langs)}" for w, langs in words.items())
     )
     versions = {p: md.version(p) for p in ("wordfreq", "faker")}
     print(f"ordinary_words.txt {n} words; popular names removed {removed}; {versions}")
