@@ -64,6 +64,7 @@ from pipelines.redaction.patterns import (
     _CODE,
     _DATE_GROUPS,
     _DE_ID,
+    _DE_ID_LOWER,
     _DIGIT,
     _DIGITS_AFTER,
     _DIGITS_BEFORE,
@@ -328,6 +329,19 @@ class Redactor:
         self._pre_birth = _prefilter(kw["birth_before"])
         self._pre_birth_after = _prefilter(kw["birth_after"])
         self._pre_case = _prefilter(kw["case_number"])
+        # words that name a number only when it is long ("Antrag 26678", not "Rechnung 125 Euro")
+        bare = kw.get("case_number_long") or ["\ue000"]
+        self._case_long = re.compile(rf"(?P<kw>{_keywords(bare)})(?P<gap>{_GAP})(?P<v>{_CODE})", I)
+        self._pre_case_long = _prefilter(bare)
+        code = self.placeholders["AKTENZEICHEN"]
+        # a number named after it (Turkish: "81734 numarasını") or joined to a case number
+        # already replaced ("[AKTENZEICHEN] and 95104")
+        self._number_named_after = re.compile(
+            r"(?<![\w./-])\d[\d/.-]{2,}\d(?=\s*(?:numara|nolu|no['’]lu))", I
+        )
+        self._joined_case = re.compile(
+            rf"(?<={re.escape(code)})(\s*(?:,|und|and|ve|&)\s*)[1-9]\d{{3,}}(?![\d.,/-])", I
+        )
         self._pre_id = _prefilter(kw["id_number"])
         self._pre_plate = _prefilter(kw["plate"])
 
@@ -451,13 +465,19 @@ class Redactor:
             text = self._dob_after.sub(P["GEBURTSDATUM"], text)
         if self._pre_case.search(low):
             text = self._case.sub(lambda m: keep_kw(m, "AKTENZEICHEN", min_digits=3, min_len=3), text)
+        if self._pre_case_long.search(low):
+            text = self._case_long.sub(lambda m: keep_kw(m, "AKTENZEICHEN", min_digits=5, min_len=5), text)
+
         if has_id_keyword:
             text = self._id.sub(self._id_sub, text)
         if self._pre_plate.search(low):
             text = self._plate_kw.sub(lambda m: keep_kw(m, "KENNZEICHEN"), text)
         text = st.codes(text)
+        if P["AKTENZEICHEN"] in text:
+            text = self._joined_case.sub(lambda m: m.group(1) + P["AKTENZEICHEN"], text)
         text = st.plates(text)
         text = _SHAPES.sub(self._shape, text)
+        text = _DE_ID_LOWER.sub(self._lower_id, text)
         text = st.addresses(text)
         if self._street_hint.search(low):
             text = self._street.sub(self._street_sub, text)
@@ -469,7 +489,12 @@ class Redactor:
         if _FIVE_DIGITS.search(text):
             text = self._postcode.sub(P["ADRESSE"], text)
         text = redact_phones(text, P)
-        return _PHONE.sub(self._phone, text)
+        text = _PHONE.sub(self._phone, text)
+        if "numara" in low or "nolu" in low or "no'lu" in low:  # (after the phone numbers)
+            text = self._number_named_after.sub(
+                lambda m: P["AKTENZEICHEN"] if sum(map(str.isdigit, m.group())) >= 4 else m.group(), text
+            )
+        return text
 
     def _url(self, m: re.Match[str]) -> str:
         return self._st.url_sub(m.group())
@@ -526,6 +551,11 @@ class Redactor:
             if not any(map(str.islower, context)):
                 return m.group()
         return self.placeholders["KENNZEICHEN"]
+
+    def _lower_id(self, m: re.Match[str]) -> str:
+        s = m.group()
+        letters = sum(map(str.isalpha, s))
+        return self.placeholders["AUSWEISNUMMER"] if letters >= 5 and letters < len(s) else s
 
     def _name_start(self, prefix: str) -> int | None:
         """Where the street name starts in the capitalised words before a street word:

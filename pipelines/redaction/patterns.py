@@ -122,6 +122,8 @@ _TCKN = r"(?<![\d.,/-])[1-9]\d{10}(?!\d)"
 # German ID card / passport number: 9 characters of this alphabet, optional check digit;
 # a digit and a letter are required (checked in code) unless a keyword comes first.
 _DE_ID = re.compile(r"(?<![\w-])[CFGHJKLMNPRTVWXYZ0-9]{9}\d?(?![\w-])")
+# ... typed in lower case ("crxhhrryy0"): the alphabet has no vowels, so no word has this shape
+_DE_ID_LOWER = re.compile(r"(?<![\w-])[cfghjklmnprtvwxyz0-9]{9}\d?(?![\w-])")
 # German licence plate: 1-3 letters, "-" or " ", 1-2 letters, 1-4 digits, E/H suffix.
 _PLATE = (
     r"(?<![\w-])(?P<a>[A-ZÄÖÜ]{1,3})(?P<sep>-|[ \u00a0])(?P<b>[A-Z]{1,2})[ \u00a0]?\d{1,4}[EH]?"
