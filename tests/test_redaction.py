@@ -638,6 +638,8 @@ LOOK_ALIKES = [
     "Linien 25/26/27 fahren direkt vor die Tür",
     "Passfoto 12.50-15.00 Euro, je nach Automat",
     "Rechnung 125 Euro, Ticket 3 am Automaten gezogen",
+    "Termin pünktlich, Mitarbeiter zuvorkommend und geduldig",
+    "compared to Berlin it was fast, a nice place to wait",
     "1.18 numaralı odayı zor buldum",
     "Im Wartebereich war Platz 14 frei, der nächste Platz 15 auch",
     "Geöffnet 7.30-12.30, mittwochs bis 16.00",
@@ -749,6 +751,12 @@ TURKISH_AND_FIRST_PERSON_NAMES = [
     ("Termin für Serhat Bingöl wurde verschoben", ["Serhat", "Bingöl"]),
     ("Ngozika didn't even look up from the screen", ["Ngozika"]),
     ("Not impressed with Kaya, quite unfriendly today", ["Kaya"]),
+    ("Gez. P. Nissen", ["Nissen"]),
+    ("Mit freundlichen Grüßen\nR. von Alvensleben", ["Alvensleben"]),
+    ("thanks to s. yılmaz for the patience", ["yılmaz"]),
+    ("greetings to selin aydın from the morning shift", ["selin", "aydın"]),
+    ("wer auch immer thanh eingestellt hat, danke", ["thanh"]),
+    ("ich finde, dass hùng super erklärt", ["hùng"]),
     ("Never again with Işıl, very rude.", ["Işıl"]),
 ]
 TURKISH_WORDS_THAT_STAY = [

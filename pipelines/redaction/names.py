@@ -79,7 +79,10 @@ def load_gazetteer(directory: Path, rules: Mapping[str, Any]) -> Gazetteer:
 _TOKEN = re.compile(r"\[[A-Z-]+\]|[^\W\d_]+(?:['’`][^\W\d_]+)*(?:-[^\W\d_]+(?:['’`][^\W\d_]+)*)*")
 # Letters that ordinary German, English and Turkish words do not use: a capitalised
 # word with one of them is a (Polish, Czech, Nordic ...) name, not a German noun.
-_FOREIGN = re.compile(r"[ąćęłńśźżĄĆĘŁŃŚŹŻøØåÅæÆőűŐŰřŘčČěĚšŠžŽýðþ]")
+_FOREIGN = re.compile(
+    r"[ąćęłńśźżĄĆĘŁŃŚŹŻøØåÅæÆőűŐŰřŘčČěĚšŠžŽýðþ"
+    r"ăắằẳẵặạảấầẩẫậđẹẻẽếềểễệỉịĩọỏốồổỗộơớờởỡợụủũưứừửữựỳỵỷỹùòìĂĐƠƯ]"  # Vietnamese: "Hùng", "Thị"
+)
 # Surname endings that ordinary words do not have.
 _SURNAME_END = re.compile(
     r"(?i)\w{2,}(?:ski|ska|cki|cka|dzki|dzka|wicz|czyk|czak|oğlu|oglu|sson|enko|escu|opoulos|poulos|"
@@ -228,7 +231,7 @@ class NameContext:
         self.bell = _words(rules, "bell_words")
         # one-word sign-offs ("VG", "LG", "Cheers") before an initial: "lg k. meier"
         self.signoffs = frozenset(
-            str(p).casefold().strip(",:")
+            str(p).casefold().strip(",:.")
             for p in (rules.get("names") or {}).get("sign_offs", ())
             if " " not in str(p)
         )
@@ -570,14 +573,15 @@ class NameContext:
             elif key in self.roles and nxt < n and gap_ok(nxt, ":,"):
                 # (a lower-case word after a capitalised role is a verb: "Sohn kam")
                 if (
-                    chain(nxt, 1 if cap[nxt] else 0) == 0
+                    chain(nxt, 1 if cap[nxt] else -1) == 0  # (lower case: a listed name, not "zuvorkommend")
                     and keys[nxt] in self.names
                     and not blocked(nxt)
                     and (cap[nxt] or not cap[i])
                 ):
                     mark[nxt] = True  # "der kollege çetin", "mein Sohn Can": a name that is also a word
-            # thanks or blame directed at a person: "danke an layla", "außer Hatice", "Thanks a lot Eirik"
-            elif key in self.thanks and (
+            # thanks or blame directed at a person: "danke an layla", "außer Hatice", "Thanks a lot
+            # Eirik", "greetings to Eirik" ("an", "to" only after thanks)
+            elif (key in self.thanks or key == "to") and (
                 key not in ("an", "to") or (i > 0 and keys[i - 1] in self.thanks_before)
             ):
                 j = nxt
@@ -591,8 +595,22 @@ class NameContext:
                     and keys[j] in self.ordinary
                     and keys[j] not in self.first
                 )
-                if j < n and j > i and gap_ok(j, ",") and not ph[j] and not plain:
-                    chain(j, 1)
+                # (a given name and a surname in lower case too: "greetings to erdem güler")
+                if (
+                    j < n
+                    and j > i
+                    and gap_ok(j, ",")
+                    and not ph[j]
+                    and not plain
+                    and chain(j, 1) == 0
+                    and j + 1 < n
+                    and adj[j + 1]
+                    and keys[j] in self.first
+                    and keys[j + 1] in self.sur
+                    and not blocked(j)
+                    and not blocked(j + 1)
+                ):
+                    mark[j] = mark[j + 1] = True
             # person noun + name in brackets or quotes: "die Frau am Schalter (Polat)"
             if key in self.person_nouns or key in self.quote_words:
                 for j in range(nxt, min(n, nxt + 5)):
@@ -712,21 +730,35 @@ class NameContext:
                     mark[i - 2] = True
         # initials with a surname: "T. Ahlers", "k. meier", "VG [NAME]. Greenwood"
         for i in range(1, n):
-            if gaps[i].strip() != "." or blocked(i):
+            if gaps[i].strip() != "." or (blocked(i) and keys[i] not in self.particles):
                 continue
             prev = words[i - 1]
             if (len(prev) == 1 and prev.isalpha()) or isname[i - 1]:
-                if (len(prev) == 1 and i > 1 and len(words[i - 2]) == 1) or gaps[i - 1].strip() == ".":
-                    continue  # "z. B.", "d. h."
+                if (len(prev) == 1 and i > 1 and len(words[i - 2]) == 1) or (
+                    gaps[i - 1].strip() == "." and keys[i - 2] not in self.signoffs
+                ):
+                    continue  # "z. B.", "d. h." (but "Gez. W. Ritter")
                 after_signoff = i > 1 and keys[i - 2] in self.signoffs
                 # (after "[NAME]." a word is a new sentence: "My name is [NAME]. Waited more")
                 word_after_ph = isname[i - 1] and keys[i] in self.ordinary
+                initial = len(prev) == 1
+                if keys[i] in self.particles:
+                    if (
+                        i + 1 < n
+                        and adj[i + 1]
+                        and (cap[i + 1] or listed(keys[i + 1]))
+                        and not blocked(i + 1)
+                    ):
+                        mark[i + 1] = True  # "MfG G. von Ahlefeldt", "VG [NAME]. von Elm"
+                        mark[i - 1] = mark[i - 1] or initial
+                    continue
                 if (
                     listed(keys[i])
                     or after_signoff
+                    or (initial and keys[i] in self.names and not cap[i - 1])  # "thanks to b. kocabaş"
                     or (cap[i] and not word_after_ph and (isname[i - 1] or prev.isupper()))
                 ):
-                    if len(prev) == 1 and not (cap[i] or listed(keys[i]) or after_signoff):
+                    if initial and not (cap[i] or keys[i] in self.names or after_signoff):
                         continue
                     mark[i] = True
                     if len(prev) == 1:
@@ -814,7 +846,13 @@ class NameContext:
         for i in range(n - 1):
             key = keys[i]
             start = i == 0 or any(c in ".!?\n" for c in gaps[i])
-            if not start or mark[i] or key not in self.names or blocked(i) or key in self.calendar:
+            if (
+                not start
+                or mark[i]
+                or blocked(i)
+                or key in self.calendar
+                or not (key in self.names or noword(i))
+            ):
                 continue
             j, follows = i + 1, False
             while j < min(n, i + 4) and not any(c in ".!?\n;:" for c in gaps[j]):
@@ -885,7 +923,7 @@ class NameContext:
                 j = i
                 while j < n and keys[j] in self.particles and adj[j]:
                     j += 1
-                if j < n and adj[j] and not blocked(j) and (cap[j] or listed(keys[j])):
+                if j < n and adj[j] and not blocked(j) and (cap[j] or listed(keys[j]) or noword(j)):
                     mark[j] = True
         # listed names that are no word, in any case and anywhere: "kai war sooo lieb"
         for i in range(n):
