@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -19,10 +20,6 @@ import pytest
 from pipelines import registry
 from pipelines.demo import generate
 from pipelines.demo.__main__ import main
-
-# One worker under xdist: the module-scoped fixtures, and the whole year shared with
-# test_demo_year (conftest.demo_year_files), are built once.
-pytestmark = pytest.mark.xdist_group("demo_year")
 
 START, END = dt.date(2021, 1, 4), dt.date(2021, 1, 24)  # three weeks around the version switch
 SWITCH = dt.date(2021, 1, 11)
@@ -46,6 +43,7 @@ TABLET_NAME = re.compile(r"^TAB-\d{4}_(\d{8})\.csv$")
 # ------------------------------------------------------------------------ reading the landing naively
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the full year parses about a million time stamps
 def _time(value: str) -> dt.datetime | None:
     try:
         return dt.datetime.strptime(value, TIME)
@@ -97,21 +95,25 @@ class Demo:
         for path in self.tablet_files():
             records = _records(self.tablet_text(path), ";")
             assert records[0] == TABLET_HEADER, path
+            rel = self.rel(path)  # once per file, not per row
             for number, rec in enumerate(records[1:], start=1):
                 if len(rec) == len(TABLET_HEADER):
-                    yield self.rel(path), number, dict(zip(TABLET_HEADER, rec, strict=True))
+                    yield rel, number, dict(zip(TABLET_HEADER, rec, strict=True))
 
     def web_rows(self):
         for path in self.web_files():
             records = _records(path.read_bytes().decode("utf-8-sig"), ",")
             assert records[0] == WEB_HEADER, path
+            rel = self.rel(path)  # once per file, not per row
             for number, rec in enumerate(records[1:], start=1):
                 if len(rec) == len(WEB_HEADER):
-                    yield self.rel(path), number, dict(zip(WEB_HEADER, rec, strict=True))
+                    yield rel, number, dict(zip(WEB_HEADER, rec, strict=True))
 
 
-def _item_ok(code: str, answer: str, version: int) -> bool:
-    questionnaire = registry.questionnaire()
+def _item_ok(code: str, answer: str, version: int, questionnaire=None) -> bool:
+    # count_naively passes the questionnaire in: looking it up per answer (millions in the
+    # full year) took half of test_full_year.
+    questionnaire = registry.questionnaire() if questionnaire is None else questionnaire
     if code not in questionnaire.version(version).items:
         return False
     item = questionnaire.items[code]
@@ -126,6 +128,7 @@ def count_naively(demo: Demo) -> Counter:
     Keys: ("total",), ("channel", c), ("centre", c), ("month", m), ("midterm",).
     """
     centres = {c.code for c in registry.registry().centres}
+    questionnaire = registry.questionnaire()
     tablet: dict[str, dict] = {}
     for _, _, row in demo.tablet_rows():
         when = _time(row["local_time"])
@@ -135,7 +138,7 @@ def count_naively(demo: Demo) -> Counter:
             and when
             and version
             and row["misuse"] in ("0", "1")
-            and _item_ok(row["question_code"], row["answer"], version)
+            and _item_ok(row["question_code"], row["answer"], version, questionnaire)
         ):
             tablet[row["feedback_id"]] = row
     sessions: dict[str, list[dict]] = defaultdict(list)
@@ -155,7 +158,7 @@ def count_naively(demo: Demo) -> Counter:
             and stamp
             and version
             and (row["submitdate"] == "" or _time(row["submitdate"]))
-            and all(row[w] == "" or _item_ok(c, row[w], version) for c, w in items)
+            and all(row[w] == "" or _item_ok(c, row[w], version, questionnaire) for c, w in items)
         )
         if valid and (row["id"] not in newest or stamp > newest[row["id"]][0]):
             newest[row["id"]] = (stamp, row)

@@ -21,9 +21,7 @@ from pipelines.anonymise import Pseudonymiser
 from pipelines.reporting import ReportBuilder
 from pipelines.warehouse import engine_for, schema
 
-# xdist_group: one worker builds the module's fixture, and the year it shares with
-# test_demo_generator (conftest.demo_year_files).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_year")]
+pytestmark = pytest.mark.slow
 KEY = "ground-truth-key"
 ITEMS = [i.code for i in registry.questionnaire().answer_items]
 

@@ -639,6 +639,8 @@ LOOK_ALIKES = [
     "Passfoto 12.50-15.00 Euro, je nach Automat",
     "Rechnung 125 Euro, Ticket 3 am Automaten gezogen",
     "Termin pünktlich, Mitarbeiter zuvorkommend und geduldig",
+    "Ich bin Schichtarbeiter und brauche Termine am Abend",
+    "Ümidimi kaybetmiştim ama sonunda randevu buldum",
     "compared to Berlin it was fast, a nice place to wait",
     "1.18 numaralı odayı zor buldum",
     "Im Wartebereich war Platz 14 frei, der nächste Platz 15 auch",
@@ -757,6 +759,7 @@ TURKISH_AND_FIRST_PERSON_NAMES = [
     ("greetings to selin aydın from the morning shift", ["selin", "aydın"]),
     ("wer auch immer thanh eingestellt hat, danke", ["thanh"]),
     ("ich finde, dass hùng super erklärt", ["hùng"]),
+    ("Rênas hat mir die Formulare gegeben", ["Rênas"]),
     ("Never again with Işıl, very rude.", ["Işıl"]),
 ]
 TURKISH_WORDS_THAT_STAY = [

@@ -81,7 +81,7 @@ _TOKEN = re.compile(r"\[[A-Z-]+\]|[^\W\d_]+(?:['’`][^\W\d_]+)*(?:-[^\W\d_]+(?:
 # word with one of them is a (Polish, Czech, Nordic ...) name, not a German noun.
 _FOREIGN = re.compile(
     r"[ąćęłńśźżĄĆĘŁŃŚŹŻøØåÅæÆőűŐŰřŘčČěĚšŠžŽýðþ"
-    r"ăắằẳẵặạảấầẩẫậđẹẻẽếềểễệỉịĩọỏốồổỗộơớờởỡợụủũưứừửữựỳỵỷỹùòìĂĐƠƯ]"  # Vietnamese: "Hùng", "Thị"
+    r"ăắằẳẵặạảấầẩẫậđẹẻẽếềểễệỉịĩọỏốồổỗộơớờởỡợụủũưứừửữựỳỵỷỹùòìĂĐƠƯêÊ]"  # Vietnamese "Hùng", Kurdish "Rênas"
 )
 # Surname endings that ordinary words do not have.
 _SURNAME_END = re.compile(
@@ -403,7 +403,7 @@ class NameContext:
         if not keys.isdisjoint(self.evaluations) and not keys.isdisjoint(self.names):
             return True  # "Tekin war nett"
         if any(len(k) >= 4 and k not in self.ordinary and k not in self.names for k in keys) and re.search(
-            r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]{3,}", text
+            r"\b[A-ZÄÖÜ][a-zäöüß]{3,}", text
         ):
             return True  # maybe a capitalised word that is no word: "Semhar"
         if not keys.isdisjoint(self.word_names) and self._language_cue(text, seq):
@@ -648,7 +648,7 @@ class NameContext:
                             continue
                         if level == 0:
                             # "ich bin Frank"? only a listed name, or capitalised words before one
-                            if chain(j, -1) == 0 and cap[j] and rare(j) and len(phrase) > 1:
+                            if chain(j, -1) == 0 and cap[j] and noword(j) and len(phrase) > 1:
                                 chain(j, 1)  # "ich bin Giorgos voß" (not "im Wartebereich")
                             elif not mark[j] and cap[j] and j + 1 < n and adj[j + 1] and listed(keys[j + 1]):
                                 chain(j, 1)
@@ -970,11 +970,14 @@ class NameContext:
                 and (not words[i].isupper() or shouted)  # "KUZ", "BIC"; but all text in capitals
                 and not blocked(i)
                 and not _ADJECTIVE_END.search(keys[i])
-                # (at a sentence's start, a short word may be a typo: "Hetue war", "Dahte, das")
+                # (at a sentence's start, a short word may be a typo: "Hetue war", "Dahte, das";
+                # in Turkish any word: an inflected form no list has, "Ümidimi kaybetmiştim")
                 and not (
                     (i == 0 or any(c in ".!?\n:;" for c in gaps[i]))
-                    and len(keys[i]) <= 5
-                    and any(w in self.ordinary for w in _one_edit(keys[i]))
+                    and (
+                        (len(keys[i]) <= 5 and any(w in self.ordinary for w in _one_edit(keys[i])))
+                        or (self._language(keys) or self._language(keys, capitalised)) == "tr"
+                    )
                 )
                 and not self._place(keys[i])
                 and noword(i)
