@@ -3,7 +3,8 @@
 An identifier leaks when, in what would be stored (the redacted text; nothing when the
 comment is held back), any of these survives:
 
-- the identifier itself, compared on letters and digits only (case and separators ignored);
+- the identifier itself as a whole word, compared on letters and digits only (case and
+  separators ignored; "Anke" does not survive in "Danke", nor "Mai" in "[E-MAIL]");
 - any run of four digits of it, separators between digits removed on both sides;
 - for a name: any of its tokens of two or more letters, as a whole word (name particles
   such as "von", "de", "der" excepted);
@@ -42,6 +43,13 @@ def _alnum(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
 
 
+def _whole(value: str) -> re.Pattern[str]:
+    """The value's letters and digits in order, anything but letters and digits between
+    them, as a whole word: "DE12-3456" is found in "de12 3456", "Anke" not in "Danke"."""
+    chars = [re.escape(ch) for ch in _alnum(value)]
+    return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(chars) + r"(?![^\W_])", re.I)
+
+
 def _joined_digits(text: str) -> str:
     return re.sub(r"(?<=\d)[\s./()-]+(?=\d)", "", text)
 
@@ -56,7 +64,7 @@ def _local_part(kind: str, value: str) -> str:
 def leaks(kind: str, value: str, stored: str | None) -> bool:
     if stored is None:
         return False  # held back: nothing stored
-    if _alnum(value) and _alnum(value) in _alnum(stored):
+    if _alnum(value) and _whole(value).search(unicodedata.normalize("NFKC", stored).casefold()):
         return True
     digits = re.sub(r"\D", "", value)
     kept = _joined_digits(stored)
