@@ -616,10 +616,30 @@ GENERALISING = [
     ("Ruf mich an: null eins fünf eins, zwei drei vier, fünf sechs sieben acht", ["sieben acht"]),
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
     ("numaram sıfır beş yüz otuz iki, yüz yirmi üç, kırk beş", ["otuz iki"]),
+    ("neue nummer: 0151 vier vier zwei acht sechs eins null", ["0151", "vier vier"]),
+    # plates with a colon typed for the dash, and after driver and scooter words
+    ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
+    ("Der Besitzer von PI:R 318 soll bitte umparken", ["318"]),
+    ("der fahrer von od t 2291 hat gehupt", ["2291"]),
+    ("mein roller m ax 77 wurde abgeschleppt", ["ax 77"]),
+    ("Halterauskunft für 06 KLM 412, geht das hier?", ["KLM 412"]),
+    # court files, device serials in a compound, "Zeichen"
+    ("das gericht führt es unter 7 ds 4410/21, bitte melden", ["4410/21"]),
+    ("Az beim Landgericht: 312 O 77/19", ["77/19"]),
+    ("das Bürgerterminal bt-wsb-07 hängt ständig", ["bt-wsb-07"]),
+    ("Ihr Zeichen 41.08.223-19 bitte angeben", ["41.08.223-19"]),
+    # street with "Nr." (no suffix, or an ordinary adjective before the street word)
+    ("Ich wohne jetzt Alter Wall Nr. 19, bitte Post dorthin", ["Alter Wall", "19"]),
+    ("neue Anschrift Grindelhof Nr. 8", ["Grindelhof"]),
 ]
 
 # Harmless comments that look like personal data: they must stay exactly as written.
 LOOK_ALIKES = [
+    # counters, rooms and capitals that are no plate, street or court file
+    "SCHALTER ZU AM 12 UHR, DER BUSFAHRER WAR UM 9 DA",
+    "Warten am Schalter Nr. 5, dann Raum Nr. 12 im 2. Stock",
+    "Ich hatte Wartenummer Nr. 42 und war nach 20 min dran",
+    "Bus 5 um 10:20, dann 3 Stationen mit der U2",
     # sayings with names (config `names.idioms`)
     "Der Wartebereich sah aus wie bei Hempels unterm Sofa, danach war ich Hans im Glück",
     "Tante Emma hätte das mit einem Zettel schneller erledigt",

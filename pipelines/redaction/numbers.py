@@ -140,7 +140,11 @@ class SpelledNumbers:
         word = rf"(?:(?:{units})und(?:{tens})|{tens}|{units})"
         self.min_words = int(rules["min_words"])  # type: ignore[call-overload]
         self.words = frozenset(str(w).casefold() for key in ("units", "tens") for w in rules[key])  # type: ignore[attr-defined]
-        self.pattern = re.compile(rf"(?i)(?<!\w){word}(?:[ \t,.;/-]+{word}){{{self.min_words - 1},}}(?!\w)")
+        # a dialling code in digits may come first: "0174 drei sieben fünf ...", "+49 eins fünf ..."
+        code = r"(?:(?:\+|00)\d{1,3}(?:[ \t]?\(0\))?|0\d{2,5})[ \t,.;/-]+"
+        self.pattern = re.compile(
+            rf"(?i)(?<![\w+])(?:{code})?{word}(?:[ \t,.;/-]+{word}){{{self.min_words - 1},}}(?!\w)"
+        )
 
     def sub(self, text: str, low: str, placeholder: str) -> str:
         """`text` with each run replaced; `low` is its lower-case form (a cheap count first)."""

@@ -45,6 +45,7 @@ _TOKEN = r"[A-Za-z0-9ÄÖÜäöü]+(?:[-_/.][A-Za-z0-9]+)*"
 # A mixed code: at least 6 letters/digits, at least 3 digits and a letter, or two
 # groups of 3+ letters/digits in capitals ("VGHG-RW7G", "TAB-0981", "GER-141-513").
 # (The look-aheads keep tokens without both a digit and a letter out of Python: speed.)
+_NEVER = "\ue000"  # an alternative that matches nothing (an empty word list)
 _CODE_ANY = re.compile(
     r"(?<![\w./-])(?=[A-Za-z0-9_/-]*[0-9])(?=[A-Za-z0-9_/-]*[A-Za-z])"
     r"[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)*(?![\w]|[-/]\w)"
@@ -64,7 +65,9 @@ _PLATE_DE = re.compile(
     r"(?<![\w-])(?P<a>[A-Za-zÄÖÜäöü]{1,3})(?P<s1>[ \u00a0]?[-:][ \u00a0]?|[ \u00a0])(?P<b>[A-Za-z]{1,2})"
     r"(?P<s2>[ \u00a0-]?)(?P<d>\d{1,4})(?P<e>[EHeh]?)(?![\w-])(?![.,:]\d)"
 )
-_PLATE_TR = re.compile(r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[A-Z]{1,3}[ \u00a0]?\d{2,4}(?![\w.,])")
+_PLATE_TR = re.compile(
+    r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[A-Z]{1,3}[ \u00a0]?\d{2,4}(?!\w|[.,]\d)"
+)
 # A word right before a number ("kirchenallee 13", "Nr. 5"): where streets can be.
 # Prefix, dash, five or more capitals with at most one vowel: "BK-QWNTQG" (not "EU-WEIT")
 _CAPS_CODE = re.compile(
@@ -183,14 +186,27 @@ class Structures:
         self.keep_hosts = tuple(h.casefold() for h in _words(rules, "structures.keep_hosts", ("hamburg.de",)))
         self.generic_handles = frozenset(w.casefold() for w in _words(rules, "structures.generic_handles"))
         code_kw = _words(rules, "structures.code_context")
+        # long words also close a compound ("Selbstbedienungsterminal tbl-alt-95")
+        long_kw = tuple(w for w in code_kw if len(w) >= 5)
+        short_kw = tuple(w for w in code_kw if len(w) < 5)
         self._code_kw = re.compile(
-            rf"(?<![\w\[])(?:{_alt(code_kw)})(?!\w)(?P<gap>(?:\s*(?:[:#=(]|nr\.?|no\.?|nummer|number|numaras[ıi]|ist|is|was|war|lautet)\s*|\s+){{1,3}})"
+            rf"(?:(?<![\[])(?:{_alt(long_kw) or _NEVER})|(?<![\w\[])(?:{_alt(short_kw) or _NEVER}))(?!\w)(?P<gap>(?:\s*(?:[:#=(]|nr\.?|no\.?|nummer|number|numaras[ıi]|ist|is|was|war|lautet)\s*|\s+){{1,3}})"
             rf"(?P<v>{_TOKEN})",
+            _I,
+        )
+        # a court file number: number, register, number/year ("39 C 1469/20", "4 js 3919/20")
+        registers = _words(rules, "structures.court_registers")
+        self._court_file = re.compile(
+            rf"(?<![\w./-])\d{{1,4}}[ \u00a0]?(?:{_alt(registers) or _NEVER})[ \u00a0]?\d{{2,6}}/\d{{2}}(?:\d{{2}})?(?![\w/]|[.,]\d)",
             _I,
         )
         plate_kw = _words(rules, "structures.plate_context")
         # also inside a compound: "Wunschkennzeichen", "Autokennzeichen"
-        self._plate_context = re.compile(rf"(?<!\[)(?:{_alt(plate_kw)})(?:s|es)?(?![a-zäöüß])", _I)
+        whole = _words(rules, "structures.plate_context_words")
+        self._plate_context = re.compile(
+            rf"(?<!\[)(?:{_alt(plate_kw)})(?:s|es)?(?![a-zäöüß])|(?<![\w\[])(?:{_alt(whole) or _NEVER})(?!\w)",
+            _I,
+        )
         m = _alt(tuple(x.rstrip(".") for x in months))
         self._date = (
             r"(?:\d{4}-\d{1,2}-\d{1,2}"
@@ -257,7 +273,7 @@ class Structures:
         )
         self._street_any = re.compile(
             rf"(?<![\w\[\]-])(?P<w>[A-ZÄÖÜ][\wäöüß-]{{2,}}(?:[ \u00a0][A-ZÄÖÜ][\wäöüß-]{{2,}})?)"
-            rf"[ \u00a0]*(?P<no>{house}){tail}"
+            rf"[ \u00a0]*(?:(?i:nr|hausnr)\.?:?[ \u00a0]*)?(?P<no>{house}){tail}"
         )
         self._street_lower = re.compile(
             rf"(?<![\w\[\]-])(?P<w>[a-zäöüß][a-zäöüß-]{{3,}})[ \u00a0]*(?P<no>{house}){tail}"
@@ -333,6 +349,8 @@ class Structures:
         code = self.P["AKTENZEICHEN"]
         text = self._code_kw.sub(lambda m: self._code_after_kw(m, code), text)
         if any(c.isdigit() for c in text):
+            if "/" in text:
+                text = self._court_file.sub(code, text)
             text = _CODE_ANY.sub(lambda m: code if self._is_code(m.group()) else m.group(), text)
             text = _FILE_NUMBER.sub(lambda m: code if self._is_file_number(m.group()) else m.group(), text)
             if "#" in text:
@@ -407,7 +425,8 @@ class Structures:
         a, b = m.group("a"), m.group("b")
         if a.casefold() in WEEKDAYS and b.casefold() in WEEKDAYS:
             return m.group()  # "DI-FR 9 bis 12"
-        dash = "-" in m.group("s1") or "-" in m.group("s2")
+        # a dash, or a colon typed for one ("HH:M 2569", "b:y 5889"), marks a plate
+        dash = "-" in m.group("s1") or "-" in m.group("s2") or m.group("s1") == ":"
         if a.isupper() and b.isupper():
             # capitals with a space only ("ICH WAR UM 9") are left to core's shape rule
             return self.P["KENNZEICHEN"] if dash or context else m.group()
@@ -526,9 +545,14 @@ class Structures:
         parts = st.split()
         last = parts[-1].casefold().rstrip(".")
         first = parts[0].casefold()
-        # "Platz 5" is a seat, "Eidelstedter Platz 42a" a street: a place's adjective first
+        # "Platz 5" is a seat, "Eidelstedter Platz 42a" or "Neuer Wall Nr. 42" a street: a
+        # capitalised adjective first, or an ordinary one with "Nr." before the number
         named = (
-            len(parts) > 1 and parts[0][:1].isupper() and first.endswith("er") and first not in self.everyday
+            len(parts) > 1
+            and parts[0][:1].isupper()
+            and first.endswith("er")
+            and first not in _NOT_ADJECTIVES
+            and (first not in self.everyday or m.start("no") - m.end("st") > 2)
         )
         if (
             (last in self._not_streets and not named)
