@@ -617,6 +617,12 @@ GENERALISING = [
     ("call me on zero one seven six, five five five, one two three four please", ["one two three"]),
     ("numaram sıfır beş yüz otuz iki, yüz yirmi üç, kırk beş", ["otuz iki"]),
     ("neue nummer: 0151 vier vier zwei acht sechs eins null", ["0151", "vier vier"]),
+    # a name before "und"/"ve" and a name (also with a title): "Boje und Frau Lüders"
+    ("bugün Umut ve Fatma Hanım vardı gişede", ["Umut", "Fatma"]),
+    ("war mit Boje und Frau Lüders da", ["Boje", "Lüders"]),
+    # a word and a name are no compound: "Za|wadi", "An|anya" are names
+    ("Gestern hat mir Zawadi den Antrag erklärt", ["Zawadi"]),
+    ("Die Frau hieß Ananya oder so", ["Ananya"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
     ("Der Besitzer von PI:R 318 soll bitte umparken", ["318"]),
@@ -640,6 +646,8 @@ LOOK_ALIKES = [
     "Warten am Schalter Nr. 5, dann Raum Nr. 12 im 2. Stock",
     "Ich hatte Wartenummer Nr. 42 und war nach 20 min dran",
     "Bus 5 um 10:20, dann 3 Stationen mit der U2",
+    "Kinder und Frau am Empfang waren geduldig",
+    "Kundenzentrum Niendorf, Tibarg: parken ist schwierig, sonst gut.",
     # sayings with names (config `names.idioms`)
     "Der Wartebereich sah aus wie bei Hempels unterm Sofa, danach war ich Hans im Glück",
     "Tante Emma hätte das mit einem Zettel schneller erledigt",

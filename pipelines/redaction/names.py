@@ -369,14 +369,18 @@ class NameContext:
             return w in known or w in listed
 
         for end in ("s", "es", "n", "en", "e", "er", "ern"):
-            if key.endswith(end) and key[: -len(end)] in known:
-                return True  # (of words only: "Oltmanns" is a name's genitive)
+            # (of words of four letters or more: "Oltmanns" is a name's genitive, "Hayen"
+            # no "hay" inflected)
+            if key.endswith(end) and len(key) - len(end) >= 4 and key[: -len(end)] in known:
+                return True
         for k in range(2, len(key) - 2):
             tail = key[k:]
             if len(tail) == 3 and k < 4:
                 continue  # a three-letter tail only after a long head: "Schnellbus"
             if not word(tail) and not (tail.endswith("s") and word(tail[:-1])):
                 continue
+            if k < 4 and tail not in known:
+                continue  # a name after a short head is a name: "Za|wadi", "An|anya"
             head = key[:k]
             if word(head) or (head[-1:] in "sn" and word(head[:-1])):
                 return True
@@ -769,6 +773,14 @@ class NameContext:
                 if keys[i] in self.joiners and adj[i] and adj[i + 1]:
                     left = mark[i - 1] or isname[i - 1]
                     right = mark[i + 1] or isname[i + 1]
+                    # a title and a name on the right count as a name: "Boje und Frau [NAME]"
+                    titled = (
+                        not right
+                        and i + 2 < n
+                        and adj[i + 2]
+                        and (keys[i + 1] in self.titles or keys[i + 1] in self.short_titles)
+                        and (mark[i + 2] or isname[i + 2])
+                    )
                     lf = listed(keys[i - 1]) and keys[i - 1] in self.first
                     rf = listed(keys[i + 1]) and keys[i + 1] in self.first
                     if (
@@ -788,8 +800,15 @@ class NameContext:
                         )
                     ):
                         mark[i + 1] = True
-                    elif right and not left and listed(keys[i - 1]) and not blocked(i - 1):
-                        mark[i - 1] = True
+                    elif (
+                        (right or titled)
+                        and not left
+                        and not blocked(i - 1)
+                        and keys[i - 1] not in self.verbs
+                        and keys[i - 1] not in self.calendar
+                        and (listed(keys[i - 1]) or keys[i - 1] in self.names or (cap[i - 1] and rare(i - 1)))
+                    ):
+                        mark[i - 1] = True  # "Umut ve [NAME]", "mit Boje und [NAME]"
                     elif lf and rf:
                         mark[i - 1] = mark[i + 1] = True
         # words next to a name: first name + unknown capitalised word ("Umut Özdemir"),
