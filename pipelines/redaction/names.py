@@ -97,6 +97,7 @@ _NORTH_END_CAP = re.compile(r"[A-ZÄÖÜ]\w{2,}(?:ers|ens|hn|hns)")
 _PLACE_WORDS = frozenset({"hier", "da", "dort", "am", "im", "an", "auf", "vom", "from"})
 # "Rossi at counter 11", "Tekin am Schalter": a name placed at a desk.
 _DESKS = frozenset({"counter", "desk", "schalter", "empfang", "tresen", "infotresen"})
+_ARTICLES = frozenset({"der", "den", "dem", "des", "die", "das"})
 _QUOTE_OPEN = "\"'„“”‚‘«»"
 # Turkish case endings after an apostrophe (dative, accusative, genitive, locative,
 # ablative, instrumental, "-ki", diminutive)
@@ -938,6 +939,8 @@ class NameContext:
                     mark[j] = True
         # particles after a name: "[NAME] von Elm", "Anna de la Cruz"
         for i in range(1, n):
+            if keys[i] in _ARTICLES:
+                continue  # an article starts no particle chain: "[NAME] den Antrag", "van den Berg"
             if (mark[i - 1] or isname[i - 1]) and adj[i] and keys[i] in self.particles:
                 j = i
                 while j < n and keys[j] in self.particles and adj[j]:
