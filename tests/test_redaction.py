@@ -623,6 +623,9 @@ GENERALISING = [
     # a word and a name are no compound: "Za|wadi", "An|anya" are names
     ("Gestern hat mir Zawadi den Antrag erklärt", ["Zawadi"]),
     ("Die Frau hieß Ananya oder so", ["Ananya"]),
+    # a given name before a particle name, also a surname that is a place word
+    ("Jan de Vries war nett", ["Jan", "Vries"]),
+    ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
     ("Der Besitzer von PI:R 318 soll bitte umparken", ["318"]),
@@ -647,6 +650,7 @@ LOOK_ALIKES = [
     "Ich hatte Wartenummer Nr. 42 und war nach 20 min dran",
     "Bus 5 um 10:20, dann 3 Stationen mit der U2",
     "Kinder und Frau am Empfang waren geduldig",
+    "Grüße von der Elbe, Termin von Altona nach Bergedorf verlegt",
     "Kundenzentrum Niendorf, Tibarg: parken ist schwierig, sonst gut.",
     # sayings with names (config `names.idioms`)
     "Der Wartebereich sah aus wie bei Hempels unterm Sofa, danach war ich Hans im Glück",

@@ -930,13 +930,28 @@ class NameContext:
             j = i + 1
             while j < n and keys[j] in self.particles and adj[j]:
                 j += 1
-            if j < n and adj[j] and not blocked(j) and not mark[j] and not self._place(keys[j]):
+            # (a place only after one particle: "von Altona", but "van den Berg")
+            place = self._place(keys[j]) if j < n else False
+            if place and j - i >= 2 and cap[j] and keys[j] in self.sur and keys[j] not in self.places:
+                place = False
+            if j < n and adj[j] and not blocked(j) and not mark[j] and not place:
                 # (not a weekday or month: "Termin von Montag")
                 surname = listed(keys[j]) or (
                     cap[j] and keys[j] in self.sur and keys[j] not in self.hand_ambiguous
                 )
                 if surname or (len(keys[j]) >= 3 and noword(j)):
                     mark[j] = True
+            # the given name before: "Jan de Vries"
+            if (
+                j < n
+                and (mark[j] or isname[j])
+                and i > 0
+                and adj[i]
+                and cap[i - 1]
+                and keys[i - 1] in self.first
+                and not blocked(i - 1)
+            ):
+                mark[i - 1] = True
         # particles after a name: "[NAME] von Elm", "Anna de la Cruz"
         for i in range(1, n):
             if keys[i] in _ARTICLES:
@@ -1010,6 +1025,8 @@ class NameContext:
         for i in range(1, n):
             if not adj[i] or blocked(i) or (blocked(i - 1) and not isname[i - 1]) or keys[i] in self.verbs:
                 continue
+            if isname[i - 1] and keys[i] in self.particles and i + 1 < n and adj[i + 1]:
+                continue  # "[NAME] van den [NAME]": a particle, not a surname "Van"
             # (in lower case, a word that is both a given name and a surname is not enough
             # before one: "hunter green walls", but "sevgi karagöz", "ümit çetin")
             # (no typo or compound of words: "than epxected", "Bin Bäckermeister")
