@@ -625,6 +625,10 @@ GENERALISING = [
     ("Die Frau hieß Ananya oder so", ["Ananya"]),
     # a given name before a particle name, also a surname that is a place word
     ("Jan de Vries war nett", ["Jan", "Vries"]),
+    # two names said of staff; a name joined to one found by a later rule
+    ("Hunter and Faith were on duty today, both fantastic", ["Hunter", "Faith"]),
+    ("blume und jäger waren heute am empfang, beide nett", ["blume", "jäger"]),
+    ("Umut ve Kurt harika bir ekip", ["Umut", "Kurt"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
@@ -650,6 +654,8 @@ LOOK_ALIKES = [
     "Ich hatte Wartenummer Nr. 42 und war nach 20 min dran",
     "Bus 5 um 10:20, dann 3 Stationen mit der U2",
     "Kinder und Frau am Empfang waren geduldig",
+    "Im Sommer und Winter ist am Schalter viel los",
+    "Glück und Geduld braucht man am Schalter",
     "Grüße von der Elbe, Termin von Altona nach Bergedorf verlegt",
     "Kundenzentrum Niendorf, Tibarg: parken ist schwierig, sonst gut.",
     # sayings with names (config `names.idioms`)

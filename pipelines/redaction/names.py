@@ -97,6 +97,7 @@ _NORTH_END_CAP = re.compile(r"[A-ZÄÖÜ]\w{2,}(?:ers|ens|hn|hns)")
 _PLACE_WORDS = frozenset({"hier", "da", "dort", "am", "im", "an", "auf", "vom", "from"})
 # "Rossi at counter 11", "Tekin am Schalter": a name placed at a desk.
 _DESKS = frozenset({"counter", "desk", "schalter", "empfang", "tresen", "infotresen"})
+_COPULAS = frozenset({"was", "war", "waren", "were", "is", "ist", "it's"})
 _ARTICLES = frozenset({"der", "den", "dem", "des", "die", "das"})
 _QUOTE_OPEN = "\"'„“”‚‘«»"
 # Turkish case endings after an apostrophe (dative, accusative, genitive, locative,
@@ -190,6 +191,7 @@ class NameContext:
         self.tr_predicates = frozenset(p for p in predicates if " " not in p)
         self.tr_predicate_starts = tuple(p for p in self.tr_predicates if len(p) >= 4)
         self.first_person = _words(rules, "first_person")
+        self.staff_cues = _words(rules, "staff_cues")
         # the words of each language, with the words it borrows from others
         self.ordinary_in = dict(ordinary_in or {})
         self.primary = dict(primary or {})
@@ -405,6 +407,8 @@ class NameContext:
             return True  # "Kristín"
         if any(k.startswith(self.honorifics) for k in keys):
             return True
+        if not keys.isdisjoint(self.staff_cues) and not keys.isdisjoint(self.joiners):
+            return True  # "Sommer und Schmied am Empfang"
         if not keys.isdisjoint(self.evaluations) and not keys.isdisjoint(self.names):
             return True  # "Tekin war nett"
         if any(len(k) >= 4 and k not in self.ordinary and k not in self.names for k in keys) and re.search(
@@ -768,50 +772,58 @@ class NameContext:
                     mark[i] = True
                     if len(prev) == 1:
                         mark[i - 1] = True
-        # listed names in lower case joined to a name: "tjark and zoltán", "layla und thu"
-        for _ in range(2):
-            for i in range(1, n - 1):
-                if keys[i] in self.joiners and adj[i] and adj[i + 1]:
-                    left = mark[i - 1] or isname[i - 1]
-                    right = mark[i + 1] or isname[i + 1]
-                    # a title and a name on the right count as a name: "Boje und Frau [NAME]"
-                    titled = (
-                        not right
-                        and i + 2 < n
-                        and adj[i + 2]
-                        and (keys[i + 1] in self.titles or keys[i + 1] in self.short_titles)
-                        and (mark[i + 2] or isname[i + 2])
-                    )
-                    lf = listed(keys[i - 1]) and keys[i - 1] in self.first
-                    rf = listed(keys[i + 1]) and keys[i + 1] in self.first
-                    if (
-                        left
-                        and not right
-                        and (
-                            (listed(keys[i + 1]) and not blocked(i + 1))
-                            or (
-                                not blocked(i + 1)
-                                and keys[i + 1] not in self.verbs
-                                and (
-                                    keys[i + 1] in self.names
-                                    or (not cap[i + 1] and (isname[i - 1] or not cap[i - 1]))
-                                    or (cap[i + 1] and rare(i + 1))  # "[NAME] und Ibrahima"
+
+        def join_names() -> None:
+            """Names joined by "und", "and", "ve" ...: "tjark and zoltán", "layla und thu"."""
+            for _ in range(2):
+                for i in range(1, n - 1):
+                    if keys[i] in self.joiners and adj[i] and adj[i + 1]:
+                        left = mark[i - 1] or isname[i - 1]
+                        right = mark[i + 1] or isname[i + 1]
+                        # a title and a name on the right count as a name: "Boje und Frau [NAME]"
+                        titled = (
+                            not right
+                            and i + 2 < n
+                            and adj[i + 2]
+                            and (keys[i + 1] in self.titles or keys[i + 1] in self.short_titles)
+                            and (mark[i + 2] or isname[i + 2])
+                        )
+                        lf = listed(keys[i - 1]) and keys[i - 1] in self.first
+                        rf = listed(keys[i + 1]) and keys[i + 1] in self.first
+                        if (
+                            left
+                            and not right
+                            and (
+                                (listed(keys[i + 1]) and not blocked(i + 1))
+                                or (
+                                    not blocked(i + 1)
+                                    and keys[i + 1] not in self.verbs
+                                    and (
+                                        keys[i + 1] in self.names
+                                        or (not cap[i + 1] and (isname[i - 1] or not cap[i - 1]))
+                                        or (cap[i + 1] and rare(i + 1))  # "[NAME] und Ibrahima"
+                                    )
                                 )
                             )
-                        )
-                    ):
-                        mark[i + 1] = True
-                    elif (
-                        (right or titled)
-                        and not left
-                        and not blocked(i - 1)
-                        and keys[i - 1] not in self.verbs
-                        and keys[i - 1] not in self.calendar
-                        and (listed(keys[i - 1]) or keys[i - 1] in self.names or (cap[i - 1] and rare(i - 1)))
-                    ):
-                        mark[i - 1] = True  # "Umut ve [NAME]", "mit Boje und [NAME]"
-                    elif lf and rf:
-                        mark[i - 1] = mark[i + 1] = True
+                        ):
+                            mark[i + 1] = True
+                        elif (
+                            (right or titled)
+                            and not left
+                            and not blocked(i - 1)
+                            and keys[i - 1] not in self.verbs
+                            and keys[i - 1] not in self.calendar
+                            and (
+                                listed(keys[i - 1])
+                                or keys[i - 1] in self.names
+                                or (cap[i - 1] and rare(i - 1))
+                            )
+                        ):
+                            mark[i - 1] = True  # "Umut ve [NAME]", "mit Boje und [NAME]"
+                        elif lf and rf:
+                            mark[i - 1] = mark[i + 1] = True
+
+        join_names()
         # words next to a name: first name + unknown capitalised word ("Umut Özdemir"),
         # capitalised words with foreign letters or surname endings ("Szymańska war nett")
         for i in range(n):
@@ -888,6 +900,27 @@ class NameContext:
                 and not self._place(key)
             ):
                 mark[i] = True
+        # two names joined at a clause's start, said of staff: "Sommer und Schmied waren heute
+        # am Empfang", "rose and violet were on duty", "it was Jack or June at desk 19"
+        for i in range(n - 2):
+            a, b = i, i + 2
+            if (
+                keys[i + 1] not in self.joiners
+                or not (adj[i + 1] and adj[b])
+                or cap[a] != cap[b]
+                or (mark[a] and mark[b])
+                or not all(
+                    not blocked(k)
+                    and keys[k] not in self.calendar
+                    and (keys[k] in self.names or (cap[k] and rare(k)))
+                    for k in (a, b)
+                )
+            ):
+                continue
+            start = a == 0 or any(c in ".!?\n:,;–(" for c in gaps[a]) or keys[a - 1] in _COPULAS
+            end = next((j for j in range(b + 1, n) if any(c in ".!?\n" for c in gaps[j])), n)
+            if start and any(keys[j] in self.staff_cues for j in range(b + 1, min(end, b + 7))):
+                mark[a] = mark[b] = True
         # "Mark und ich", "ingrid and i": a name joined to the first person
         for i in range(n - 2):
             if (
@@ -1050,6 +1083,7 @@ class NameContext:
                 isname[i] and keys[i - 1] in self.first and not cap[i - 1] and keys[i - 1] not in self.joiners
             ):
                 mark[i - 1] = True  # "ana [NAME]"
+        join_names()  # again: names the rules above found have partners ("Umut ve Kurt")
         changed = True
         while changed:
             changed = False
