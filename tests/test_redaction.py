@@ -629,6 +629,9 @@ GENERALISING = [
     ("Hunter and Faith were on duty today, both fantastic", ["Hunter", "Faith"]),
     ("blume und jäger waren heute am empfang, beide nett", ["blume", "jäger"]),
     ("Umut ve Kurt harika bir ekip", ["Umut", "Kurt"]),
+    # a Turkish sentence: a name in lower case, then what the person did
+    ("sevda beni hiç dinlemedi", ["sevda"]),
+    ("Polat çok iyi çalışıyor", ["Polat"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
@@ -656,6 +659,8 @@ LOOK_ALIKES = [
     "Kinder und Frau am Empfang waren geduldig",
     "Im Sommer und Winter ist am Schalter viel los",
     "Glück und Geduld braucht man am Schalter",
+    "aslan gibi çalışıyorlar, helal olsun",
+    "Sevgi ve sabırla çalışıyorlar, teşekkürler",
     "Grüße von der Elbe, Termin von Altona nach Bergedorf verlegt",
     "Kundenzentrum Niendorf, Tibarg: parken ist schwierig, sonst gut.",
     # sayings with names (config `names.idioms`)

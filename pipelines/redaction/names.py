@@ -97,6 +97,7 @@ _NORTH_END_CAP = re.compile(r"[A-ZÄÖÜ]\w{2,}(?:ers|ens|hn|hns)")
 _PLACE_WORDS = frozenset({"hier", "da", "dort", "am", "im", "an", "auf", "vom", "from"})
 # "Rossi at counter 11", "Tekin am Schalter": a name placed at a desk.
 _DESKS = frozenset({"counter", "desk", "schalter", "empfang", "tresen", "infotresen"})
+_TR_PLURAL = ("lar", "ler", "lardı", "lerdi", "lardi", "lar.", "larmış", "lermiş")
 _COPULAS = frozenset({"was", "war", "waren", "were", "is", "ist", "it's"})
 _ARTICLES = frozenset({"der", "den", "dem", "des", "die", "das"})
 _QUOTE_OPEN = "\"'„“”‚‘«»"
@@ -345,7 +346,10 @@ class NameContext:
         )
 
     def _tr_predicate(self, key: str) -> bool:
-        return key in self.tr_predicates or key.startswith(self.tr_predicate_starts)
+        # (a plural verb says what people did, not one person: "aslan gibi çalışıyorlar")
+        return key in self.tr_predicates or (
+            key.startswith(self.tr_predicate_starts) and not key.endswith(_TR_PLURAL)
+        )
 
     def _compound(self, key: str) -> bool:
         """A word after all: an inflected form ("Anliegens"), a compound of words or names
@@ -409,6 +413,8 @@ class NameContext:
             return True
         if not keys.isdisjoint(self.staff_cues) and not keys.isdisjoint(self.joiners):
             return True  # "Sommer und Schmied am Empfang"
+        if seq and seq[0] in self.names and any(self._tr_predicate(k) for k in seq[1:4]):
+            return True  # "sevda beni hiç dinlemedi": a name, then what a person did
         if not keys.isdisjoint(self.evaluations) and not keys.isdisjoint(self.names):
             return True  # "Tekin war nett"
         if any(len(k) >= 4 and k not in self.ordinary and k not in self.names for k in keys) and re.search(
