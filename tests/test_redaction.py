@@ -632,6 +632,10 @@ GENERALISING = [
     # a Turkish sentence: a name in lower case, then what the person did
     ("sevda beni hiç dinlemedi", ["sevda"]),
     ("Polat çok iyi çalışıyor", ["Polat"]),
+    # a given name after a preposition that takes a person, also one that is a word
+    ("Das Gespräch mit Rosa war hilfreich", ["Rosa"]),
+    ("call after 5pm and ask for Faith", ["Faith"]),
+    ("nächstes mal geh ich wieder zu selim", ["selim"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
@@ -661,6 +665,9 @@ LOOK_ALIKES = [
     "Glück und Geduld braucht man am Schalter",
     "aslan gibi çalışıyorlar, helal olsun",
     "Sevgi ve sabırla çalışıyorlar, teşekkürler",
+    "Booked for May, got a slot in August instead",
+    "Open from dawn till dusk would be nice, 8-12 is too short",
+    "Danach ein Franzbrötchen bei Dat Backhus, zwei Stunden sind zu lang",
     "Grüße von der Elbe, Termin von Altona nach Bergedorf verlegt",
     "Kundenzentrum Niendorf, Tibarg: parken ist schwierig, sonst gut.",
     # sayings with names (config `names.idioms`)

@@ -193,6 +193,7 @@ class NameContext:
         self.tr_predicate_starts = tuple(p for p in self.tr_predicates if len(p) >= 4)
         self.first_person = _words(rules, "first_person")
         self.staff_cues = _words(rules, "staff_cues")
+        self.person_preps = _words(rules, "person_prepositions")
         # the words of each language, with the words it borrows from others
         self.ordinary_in = dict(ordinary_in or {})
         self.primary = dict(primary or {})
@@ -927,6 +928,26 @@ class NameContext:
             end = next((j for j in range(b + 1, n) if any(c in ".!?\n" for c in gaps[j])), n)
             if start and any(keys[j] in self.staff_cues for j in range(b + 1, min(end, b + 7))):
                 mark[a] = mark[b] = True
+        lowered = not any(c.isupper() for c in text.replace(self.NAME, ""))
+        # a given name right after a preposition that takes a person: "mit Iris", "Für Ming",
+        # "zu selim nach altona", "ask for Babajide" (not a month: "bis Mai")
+        for i in range(1, n):
+            if (
+                mark[i]
+                or not adj[i]
+                or keys[i - 1] not in self.person_preps
+                or keys[i] not in self.first
+                or blocked(i)
+                or keys[i] in self.hand_ambiguous
+                or keys[i] in months
+                or self._place(keys[i])
+                # (in lower case only in a comment written all in lower case: not "zu lang")
+                or (not cap[i] and lowered is False)
+                # (a word and a capitalised word: a shop, "bei Dat Backhus")
+                or (keys[i] in self.ordinary and i + 1 < n and adj[i + 1] and cap[i + 1] and not mark[i + 1])
+            ):
+                continue
+            mark[i] = True
         # "Mark und ich", "ingrid and i": a name joined to the first person
         for i in range(n - 2):
             if (
