@@ -636,6 +636,7 @@ GENERALISING = [
     ("Das Gespräch mit Rosa war hilfreich", ["Rosa"]),
     ("call after 5pm and ask for Faith", ["Faith"]),
     ("nächstes mal geh ich wieder zu selim", ["selim"]),
+    ("Grace's help at the counter was great", ["Grace"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
@@ -666,6 +667,7 @@ LOOK_ALIKES = [
     "aslan gibi çalışıyorlar, helal olsun",
     "Sevgi ve sabırla çalışıyorlar, teşekkürler",
     "Booked for May, got a slot in August instead",
+    "Bob's your uncle: ten minutes and done, like on Valentine's day",
     "Open from dawn till dusk would be nice, 8-12 is too short",
     "Danach ein Franzbrötchen bei Dat Backhus, zwei Stunden sind zu lang",
     "Grüße von der Elbe, Termin von Altona nach Bergedorf verlegt",

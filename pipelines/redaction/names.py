@@ -1036,6 +1036,20 @@ class NameContext:
                 and (listed(keys[i]) or keys[i] in self.names or (cap[i] and rare(i)))
             ):
                 mark[i] = True
+        # an English possessive on a given name, before a noun: "Frank's explanation"
+        # ("Valentine's day", "McDonald's" are no person's)
+        for i in range(n - 1):
+            key = keys[i]
+            if mark[i] or not cap[i] or not key.endswith(("'s", "’s")) or not adj[i + 1] or cap[i + 1]:
+                continue
+            base = key[:-2]
+            mark[i] = (
+                base in self.first
+                and base not in self.stop
+                and base not in self.calendar
+                and base not in months
+                and keys[i + 1] not in ("day", "days", "eve", "law")
+            )
         # Turkish writes a case ending on a proper noun after an apostrophe: "Deniz'e",
         # "ayşe'ye", "Çağlar'ın" are names, unless the noun is a place ("Hamburg'da")
         for i in range(n):
