@@ -637,6 +637,8 @@ GENERALISING = [
     ("call after 5pm and ask for Faith", ["Faith"]),
     ("nächstes mal geh ich wieder zu selim", ["selim"]),
     ("Grace's help at the counter was great", ["Grace"]),
+    # words of two languages make no compound: "Gö|decke" (Turkish, German) is a name
+    ("Gödecke kaba davrandı, hiç memnun kalmadım", ["Gödecke"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),

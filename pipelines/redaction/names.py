@@ -381,6 +381,15 @@ class NameContext:
             # no "hay" inflected)
             if key.endswith(end) and len(key) - len(end) >= 4 and key[: -len(end)] in known:
                 return True
+        by_lang = self.ordinary_in
+
+        def same_language(head: str, tail: str) -> bool:
+            """Words of one language make a compound, a name may join any: "Papa|daki",
+            "ha|idari" (German and Turkish) are names."""
+            if not by_lang or head not in known or tail not in known:
+                return True
+            return any(head in ws and tail in ws for ws in by_lang.values())
+
         for k in range(2, len(key) - 2):
             tail = key[k:]
             if len(tail) == 3 and k < 4:
@@ -390,10 +399,13 @@ class NameContext:
             if k < 4 and tail not in known:
                 continue  # a name after a short head is a name: "Za|wadi", "An|anya"
             head = key[:k]
-            if word(head) or (head[-1:] in "sn" and word(head[:-1])):
-                return True
-            if head[-2:] in ("es", "en", "er") and word(head[:-2]):
-                return True
+            for h in (
+                head,
+                head[:-1] if head[-1:] in "sn" else "",
+                head[:-2] if head[-2:] in ("es", "en", "er") else "",
+            ):
+                if h and word(h) and same_language(h, tail if tail in known else tail[:-1]):
+                    return True
         return False
 
     def _may_apply(self, text: str, seq: list[str]) -> bool:
