@@ -1113,6 +1113,8 @@ class NameContext:
                 continue
             if isname[i - 1] and keys[i] in self.particles and i + 1 < n and adj[i + 1]:
                 continue  # "[NAME] van den [NAME]": a particle, not a surname "Van"
+            if self._tr_predicate(keys[i]):
+                continue  # what a person did or is: "[NAME] kaba davrandı" (not a surname "Kaba")
             # (in lower case, a word that is both a given name and a surname is not enough
             # before one: "hunter green walls", but "sevgi karagöz", "ümit çetin")
             # (no typo or compound of words: "than epxected", "Bin Bäckermeister")
