@@ -422,6 +422,15 @@ class Redactor:
         parts = self._split(out)
         named, words = self._redact_names(out, parts)
         named = self._ctx.redact(named)
+        # a name found makes its neighbours names ("Laut [NAME]", "Selam [NAME]"): the name
+        # rules again until nothing changes, so that redacting twice changes nothing
+        for _ in range(2):
+            if self._NAME not in named:
+                break
+            again = self._ctx.redact(self._redact_names(named, self._split(named))[0])
+            if again == named:
+                break
+            named, words = again, None
         named = self._st.births_after_names(named)
         if named != out:
             parts, words = self._split(named), None
