@@ -652,6 +652,8 @@ GENERALISING = [
     ("Grace's help at the counter was great", ["Grace"]),
     # words of two languages make no compound: "Gö|decke" (Turkish, German) is a name
     ("Gödecke kaba davrandı, hiç memnun kalmadım", ["Gödecke"]),
+    ("Bei LÜTTJOHANN wird man wie ein Mensch behandelt", ["LÜTTJOHANN"]),
+    ("Tosun ailesi olarak çok memnun kaldık", ["Tosun"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
@@ -682,6 +684,7 @@ LOOK_ALIKES = [
     "aslan gibi çalışıyorlar, helal olsun",
     "Sevgi ve sabırla çalışıyorlar, teşekkürler",
     "Booked for May, got a slot in August instead",
+    "Bei BVG und HVV gibt es Tickets, bei ADAC nicht",
     "Bob's your uncle: ten minutes and done, like on Valentine's day",
     "Open from dawn till dusk would be nice, 8-12 is too short",
     "Danach ein Franzbrötchen bei Dat Backhus, zwei Stunden sind zu lang",

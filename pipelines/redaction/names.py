@@ -96,7 +96,9 @@ _NORTH_END_CAP = re.compile(r"[A-ZÄÖÜ]\w{2,}(?:ers|ens|hn|hns)")
 # enough before an object word ("bill from the machine")
 _PLACE_WORDS = frozenset({"hier", "da", "dort", "am", "im", "an", "auf", "vom", "from"})
 # "Rossi at counter 11", "Tekin am Schalter": a name placed at a desk.
-_DESKS = frozenset({"counter", "desk", "schalter", "empfang", "tresen", "infotresen"})
+_DESKS = frozenset(
+    {"counter", "desk", "schalter", "empfang", "tresen", "infotresen", "infopoint", "reception"}
+)
 _TR_PLURAL = ("lar", "ler", "lardı", "lerdi", "lardi", "lar.", "larmış", "lermiş")
 _COPULAS = frozenset({"was", "war", "waren", "were", "is", "ist", "it's"})
 _ARTICLES = frozenset({"der", "den", "dem", "des", "die", "das"})
@@ -988,7 +990,8 @@ class NameContext:
             praised = verb in self.verbs and (
                 then in self.evaluations or (then in self.objects and verb not in _PLACE_WORDS)
             )
-            placed = verb in ("at", "am") and then in _DESKS
+            # "at counter 5", "at the front desk", "am schalter"
+            placed = verb in ("at", "am") and any(k in _DESKS for k in keys[i + 2 : i + 5])
             if start and adj[i + 1] and adj[i + 2] and (praised or placed):
                 mark[i] = True
         # a particle that starts a name: "de Boer", "Honestly van Houten", "bei von der lühe"
@@ -1090,7 +1093,8 @@ class NameContext:
                 and cap[i]
                 and 4 <= len(keys[i]) <= 14
                 and keys[i].isalpha()
-                and (not words[i].isupper() or shouted)  # "KUZ", "BIC"; but all text in capitals
+                # "KUZ", "BIC"; but all text in capitals, or after "bei": "Bei LÜTTJOHANN"
+                and (not words[i].isupper() or shouted or (adj[i] and keys[i - 1] in self.person_preps))
                 and not blocked(i)
                 and not _ADJECTIVE_END.search(keys[i])
                 # (at a sentence's start, a short word may be a typo: "Hetue war", "Dahte, das";
