@@ -654,6 +654,8 @@ GENERALISING = [
     ("Gödecke kaba davrandı, hiç memnun kalmadım", ["Gödecke"]),
     ("Bei LÜTTJOHANN wird man wie ein Mensch behandelt", ["LÜTTJOHANN"]),
     ("Tosun ailesi olarak çok memnun kaldık", ["Tosun"]),
+    # a word of another language right before a name is the first name
+    ("Agit Dosky konnte mir nicht sagen, wann der Pass fertig ist.", ["Agit", "Dosky"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),

@@ -1157,6 +1157,23 @@ class NameContext:
                     right and keys[i + 1] in self.sur
                 ):
                     mark[i] = changed = True
+        # a capitalised word of another language than the comment's right before a name:
+        # the first name ("Agit [NAME] konnte mir nicht sagen", "Mit Hamisi [NAME]")
+        for i in range(n - 1):
+            if (
+                mark[i]
+                or not cap[i]
+                or words[i].isupper()
+                or blocked(i)
+                or not adj[i + 1]
+                or not (mark[i + 1] or isname[i + 1])
+                or self._place(keys[i])
+                or keys[i] in self.proper_words
+            ):
+                continue
+            lang = lang or (self._language(keys) or self._language(keys, capitalised)) or "?"
+            if lang != "?" and lang not in self.proper_case and keys[i] not in self.words_of.get(lang, ()):
+                mark[i] = True
         if not any(mark):
             return text
         out, pos = [], 0
