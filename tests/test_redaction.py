@@ -656,6 +656,7 @@ GENERALISING = [
     ("Tosun ailesi olarak çok memnun kaldık", ["Tosun"]),
     # a word of another language right before a name is the first name
     ("Agit Dosky konnte mir nicht sagen, wann der Pass fertig ist.", ["Agit", "Dosky"]),
+    ("Termin verschoben. Koch meinte, das Formular fehlt", ["Koch"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
@@ -687,6 +688,7 @@ LOOK_ALIKES = [
     "Sevgi ve sabırla çalışıyorlar, teşekkürler",
     "Booked for May, got a slot in August instead",
     "Bei BVG und HVV gibt es Tickets, bei ADAC nicht",
+    "Der Koch in der Kantine meinte, es gibt heute Fisch",
     "Bob's your uncle: ten minutes and done, like on Valentine's day",
     "Open from dawn till dusk would be nice, 8-12 is too short",
     "Danach ein Franzbrötchen bei Dat Backhus, zwei Stunden sind zu lang",

@@ -718,7 +718,16 @@ class NameContext:
                 and adj[i + 1]
                 and keys[i + 1] in self.speech
                 and not blocked(i)
-                and keys[i] not in self.hand_ambiguous
+                # (a word that is also a name speaks only as a sentence's subject, without
+                # an article: "Koch meinte", not "der Koch meinte", "im August sagte")
+                and (
+                    keys[i] not in self.hand_ambiguous
+                    or (
+                        cap[i]
+                        and keys[i] not in self.calendar
+                        and (i == 0 or any(c in ".!?\n:;" for c in gaps[i]))
+                    )
+                )
                 and (keys[i] in self.names or (cap[i] and rare(i)))
             ):
                 mark[i] = True
