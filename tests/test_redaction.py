@@ -657,6 +657,7 @@ GENERALISING = [
     # a word of another language right before a name is the first name
     ("Agit Dosky konnte mir nicht sagen, wann der Pass fertig ist.", ["Agit", "Dosky"]),
     ("Termin verschoben. Koch meinte, das Formular fehlt", ["Koch"]),
+    ("Herr Sherlock Yilmaz war nett, jutta kröger auch", ["Yilmaz", "jutta"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
@@ -689,6 +690,8 @@ LOOK_ALIKES = [
     "Booked for May, got a slot in August instead",
     "Bei BVG und HVV gibt es Tickets, bei ADAC nicht",
     "Der Koch in der Kantine meinte, es gibt heute Fisch",
+    "die bestätigung kam per mail. ich bin neu hier, ich bin fischer von beruf",
+    "Put my John Hancock on the form, Mein Name ist Hase, like Dr. Oetker's pudding",
     "Bob's your uncle: ten minutes and done, like on Valentine's day",
     "Open from dawn till dusk would be nice, 8-12 is too short",
     "Danach ein Franzbrötchen bei Dat Backhus, zwei Stunden sind zu lang",

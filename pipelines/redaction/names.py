@@ -1144,7 +1144,17 @@ class NameContext:
                     or keys[i - 1] not in self.sur
                 )
             )
-            if surname and (mark[i - 1] or isname[i - 1] or keys[i - 1] in self.first):
+            # (two German or two English words in lower case are words: "kam per mail",
+            # "ich bin neu hier"; Turkish ones may be a name: "ümit çetin")
+            both_words = (
+                not cap[i]
+                and not (mark[i - 1] or isname[i - 1])
+                and any(
+                    keys[i - 1] in self.words_of.get(g, ()) and keys[i] in self.words_of.get(g, ())
+                    for g in ("de", "en")
+                )
+            )
+            if surname and not both_words and (mark[i - 1] or isname[i - 1] or keys[i - 1] in self.first):
                 mark[i] = True
                 mark[i - 1] = mark[i - 1] or not isname[i - 1]
             elif (
