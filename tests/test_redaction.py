@@ -691,6 +691,8 @@ LOOK_ALIKES = [
     "Bei BVG und HVV gibt es Tickets, bei ADAC nicht",
     "Der Koch in der Kantine meinte, es gibt heute Fisch",
     "die bestätigung kam per mail. ich bin neu hier, ich bin fischer von beruf",
+    "Almanca bilmiyorum ama görevli İngilizce konuştu. Bay ve bayan tuvaletleri kapalıydı",
+    "Ich bin durch halb St. Georg gelaufen. Thanks Lokstedt!",
     "Put my John Hancock on the form, Mein Name ist Hase, like Dr. Oetker's pudding",
     "Bob's your uncle: ten minutes and done, like on Valentine's day",
     "Open from dawn till dusk would be nice, 8-12 is too short",

@@ -482,6 +482,12 @@ class NameContext:
                 return True
             if TR_LOCATIVE.fullmatch(key):
                 return True  # "danışmadaki hanımefendi": the lady at the desk
+            if not cap[j] and key.endswith(("leri", "ları", "lari")):
+                return True  # a Turkish plural with its owner: "bayan tuvaletleri"
+            if (key in self.proper_words or key in self.places) and not (
+                j > 0 and keys[j - 1] in self.titles
+            ):
+                return True  # a language, people or place ("görevli İngilizce konuştu", "Thanks Lokstedt")
             if j > 0 and gaps[j] == "." and len(words[j - 1]) >= 2 and len(key.split("'")[0]) <= 4:
                 return True  # a host name's ending: "hamburg.de", "hamburg.de'de" (not "wardak.ehsan")
             return key in months and re.match(r"\.?\s*\d", text[toks[j][1] : toks[j][1] + 4]) is not None
