@@ -658,6 +658,7 @@ GENERALISING = [
     ("Agit Dosky konnte mir nicht sagen, wann der Pass fertig ist.", ["Agit", "Dosky"]),
     ("Termin verschoben. Koch meinte, das Formular fehlt", ["Koch"]),
     ("Herr Sherlock Yilmaz war nett, jutta kröger auch", ["Yilmaz", "jutta"]),
+    ("Randevu için teşekkürler, her şey çok hızlıydı. Esenlikler, E. H. Acar", ["Acar"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),

@@ -779,13 +779,15 @@ class NameContext:
                 continue
             prev = words[i - 1]
             if (len(prev) == 1 and prev.isalpha()) or isname[i - 1]:
-                if (len(prev) == 1 and i > 1 and len(words[i - 2]) == 1) or (
-                    gaps[i - 1].strip() == "." and keys[i - 2] not in self.signoffs
+                chain = isname[i - 1] and i > 1 and isname[i - 2]  # "[NAME]. [NAME]. Acar": initials
+                if not chain and (
+                    (len(prev) == 1 and i > 1 and len(words[i - 2]) == 1)
+                    or (gaps[i - 1].strip() == "." and keys[i - 2] not in self.signoffs)
                 ):
                     continue  # "z. B.", "d. h." (but "Gez. W. Ritter")
                 after_signoff = i > 1 and keys[i - 2] in self.signoffs
                 # (after "[NAME]." a word is a new sentence: "My name is [NAME]. Waited more")
-                word_after_ph = isname[i - 1] and keys[i] in self.ordinary
+                word_after_ph = isname[i - 1] and keys[i] in self.ordinary and not chain
                 initial = len(prev) == 1
                 if keys[i] in self.particles:
                     if (
