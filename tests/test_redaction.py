@@ -666,6 +666,16 @@ GENERALISING = [
     ("der fahrer von od t 2291 hat gehupt", ["2291"]),
     ("mein roller m ax 77 wurde abgeschleppt", ["ax 77"]),
     ("Halterauskunft für 06 KLM 412, geht das hier?", ["KLM 412"]),
+    # plates with spaced dashes, without separators, in lower case, with one digit
+    ("Mein Auto OD - KT - 7 wurde abgeschleppt", ["KT - 7"]),
+    ("my car HLQX58 got towed while I was inside", ["HLQX58"]),
+    ("wer parkt mit PIX4 vor dem eingang?", ["PIX4"]),
+    ("Parkausweis für se-ko 5 beantragt", ["se-ko 5"]),
+    ("41 kbm 250 plakalı aracım için izin lazım", ["kbm 250"]),
+    # blogs on newer top-level domains, a Kassenzeichen with dots, "nummer" before a house number
+    ("mein blog sabinereist.blog hat einen artikel über euch", ["sabinereist"]),
+    ("kassenzeichen 4471.2290.1188 – mahnung trotz zahlung", ["4471"]),
+    ("I live at bramfelder chaussee nummer 112b now", ["bramfelder", "112b"]),
     # court files, device serials in a compound, "Zeichen"
     ("das gericht führt es unter 7 ds 4410/21, bitte melden", ["4410/21"]),
     ("Az beim Landgericht: 312 O 77/19", ["77/19"]),
@@ -683,6 +693,8 @@ LOOK_ALIKES = [
     "Warten am Schalter Nr. 5, dann Raum Nr. 12 im 2. Stock",
     "Ich hatte Wartenummer Nr. 42 und war nach 20 min dran",
     "Bus 5 um 10:20, dann 3 Stationen mit der U2",
+    "Mit dem Auto über die A7, Parkplatz P2 war voll, Wartenummer 42, Schalter nummer 5",
+    "Mein Auto ist ein Golf 7, Parkausweis beantragt, Bus 5 a 12 fährt auch",
     "Kinder und Frau am Empfang waren geduldig",
     "Im Sommer und Winter ist am Schalter viel los",
     "Glück und Geduld braucht man am Schalter",

@@ -362,7 +362,7 @@ class Redactor:
         self._street = re.compile(
             rf"(?<![\w\[\]-])(?P<pre>(?:{_CAPWORD}[ \u00a0]+){{0,2}})"
             rf"(?P<st>[A-ZÄÖÜÇĞİŞ][\wäöüß'-]*?(?i:{suffixes})(?<=\w|\.)|(?:{words})(?:(?<=\.)|(?!\w)))"
-            rf"[ \u00a0]*(?:(?:Nr|No|Hausnr)\.?:?[ \u00a0]*)?(?P<no>{_HOUSE}){flat}?{town}?"
+            rf"[ \u00a0]*(?:(?:Nr|No|Hausnr|Nummer|nummer)\.?:?[ \u00a0]*)?(?P<no>{_HOUSE}){flat}?{town}?"
         )
         # Any street (also without a street word: "Lange Reihe 12") followed by postcode
         # and town: "Große Freiheit 36, 22767 Hamburg".
@@ -375,7 +375,7 @@ class Redactor:
         street_words = {_norm(str(w).rstrip(".")) for w in [*a["street_suffixes"], *a["street_words"]]}
         self._street_hint = re.compile(
             "(?:" + _trie([[re.escape(c) for c in w] for w in street_words]) + ")"
-            r"\.?[ \u00a0]*(?:(?:nr|no|hausnr)\.?:?[ \u00a0]*)?\d"
+            r"\.?[ \u00a0]*(?:(?:nr|no|hausnr|nummer)\.?:?[ \u00a0]*)?\d"
         )
         self._pre_hood = _prefilter(a["neighbourhood_words"])
         # English order: "221B Baker Street".

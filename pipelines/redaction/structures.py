@@ -32,7 +32,9 @@ _EMAIL_HINT = re.compile(r"@|\bat\b|\bät\b|\(at\)|\[at\]", _I)
 
 # Web address without a scheme: host with a known top-level domain, optional path.
 _HOST = re.compile(
-    r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:de|com|net|org|info|eu|tr|io|me|tv|app|ly|gl|be|co|uk|at|ch|nl|pl|ru)"
+    r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:de|com|net|org|info|eu|tr|io|me|tv|app|ly|gl|be|co|uk|at|ch|nl|pl|ru"
+    r"|blog|online|site|xyz|art|photo|photos|studio|page|shop|store|website|space|digital|media|club|fm|cc"
+    r"|gg|dev|tech|sh|im)"
     r"(?![\w-])(?:/[^\s<>\"'„“”«»]*)?",
     _I,
 )
@@ -63,8 +65,12 @@ _UNIT = re.compile(
 # "HH-AB 123", "SH ZL-430H", "hh ab 1234"; Turkish: "34 ABC 123".
 _PLATE_DE = re.compile(
     r"(?<![\w-])(?P<a>[A-Za-zÄÖÜäöü]{1,3})(?P<s1>[ \u00a0]?[-:][ \u00a0]?|[ \u00a0])(?P<b>[A-Za-z]{1,2})"
-    r"(?P<s2>[ \u00a0-]?)(?P<d>\d{1,4})(?P<e>[EHeh]?)(?![\w-])(?![.,:]\d)"
+    r"(?P<s2>[ \u00a0]?-[ \u00a0]?|[ \u00a0]?)(?P<d>\d{1,4})(?P<e>[EHeh]?)(?![\w-])(?![.,:]\d)"
 )
+_PLATE_TR_LOWER = re.compile(
+    r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[a-z]{1,3}[ \u00a0]?\d{2,4}(?!\w|[.,]\d)"
+)
+_PLATE_JOINED = re.compile(r"(?<![\w-])[A-ZÄÖÜ]{3,5}\d{1,4}[EH]?(?![\w-])")
 _PLATE_TR = re.compile(
     r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[A-Z]{1,3}[ \u00a0]?\d{2,4}(?!\w|[.,]\d)"
 )
@@ -76,7 +82,9 @@ _CAPS_CODE = re.compile(
 _LETTER_HOUSE = re.compile(r"[a-zäöüß] ?\d{1,4}[a-h](?!\w)", re.I)
 _HASH_NUMBER = re.compile(r"(?<![\w#&])#\d{4,}(?![\d\w])")
 _POSTCODE = re.compile(r"\d[ \u00a0]*,?[ \u00a0]*(?:D-)?\d{5}(?!\d)")
-_BEFORE_NUMBER = re.compile(r"([^\W\d_][\w'.-]*)[ \u00a0]*(?:(?:nr|no|hausnr)\.?:?[ \u00a0]*)?\d", re.I)
+_BEFORE_NUMBER = re.compile(
+    r"([^\W\d_][\w'.-]*)[ \u00a0]*(?:(?:nr|no|hausnr|nummer)\.?:?[ \u00a0]*)?\d", re.I
+)
 # Something date-shaped: "12.05.", "12/5", "6. Dez", "May 12, 1980", "*1985".
 _DATE_HINT = re.compile(
     r"\d ?[./-] ?\d|\d(?:st|nd|rd|th) of |\d\.? ?[^\W\d_]{3}|[^\W\d_]{3}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\*"
@@ -255,7 +263,7 @@ class Structures:
         self._street_lc = re.compile(
             rf"(?<![\w\[\]-])(?P<st>[\wäöüß-]++(?:{behind})\.?"
             rf"|[\wäöüß-]+(?:er|e|en|sche|scher|sches)[ \u00a0]+(?:{_alt(words)})\.?)"
-            rf"[ \u00a0]*(?:(?:nr|no|hausnr)\.?:?[ \u00a0]*)?(?P<no>{house}){tail}",
+            rf"[ \u00a0]*(?:(?:nr|no|hausnr|nummer)\.?:?[ \u00a0]*)?(?P<no>{house}){tail}",
             _I,
         )
         # "Am Stadtrand 204", "Beim Schlump 57", "An der Alster 3", "Auf dem Sande 1".
@@ -273,7 +281,7 @@ class Structures:
         )
         self._street_any = re.compile(
             rf"(?<![\w\[\]-])(?P<w>[A-ZÄÖÜ][\wäöüß-]{{2,}}(?:[ \u00a0][A-ZÄÖÜ][\wäöüß-]{{2,}})?)"
-            rf"[ \u00a0]*(?:(?i:nr|hausnr)\.?:?[ \u00a0]*)?(?P<no>{house}){tail}"
+            rf"[ \u00a0]*(?:(?i:nr|hausnr|nummer)\.?:?[ \u00a0]*)?(?P<no>{house}){tail}"
         )
         self._street_lower = re.compile(
             rf"(?<![\w\[\]-])(?P<w>[a-zäöüß][a-zäöüß-]{{3,}})[ \u00a0]*(?P<no>{house}){tail}"
@@ -419,6 +427,11 @@ class Structures:
         text = _PLATE_DE.sub(lambda m: self._plate(m, context), text)
         if context or re.search(r"\d{2} ?[A-Z]{1,3} ?\d{2,4}", text):
             text = _PLATE_TR.sub(lambda m: self._plate_tr(m, context), text)
+        if context:
+            # in a comment about a car: a Turkish plate in lower case ("38 lbu 130"), a
+            # German one typed without separators ("HLYY56", "HHGF2E")
+            text = _PLATE_TR_LOWER.sub(self.P["KENNZEICHEN"], text)
+            text = _PLATE_JOINED.sub(self.P["KENNZEICHEN"], text)
         return text
 
     def _plate(self, m: re.Match[str], context: bool) -> str:
@@ -433,6 +446,8 @@ class Structures:
         # lower or mixed case: "hh-ab 123", or "knöllchen für hh ab 1234" with a car word
         if (dash or context) and len(m.group("d")) >= 2:
             return self.P["KENNZEICHEN"]
+        if dash and context:
+            return self.P["KENNZEICHEN"]  # "hh-sp 7" in a comment about a car
         return m.group()
 
     def _plate_tr(self, m: re.Match[str], context: bool) -> str:
