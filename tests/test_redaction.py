@@ -659,6 +659,9 @@ GENERALISING = [
     ("Termin verschoben. Koch meinte, das Formular fehlt", ["Koch"]),
     ("Herr Sherlock Yilmaz war nett, jutta kröger auch", ["Yilmaz", "jutta"]),
     ("Randevu için teşekkürler, her şey çok hızlıydı. Esenlikler, E. H. Acar", ["Acar"]),
+    # a brand name after a title is a person
+    ("Frau Kamps war nett, Herr Hermes Yilmaz auch", ["Kamps", "Hermes", "Yilmaz"]),
+    ("sevda dedi ki yarın tekrar gel", ["sevda"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),
@@ -695,6 +698,13 @@ LOOK_ALIKES = [
     "Bus 5 um 10:20, dann 3 Stationen mit der U2",
     "Mit dem Auto über die A7, Parkplatz P2 war voll, Wartenummer 42, Schalter nummer 5",
     "Mein Auto ist ein Golf 7, Parkausweis beantragt, Bus 5 a 12 fährt auch",
+    # Low German, sayings, stock figures and brands, things that speak, likenesses
+    "Moin! dat hett allns goot klappt, ik bün jümmers hier, danke schön",
+    "Krethi und Plethi vor der Tür, wie Hänsel und Gretel im Wald, Lieschen Müller auch",
+    "Im Beispiel-Ausweis heißt die Frau Erika Mustermann, die Jacke war von Hugo Boss",
+    "the door said closed at 11 and the sample form says John Doe",
+    "Der Aufzug an der Haltestelle der X35 war kaputt, mit Kinderwagen schwer. Ticket C-301",
+    "Deniz gibi kalabalık, kasım'da gelmiştim",
     "Kinder und Frau am Empfang waren geduldig",
     "Im Sommer und Winter ist am Schalter viel los",
     "Glück und Geduld braucht man am Schalter",

@@ -246,6 +246,9 @@ class Redactor:
 
         self._compile(rules)
         sayings = [str(p) for p in _get(rules, "names").get("idioms", ())] or ["\ue000"]
+        self._intros_strong = frozenset(
+            " ".join(str(p).casefold().split()) for p in _get(rules, "names.context_intros_strong")
+        )
         self._idioms = re.compile(rf"(?<!\w)(?:{'|'.join(_phrase(p) for p in sayings)})(?!\w)", re.IGNORECASE)
         heads = {re.escape(p.split()[0].casefold()) for p in sayings}
         self._idiom_hint = re.compile("|".join(sorted(heads)), re.IGNORECASE)
@@ -418,7 +421,7 @@ class Redactor:
         # the name rules: a mark no rule reads stands in for each
         idioms: list[str] = []
         if self._idiom_hint.search(out):
-            out = self._idioms.sub(lambda m: idioms.append(m.group()) or _IDIOM_MARK * len(idioms), out)
+            out = self._idioms.sub(lambda m: self._idiom_mark(m, idioms), out)
         parts = self._split(out)
         named, words = self._redact_names(out, parts)
         named = self._ctx.redact(named)
@@ -439,6 +442,18 @@ class Redactor:
         for k in range(len(idioms), 0, -1):  # (longest mark first: a mark holds the shorter ones)
             named = named.replace(_IDIOM_MARK * k, idioms[k - 1])
         return Redacted(named, kinds, bool(reasons), "; ".join(reasons) if reasons else None)
+
+    def _idiom_mark(self, m: re.Match[str], idioms: list[str]) -> str:
+        """The mark for a saying or brand, unless a title stands before it: "Frau Kamps" is
+        a person, "bei Kamps" the bakery."""
+        before = m.string[max(0, m.start() - 20) : m.start()].casefold().split()
+        one_word = not any(c.isspace() for c in m.group())  # ("Frau Erika Mustermann" stays a saying)
+        if one_word and before and before[-1].rstrip(".") in self._titles_all:
+            return m.group()
+        if any(" ".join(before[-k:]) in self._intros_strong for k in (1, 2, 3) if len(before) >= k):
+            return m.group()  # "My name is John Doe": a person who says so
+        idioms.append(m.group())
+        return _IDIOM_MARK * len(idioms)
 
     def __call__(self, text: str | None) -> Redacted:
         return self.redact(text)

@@ -41,7 +41,7 @@ def _read(folder: Path) -> Gazetteer:
     by_lang: dict[str, set[str]] = {}
     ordinary = set()
     primary: dict[str, str] = {}
-    for line in _lines(folder / "ordinary_words.txt"):
+    for line in _lines(folder / "ordinary_words.txt") + _lines(folder / "ordinary_words_extra.txt"):
         word, _, langs = line.partition("\t")  # "koch\tde", "can\ttr en": most frequent first
         # (a capital "I" folds to "i": "Işık" is looked up as "işık", so the Turkish word
         # "ışık" is that too; not "ıngrid", wordfreq's Turkish spelling of "Ingrid")
@@ -735,6 +735,8 @@ class NameContext:
                     )
                 )
                 and (keys[i] in self.names or (cap[i] and rare(i)))
+                # (a German or English word in lower case is a thing: "the door said", "form says")
+                and (cap[i] or not any(keys[i] in self.words_of.get(g, ()) for g in ("de", "en")))
             ):
                 mark[i] = True
         # a signature: the comment's last word after a comma, dash, line break or a
@@ -745,6 +747,8 @@ class NameContext:
         if last > 0 and not mark[last] and not blocked(last) and keys[last] not in self.hand_ambiguous:
             tail = "".join(c for c in text[toks[last][1] :] if c.isalnum())  # (emoji may follow: "Volkan 👋")
             signoff = keys[last - 1] in self.signoffs or keys[last - 1] in self.thanks
+            if keys[last - 1] in self.thanks and keys[last] in self.ordinary and keys[last] not in self.first:
+                signoff = False  # thanks, not a person: "danke schön"
             cue = signoff or gaps[last].strip(" ") in (",", "-", "–", "—", "\n", "\r\n")
             # (after a mere comma a word must be no word or a capitalised name: not "Geht so, naja")
             name_like = listed(keys[last]) or noword(last)
@@ -1092,6 +1096,7 @@ class NameContext:
                     and not blocked(i)
                     and _TR_ENDING.fullmatch(ending)
                     and base not in self.places
+                    and base not in months  # "kasım'da": in November
                     and (base in self.names or self._no_word(base, words[i]))
                 ):
                     mark[i] = True  # (also a name no list has: "guelay'a", "Nûjiyan'la")
@@ -1201,6 +1206,10 @@ class NameContext:
             lang = lang or (self._language(keys) or self._language(keys, capitalised)) or "?"
             if lang != "?" and lang not in self.proper_case and keys[i] not in self.words_of.get(lang, ()):
                 mark[i] = True
+        # a Turkish word before "gibi" is a likeness, not a person: "Deniz gibi kalabalık"
+        for i in range(n - 1):
+            if mark[i] and keys[i + 1] == "gibi" and keys[i] in self.words_of.get("tr", ()):
+                mark[i] = False
         if not any(mark):
             return text
         out, pos = [], 0

@@ -439,7 +439,8 @@ class Structures:
         if a.casefold() in WEEKDAYS and b.casefold() in WEEKDAYS:
             return m.group()  # "DI-FR 9 bis 12"
         # a dash, or a colon typed for one ("HH:M 2569", "b:y 5889"), marks a plate
-        dash = "-" in m.group("s1") or "-" in m.group("s2") or m.group("s1") == ":"
+        # (a dash only before the digits is a ticket or line: "C-301", "X-35")
+        dash = "-" in m.group("s1") or m.group("s1") == ":"
         if a.isupper() and b.isupper():
             # capitals with a space only ("ICH WAR UM 9") are left to core's shape rule
             return self.P["KENNZEICHEN"] if dash or context else m.group()
