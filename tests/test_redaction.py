@@ -662,6 +662,11 @@ GENERALISING = [
     # a brand name after a title is a person
     ("Frau Kamps war nett, Herr Hermes Yilmaz auch", ["Kamps", "Hermes", "Yilmaz"]),
     ("sevda dedi ki yarın tekrar gel", ["sevda"]),
+    # a name no list has after a person preposition; an adverb between verb and praise
+    ("Heute mit Wairimu zu tun gehabt, freundlich und schnell", ["Wairimu"]),
+    ("Jack war heute super geduldig mit mir, danke!", ["Jack"]),
+    ("Kaplan çok profesyoneldi", ["Kaplan"]),
+    ("Wir sind Familie TRẦN und haben alle Pässe beantragt", ["TRẦN"]),
     ("Jan van den Berg hat geholfen", ["Jan", "Berg"]),
     # plates with a colon typed for the dash, and after driver and scooter words
     ("Wer mit hh:ko 4412 da steht, versperrt die Rampe", ["4412"]),

@@ -100,6 +100,7 @@ _DESKS = frozenset(
     {"counter", "desk", "schalter", "empfang", "tresen", "infotresen", "infopoint", "reception"}
 )
 _TR_PLURAL = ("lar", "ler", "lardı", "lerdi", "lardi", "lar.", "larmış", "lermiş")
+_BETWEEN = frozenset({"heute", "gestern", "echt", "wirklich", "immer", "today", "really", "always", "bugün"})
 _COPULAS = frozenset({"was", "war", "waren", "were", "is", "ist", "it's"})
 _ARTICLES = frozenset({"der", "den", "dem", "des", "die", "das"})
 _QUOTE_OPEN = "\"'„“”‚‘«»"
@@ -445,7 +446,7 @@ class NameContext:
             if a in first and ((len(b) >= 3 and b not in ordinary and b not in common) or b in sur):
                 return True  # a given name and a word that is none or a surname: "sevgi kahramanlı"
         return (
-            _FOREIGN.search(text) is not None
+            _FOREIGN.search(text.lower()) is not None
             or _SURNAME_END.search(text) is not None
             or _INITIAL.search(text) is not None
         )
@@ -871,7 +872,7 @@ class NameContext:
         for i in range(n):
             if mark[i] or blocked(i):
                 continue
-            if (cap[i] or rare(i)) and (_FOREIGN.search(words[i]) or _SURNAME_END.fullmatch(words[i])):
+            if (cap[i] or rare(i)) and (_FOREIGN.search(keys[i]) or _SURNAME_END.fullmatch(words[i])):
                 mark[i] = True  # (also in lower case, if no word: "bei begić", "hrytsenko")
             elif (
                 len(keys[i]) <= 12
@@ -971,7 +972,7 @@ class NameContext:
                 mark[i]
                 or not adj[i]
                 or keys[i - 1] not in self.person_preps
-                or keys[i] not in self.first
+                or not (keys[i] in self.first or (cap[i] and len(keys[i]) >= 4 and noword(i)))
                 or blocked(i)
                 or keys[i] in self.hand_ambiguous
                 or keys[i] in months
@@ -1007,9 +1008,15 @@ class NameContext:
                 continue
             # (a word that is no word may stand anywhere: "also stührmann war echt ne wucht")
             start = i == 0 or any(c in ".!?\n:,;–" for c in gaps[i]) or short_rare
-            verb, then = keys[i + 1], _DRAWN_OUT.sub(r"\1", keys[i + 2])  # "sooo lieb"
-            praised = verb in self.verbs and (
+            # (an adverb may come between: "Jack war heute super geduldig")
+            k = i + 2
+            while k + 1 < n and keys[k] in _BETWEEN and adj[k + 1]:
+                k += 1
+            verb = keys[i + 1]
+            thens = {_DRAWN_OUT.sub(r"\1", keys[j]) for j in (i + 2, k)}  # "sooo lieb"
+            praised = verb in self.verbs and any(
                 then in self.evaluations or (then in self.objects and verb not in _PLACE_WORDS)
+                for then in thens
             )
             # "at counter 5", "at the front desk", "am schalter"
             placed = verb in ("at", "am") and any(k in _DESKS for k in keys[i + 2 : i + 5])
