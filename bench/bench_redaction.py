@@ -155,7 +155,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--set",
         default="test9",
-        choices=["test9", "test8", "test7", "test6", "test5", "test4", "test3", "test2", "test", "heldout", "dev"],
+        choices=[
+            "test9",
+            "test8",
+            "test7",
+            "test6",
+            "test5",
+            "test4",
+            "test3",
+            "test2",
+            "test",
+            "heldout",
+            "dev",
+        ],
     )
     ap.add_argument("--presidio", help="python of a venv with presidio-analyzer installed")
     ap.add_argument("--speed", action="store_true", help="the synthetic speed run instead")

@@ -13,12 +13,13 @@ import datetime as dt
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
 from pipelines import registry
-from pipelines.statistics import holm, two_proportion_p, wilson
+from pipelines.statistics import half_up, holm, two_proportion_p, wilson
 
 SCHEMA = "survey-report-figures/1"
 CADENCES = ("weekly", "monthly", "midterm", "final")
@@ -178,11 +179,12 @@ def item_figures(values: pd.Series, item: registry.Item) -> dict:
     cannot_judge = int(np.count_nonzero(a == item.cannot_judge)) if item.cannot_judge is not None else 0
     mean = top2 = ci = None
     if n:
-        mean = round(sum(int(k) * c for k, c in counts.items()) / n, 2)
+        # rounded once from the exact fraction (spec: shares to 4 decimals, means to 2)
+        mean = half_up(Fraction(sum(int(k) * c for k, c in counts.items()), n), 2)
         successes = sum(counts[str(code)] for code in item.top_two)
-        top2 = round(successes / n, 4)
+        top2 = half_up(Fraction(successes, n), 4)
         lo, hi = wilson(successes, n)
-        ci = [round(lo, 4), round(hi, 4)]
+        ci = [half_up(lo, 4), half_up(hi, 4)]
     return {
         "n": n,
         "cannot_judge": cannot_judge,
@@ -338,8 +340,8 @@ def comparisons(
                 p = two_proportion_p(x1, n1, rx, rn)
             else:
                 p = two_proportion_p(x1, n1, x2, n2)
-            diff = x1 / n1 - x2 / n2
-            rows[item.code] = {"top2": round(x2 / n2, 4), "delta": round(diff, 4), "p": p}
+            diff = Fraction(x1, n1) - Fraction(x2, n2)
+            rows[item.code] = {"top2": half_up(Fraction(x2, n2), 4), "delta": half_up(diff, 4), "p": p}
             raw.append(p)
             diffs.append(diff)
         for row, adjusted, diff in zip(rows.values(), holm(raw), diffs, strict=True):

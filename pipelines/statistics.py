@@ -2,7 +2,8 @@
 
 - `wilson`: the 95% Wilson score interval of a share (the `top2_ci` of the figures),
 - `two_proportion_p`: the two-sided p-value of the pooled two-proportion z-test,
-- `holm`: Holm–Bonferroni adjustment of a family of p-values.
+- `holm`: Holm–Bonferroni adjustment of a family of p-values,
+- `half_up`: a share or mean rounded once, half away from zero, from its exact fraction.
 
 Only `math` is used, so the functions are exact to double precision and fast enough to
 be called for every centre, period and item.
@@ -12,8 +13,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 
 Z95 = 1.959964  # two-sided 95% quantile of the standard normal distribution
+
+
+def half_up(value: Fraction | int | float, digits: int) -> float:
+    """`value` rounded to `digits` decimals, half away from zero, computed exactly:
+    26/16 = 1.625 -> 1.63 and 29/32 = 0.90625 -> 0.9063, where `round` on the float gives
+    1.62 and 0.9062 (binary floats and half-to-even). A float counts as the decimal it
+    prints as ("0.12345" is 0.12345, not the binary number nearest to it)."""
+    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    scaled = abs(exact) * 10**digits
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    return math.copysign(whole / 10**digits, exact) if whole else 0.0
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None:

@@ -195,6 +195,15 @@ def test_scale_item_reproduces_the_spec_example():
     assert (got["mean"], got["top2"], got["top2_ci"]) == (1.6, 0.9091, [0.8042, 0.9605])
 
 
+def test_scale_item_rounds_half_up_from_the_exact_fraction():
+    # 6x1, 10x2: mean 26/16 = 1.625 -> 1.63 (the float rounds to 1.62), top2 16/16 = 1
+    got = item_figures(pd.Series([1] * 6 + [2] * 10, dtype="Int16"), ITEM["Q01"])
+    assert (got["mean"], got["top2"]) == (1.63, 1.0)
+    # 29x1, 3x4: top2 29/32 = 0.90625 -> 0.9063 (half-to-even: 0.9062), mean 41/32 -> 1.28
+    got = item_figures(pd.Series([1] * 29 + [4] * 3, dtype="Int16"), ITEM["Q01"])
+    assert (got["mean"], got["top2"]) == (1.28, 0.9063)
+
+
 def test_scale_item_without_valid_answers():
     got = item_figures(pd.Series([99, None, 99], dtype="Int16"), ITEM["Q04"])
     assert got["n"] == 0 and got["cannot_judge"] == 2

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
-from pipelines.statistics import Z95, holm, two_proportion_p, wilson
+from pipelines.statistics import Z95, half_up, holm, two_proportion_p, wilson
 
 Z2 = Z95 * Z95  # 3.841459
 
@@ -100,3 +102,22 @@ def test_holm_caps_at_one_and_passes_none_through():
 
 def test_holm_single_value_unchanged():
     assert holm([0.0123]) == [0.0123]
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [
+        (Fraction(26, 16), 2, 1.63),  # 1.625: round() on the float gives 1.62
+        (Fraction(63, 40), 2, 1.58),  # 1.575 is 1.57499999... as a float
+        (Fraction(29, 32), 4, 0.9063),  # 0.90625: half-to-even gives 0.9062
+        (Fraction(-29, 32), 4, -0.9063),  # half away from zero, also below zero
+        (Fraction(6, 11), 4, 0.5455),  # 0.545454...
+        (Fraction(1, 3), 4, 0.3333),
+        (Fraction(1, 20000), 4, 0.0001),  # 0.00005 exactly
+        (Fraction(0), 4, 0.0),
+        (0.12345, 4, 0.1235),  # a float counts as the decimal it prints as
+        (2, 2, 2.0),
+    ],
+)
+def test_half_up_rounds_the_exact_fraction_once(value, digits, expected):
+    assert half_up(value, digits) == expected
