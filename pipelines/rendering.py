@@ -646,16 +646,21 @@ def _comparisons(doc: dict, scale_rows: list[dict]) -> dict | None:
         for k in keys:
             cell = (blocks[k].get("items") or {}).get(row["code"])
             if cell is None:
-                cells.append({"value": None, "delta": None, "direction": None, "comparable": False})
+                cells.append(
+                    {"value": None, "delta": None, "direction": None, "comparable": False, "tested": False}
+                )
                 continue
             # A withheld item's row shows no figures at all, not even the comparison group's.
             comparable = not row["suppressed"] and cell.get("delta") is not None
+            # (a test needs a p-value: none where a group is empty or all answers agree)
+            p = cell.get("p_adjusted", cell.get("p"))
             cells.append(
                 {
                     "value": None if row["suppressed"] else cell.get("top2"),
                     "delta": cell.get("delta") if comparable else None,
                     "direction": _direction(cell) if comparable else None,
                     "comparable": comparable,
+                    "tested": comparable and p is not None,
                 }
             )
         rows.append({"row": row, "cells": cells})
@@ -700,10 +705,26 @@ def _statements(
                             "text": f"{line['row']['label']}: {phrase}, {fmt_points(cell['delta'])}",
                         }
                     )
-        if not changes:
-            names = ", ".join(c["heading"] for c in comparisons["columns"])
+        tested = [
+            c["heading"]
+            for ci, c in enumerate(comparisons["columns"])
+            if any(line["cells"][ci]["tested"] for line in comparisons["rows"])
+        ]
+        if not changes and tested:
             changes.append(
-                {"mark": "", "text": f"Keine signifikanten Unterschiede zu den Vergleichswerten ({names})."}
+                {
+                    "mark": "",
+                    "text": f"Keine signifikanten Unterschiede zu den Vergleichswerten ({', '.join(tested)}).",
+                }
+            )
+        elif not changes:
+            # nothing could be tested: say so, not "no differences"
+            changes.append(
+                {
+                    "mark": "",
+                    "text": "Unterschiede zu den Vergleichswerten ließen sich nicht prüfen: "
+                    "zu wenige vergleichbare Antworten.",
+                }
             )
     out.extend(changes[: max(1, 4 - len(out))])
     settled = next((c for c in categorical if c["code"] == "Q02" and not c["suppressed"]), None)

@@ -148,7 +148,9 @@ class ReportBuilder:
         city = self.registry.city_code
         district_of = {c: d for d in parts[city] for c in parts[d]}
         earlier = self._earlier(period)
-        previous = self.disclosed(period.previous()) if period.cadence in ("weekly", "monthly") else None
+        # (the first period of the survey has nothing before it: no previous period, no
+        # running average, rather than empty columns)
+        previous = self.disclosed(period.previous()) if earlier else None
         trend_docs = [self.disclosed(p) for p in self._trend_periods(period)]
         generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         resp = self.frames.responses
@@ -162,7 +164,8 @@ class ReportBuilder:
             others = {}
             if previous is not None:
                 others["previous"] = previous.get(code)
-                others["running_average"] = [past for p in earlier if (past := self.disclosed(p).get(code))]
+                if running := [past for p in earlier if (past := self.disclosed(p).get(code))]:
+                    others["running_average"] = running
             if code != city:
                 others["district"] = groups[district_of[code]]
                 others["city"] = groups[city]

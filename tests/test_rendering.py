@@ -299,6 +299,31 @@ def test_comparisons_mark_only_significant_differences():
     )
 
 
+def test_no_difference_is_claimed_where_nothing_could_be_tested():
+    doc = sample_doc(week="2020-W47")
+    for block in doc["comparisons"].values():
+        for cell in block["items"].values():
+            cell.update(p=None, p_adjusted=None, significant=False, direction=None)
+    texts = [s["text"] for s in rendering.build_context(doc)["statements"]]
+    assert not any("Keine signifikanten Unterschiede" in t for t in texts)
+    assert any("ließen sich nicht prüfen" in t for t in texts)
+    expertise = rows_for(rendering.render_html(doc), "Personal: Fachkompetenz")[-1]
+    assert expertise[2:] == ["85,0 % kein Test möglich"] * 4
+
+
+def test_no_difference_names_only_the_comparisons_that_were_tested():
+    doc = sample_doc(week="2020-W47")
+    for name in ("previous", "running_average"):
+        for cell in doc["comparisons"][name]["items"].values():
+            cell.update(p=None, p_adjusted=None, significant=False, direction=None)
+    for block in doc["comparisons"].values():
+        for cell in block["items"].values():
+            cell.update(significant=False, direction=None)
+    texts = [s["text"] for s in rendering.build_context(doc)["statements"]]
+    claim = next(t for t in texts if "Keine signifikanten Unterschiede" in t)
+    assert "Bezirk" in claim and "Durchschnitt" not in claim and "Vorwoche" not in claim
+
+
 def test_trend_breaks_the_line_where_withheld():
     doc = sample_doc(week="2020-W47")
     assert [t["items"]["Q01"]["top2"] for t in doc["trend"]][3] is None

@@ -99,6 +99,17 @@ def test_weekly_figures_match_hand_computed_values(run):
     assert set(harburg["items"]["Q02"]) == {"n", "counts", "suppressed"}
 
 
+def test_the_first_week_compares_with_nothing_before_it(run):
+    materialize, root = run
+    materialize(WEEKLY[:2], "2020-09-14")
+    first = _twin(root, "harburg", "weekly", "2020-W38")["comparisons"]
+    assert "previous" not in first and "running_average" not in first  # no week before the survey
+    assert {"district", "city"} <= set(first)
+    materialize(WEEKLY[:2], "2020-09-21")
+    second = _twin(root, "altona", "weekly", "2020-W39")["comparisons"]
+    assert {"previous", "running_average"} <= set(second)
+
+
 def test_small_groups_are_withheld_and_cannot_be_recovered(run, sqlite_url):
     materialize, root = run
     url = sqlite_url
