@@ -373,6 +373,9 @@ def trend(figures_by_period: Sequence[dict], items: Sequence[str]) -> list[dict]
             else:
                 top2 = None if cell.get("suppressed") else cell.get("top2")
                 row_items[code] = {"n": cell.get("n"), "top2": top2}
+                if cell.get("suppressed") and cell.get("suppression"):
+                    # (why it is missing, for the chart's caption: too few answers or protection)
+                    row_items[code]["suppression"] = cell.get("suppression")
         out.append(
             {
                 "period": fig["period"]["key"],

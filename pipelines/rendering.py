@@ -304,6 +304,23 @@ def _suppression_reason(figures: dict) -> str:
     return "Datenschutz"
 
 
+def _reasons_text(reasons: list[str]) -> str:
+    """ "2 mit weniger als 5 Antworten, 1 zum Schutz anderer Werte": how many for each reason."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        counts[reason] = counts.get(reason, 0) + 1
+    return ", ".join(f"{n} {'mit ' if r.startswith('weniger') else ''}{r}" for r, n in counts.items())
+
+
+def _gap_reason(figures: dict) -> str:
+    """Why a trend point is missing: not asked, no answers, or withheld (and why)."""
+    if not figures or figures.get("n") is None:
+        return "Frage nicht gestellt"
+    if figures.get("n") == 0:
+        return "keine Antworten"
+    return _suppression_reason(figures)
+
+
 def _suppression_text(figures: dict) -> str:
     return f"unterdrückt – {_suppression_reason(figures)}"
 
@@ -356,6 +373,7 @@ def _categorical_row(code: str, figures: dict) -> dict:
         "n": figures.get("n"),
         "answers": answers,
         "suppressed": suppressed,
+        "suppression": figures.get("suppression"),
         "suppression_text": _suppression_text(figures) if suppressed else "",
     }
 
@@ -467,7 +485,9 @@ def _trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
         top2 = figures.get("top2")
         x = left + (i * step if count > 1 else plot_w / 2)
         if top2 is None:
-            points.append({"x": x, "y": None, "key": entry["period"], "top2": None})
+            points.append(
+                {"x": x, "y": None, "key": entry["period"], "top2": None, "reason": _gap_reason(figures)}
+            )
             if current:
                 segments.append(current)
                 current = []
@@ -524,6 +544,7 @@ def _trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
         "switch": switch,
         "last": last,
         "gaps": sum(1 for p in points if p["top2"] is None),
+        "gap_reasons": _reasons_text([p["reason"] for p in points if p["top2"] is None]),
         "title": f"{_label(code)}: Anteil zufrieden (Top-2) je Zeitraum seit Beginn der Befragung",
         "desc": desc,
         "label": _label(code),
@@ -798,6 +819,7 @@ def build_context(doc: dict) -> dict:
         "distribution": _distribution_chart(scale_rows) if scale_rows else None,
         "categorical": categorical,
         "withheld": withheld,
+        "withheld_reasons": _reasons_text([_suppression_reason(r) for r in withheld]),
         "comparisons": comparisons,
         "statements": _statements(doc, scale_rows, categorical, comparisons),
         "trend": _trend_chart(doc.get("trend") or []),

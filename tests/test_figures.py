@@ -471,6 +471,13 @@ def test_trend_series():
     # a cell marked suppressed never yields a share, even if a stale value is left in it
     stale = figs(Q01=scale_cell(30, 50) | {"suppressed": True})
     assert trend([stale], ["Q01"])[0]["items"]["Q01"] == {"n": 50, "top2": None}
+    # the reason a cell was withheld goes with it, for the chart's caption
+    guarded = figs(Q01=scale_cell(30, 50) | {"suppressed": True, "suppression": "complementary"})
+    assert trend([guarded], ["Q01"])[0]["items"]["Q01"] == {
+        "n": 50,
+        "top2": None,
+        "suppression": "complementary",
+    }
 
 
 def test_group_figures_is_vectorised():

@@ -361,6 +361,29 @@ def test_city_report_shows_centres_overview(tmp_path):
 # --------------------------------------------------------------------------- mail text
 
 
+def test_withheld_values_are_explained_by_their_real_reason():
+    doc = sample_doc(week="2020-W47")
+    doc["trend"][1]["items"]["Q01"] = {"n": 40, "top2": None, "suppression": "complementary"}
+    doc["trend"][3]["items"]["Q01"] = {"n": 3, "top2": None, "suppression": "primary"}
+    doc["trend"][5]["items"]["Q01"] = {"n": 0, "top2": None}
+    chart = rendering.build_context(doc)["trend"]
+    assert chart["gaps"] == 3
+    assert (
+        chart["gap_reasons"] == "1 zum Schutz anderer Werte, 1 mit weniger als 5 Antworten, 1 keine Antworten"
+    )
+    text = " ".join(re.sub(r"<[^>]+>", "", rendering.render_html(doc)).split())
+    assert "in 3 Zeiträumen nicht ausgewiesen (1 zum Schutz anderer Werte" in text
+    assert "zu wenige Antworten)" not in text
+
+
+def test_email_names_why_items_are_withheld():
+    doc = sample_doc(suppressed=("Q05_SQ004",))
+    doc["items"]["Q05_SQ002"] = dict(doc["items"]["Q05_SQ002"], suppressed=True, suppression="complementary")
+    text = rendering.render_email_text(doc)
+    assert "Nicht ausgewiesene Fragen: 2 (" in text
+    assert "zum Schutz anderer Werte" in text and "1 mit weniger als 5 Antworten" in text
+
+
 def test_email_text_summarises_without_comments():
     doc = sample_doc(suppressed=("Q05_SQ004", "Q05_SQ002"))
     doc["centre_name"] = "Kundenzentrum A & B"
