@@ -318,6 +318,8 @@ def _gap_reason(figures: dict) -> str:
         return "Frage nicht gestellt"
     if figures.get("n") == 0:
         return "keine Antworten"
+    if not figures.get("suppression") and figures["n"] < thresholds()["min_valid"]:
+        return _suppression_reason({"suppression": "primary"})
     return _suppression_reason(figures)
 
 
