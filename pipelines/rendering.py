@@ -30,6 +30,7 @@ import re
 import tempfile
 import urllib.parse
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from pipelines import disclosure, registry
+from pipelines.statistics import wilson
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "reports" / "templates"
 SCHEMA = "survey-report-figures/1"
@@ -90,8 +92,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # --------------------------------------------------------------------------- formatting
 
 
-def _round(value: float, digits: int) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+def _round(value: float | Fraction, digits: int) -> Decimal:
+    """Half-up to `digits` decimals; an exact fraction (a share from its counts) is rounded
+    once from its exact value, so 6/11 prints as 54,5 %, not 54,6 % via 0.5455."""
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)  # (28 digits: ties are exact)
+    else:
+        exact = Decimal(str(value))
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def _german(number: Decimal, digits: int) -> str:
@@ -224,7 +232,7 @@ def environment() -> jinja2.Environment:
         kw=week_long,
         period=period_name,
         placeholders=mark_placeholders,
-        num=lambda v: f"{v:.1f}",  # SVG coordinates
+        num=lambda v: f"{float(v):.1f}",  # SVG coordinates (also of exact shares)
     )
     env.globals["svg_uri"] = functools.partial(_svg_uri, env)
     return env
@@ -332,6 +340,14 @@ def _scale_row(code: str, figures: dict) -> dict:
     n = figures.get("n") or 0
     suppressed = bool(figures.get("suppressed"))
     shares = {} if suppressed or not n else {k: counts.get(k, 0) / n for k in SHADES}
+    mean, top2, ci = figures.get("mean"), figures.get("top2"), figures.get("top2_ci")
+    item = registry.questionnaire().items.get(code)
+    if not suppressed and n and counts and item is not None and item.top_two:
+        # printed from the exact counts, rounded once (the twin's 4 decimals are rounded already)
+        successes = sum(counts.get(str(c), 0) for c in item.top_two)
+        mean = Fraction(sum(int(k) * c for k, c in counts.items() if c), n)
+        top2 = Fraction(successes, n)
+        ci = list(wilson(successes, n))
     return {
         "code": code,
         "label": _label(code),
@@ -339,9 +355,9 @@ def _scale_row(code: str, figures: dict) -> dict:
         "cannot_judge": figures.get("cannot_judge"),
         "counts": None if suppressed else {k: counts.get(k, 0) for k in SHADES},
         "shares": shares,
-        "mean": None if suppressed else figures.get("mean"),
-        "top2": None if suppressed else figures.get("top2"),
-        "ci": None if suppressed else figures.get("top2_ci"),
+        "mean": None if suppressed else mean,
+        "top2": None if suppressed else top2,
+        "ci": None if suppressed else ci,
         "suppressed": suppressed,
         "suppression": figures.get("suppression"),
         "suppression_text": _suppression_text(figures) if suppressed else "",
@@ -364,7 +380,7 @@ def _categorical_row(code: str, figures: dict) -> dict:
                 "code": k,
                 "label": labels[k],
                 "count": counts.get(k, 0),
-                "share": counts.get(k, 0) / n if n else None,
+                "share": Fraction(counts.get(k, 0), n) if n else None,
             }
             for k in keys
         ]

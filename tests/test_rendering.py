@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from pipelines import registry, rendering
-from tests.sample_docs import sample_doc
+from tests.sample_docs import sample_doc, scale_item
 
 WITHHELD = "Q05_SQ004"
 WITHHELD_LABEL = "Räumlichkeiten: Barrierefreiheit"
@@ -359,6 +359,19 @@ def test_city_report_shows_centres_overview(tmp_path):
 
 
 # --------------------------------------------------------------------------- mail text
+
+
+def test_printed_shares_and_means_are_rounded_once_from_the_counts():
+    doc = sample_doc(week="2020-W47")
+    # 5x1, 1x2, 3x3, 1x4, 1x5: top two 6/11 = 54.545 % -> 54,5 % (via the twin's 0.5455: 54,6 %)
+    doc["items"]["Q04"] = scale_item((5, 1, 3, 1, 1), 0)
+    # 6x1, 10x2: mean 26/16 = 1.625 -> 1,63 (the float rounds to 1.62)
+    doc["items"]["Q05_SQ001"] = scale_item((6, 10, 0, 0, 0), 0)
+    html = rendering.render_html(doc)
+    waiting = rows_for(html, "Wartezeit vor Ort")[0]
+    assert "54,5 %" in waiting and "54,6 %" not in waiting
+    orientation = rows_for(html, "Räumlichkeiten: Orientierung und Beschilderung")[0]
+    assert "1,63" in orientation and "100,0 %" in orientation
 
 
 def test_withheld_values_are_explained_by_their_real_reason():
