@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import registry
-from pipelines.statistics import half_up, holm, two_proportion_p, wilson
+from pipelines.statistics import half_up, holm, proportion_test, wilson
 
 SCHEMA = "survey-report-figures/1"
 CADENCES = ("weekly", "monthly", "midterm", "final")
@@ -301,8 +301,10 @@ def comparisons(
     running average. Across the questionnaire switch only the items of both versions
     compare, since absent items are absent.
 
-    Test: two-sided pooled two-proportion z-test (`statistics.two_proportion_p`) of
-    x1/n1 (current top-two count / valid answers) against x2/n2. For the comparisons
+    Test (`statistics.proportion_test`): the two-sided pooled two-proportion z-test of
+    x1/n1 (current top-two count / valid answers) against x2/n2 where every expected
+    count of the 2x2 table is at least 5, Fisher's exact test otherwise; the row records
+    which ("test": "z" or "fisher"). For the comparisons
     named in `nested` (district, city) the current group is part of the other one, so
     the two samples would overlap: the test then compares the current group with the
     REST of the other group (x2 - x1 of n2 - n1), which is the independent sample and
@@ -337,11 +339,16 @@ def comparisons(
                     raise ValueError(
                         f"comparison {name!r}, item {item.code}: the figures do not contain the current group"
                     )
-                p = two_proportion_p(x1, n1, rx, rn)
+                p, test = proportion_test(x1, n1, rx, rn)
             else:
-                p = two_proportion_p(x1, n1, x2, n2)
+                p, test = proportion_test(x1, n1, x2, n2)
             diff = Fraction(x1, n1) - Fraction(x2, n2)
-            rows[item.code] = {"top2": half_up(Fraction(x2, n2), 4), "delta": half_up(diff, 4), "p": p}
+            rows[item.code] = {
+                "top2": half_up(Fraction(x2, n2), 4),
+                "delta": half_up(diff, 4),
+                "p": p,
+                "test": test,
+            }
             raw.append(p)
             diffs.append(diff)
         for row, adjusted, diff in zip(rows.values(), holm(raw), diffs, strict=True):

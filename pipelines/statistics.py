@@ -2,6 +2,9 @@
 
 - `wilson`: the 95% Wilson score interval of a share (the `top2_ci` of the figures),
 - `two_proportion_p`: the two-sided p-value of the pooled two-proportion z-test,
+- `fisher_p`: the two-sided p-value of Fisher's exact test of the same 2x2 table,
+- `proportion_test`: which of the two applies (Cochran's rule: every expected count >= 5
+  for the z-test, else Fisher) and its p-value,
 - `holm`: Holm–Bonferroni adjustment of a family of p-values,
 - `half_up`: a share or mean rounded once, half away from zero, from its exact fraction.
 
@@ -64,6 +67,46 @@ def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float | None:
     se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     z = (x1 / n1 - x2 / n2) / se
     return min(1.0, math.erfc(abs(z) / math.sqrt(2)))
+
+
+def fisher_p(x1: int, n1: int, x2: int, n2: int) -> float | None:
+    """Two-sided p-value of Fisher's exact test of x1/n1 against x2/n2: the probability,
+    with the margins fixed (hypergeometric), of every table no more likely than the one
+    seen. None when a group is empty or all answers agree. 5/6 against 49/49: only the
+    table seen is that unlikely, p = C(54,5)·C(1,1)/C(55,6) = 6/55 = 0.109."""
+    if n1 <= 0 or n2 <= 0:
+        return None
+    total, successes = n1 + n2, x1 + x2
+    if successes in (0, total):
+        return None
+
+    def log_pmf(x: int) -> float:
+        return _log_choose(successes, x) + _log_choose(total - successes, n1 - x) - _log_choose(total, n1)
+
+    seen = log_pmf(x1)
+    low, high = max(0, successes - n2), min(successes, n1)
+    # (a relative tolerance, as R and SciPy use, so that equally likely tables count)
+    p = sum(math.exp(lp) for x in range(low, high + 1) if (lp := log_pmf(x)) <= seen + 1e-7)
+    return min(1.0, p)
+
+
+def _log_choose(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def proportion_test(x1: int, n1: int, x2: int, n2: int) -> tuple[float | None, str | None]:
+    """(p-value, "z" or "fisher") for x1/n1 against x2/n2. The z-test where every expected
+    count of the 2x2 table is at least 5 (Cochran's rule), Fisher's exact test otherwise;
+    (None, None) where no test is possible (an empty group, or all answers agree)."""
+    if n1 <= 0 or n2 <= 0:
+        return None, None
+    pooled = Fraction(x1 + x2, n1 + n2)
+    if pooled in (0, 1):
+        return None, None
+    expected = min(n1 * pooled, n1 * (1 - pooled), n2 * pooled, n2 * (1 - pooled))
+    if expected >= 5:
+        return two_proportion_p(x1, n1, x2, n2), "z"
+    return fisher_p(x1, n1, x2, n2), "fisher"
 
 
 def holm(pvalues: Sequence[float | None]) -> list[float | None]:

@@ -393,10 +393,21 @@ def test_comparison_with_the_previous_period_is_holm_adjusted():
     assert got["Q01"]["p_adjusted"] == pytest.approx(0.091001, abs=1e-6)
     assert got["Q03_SQ001"] | {"p": None, "p_adjusted": None} == {
         "top2": 0.4, "delta": 0.2, "p": None, "p_adjusted": None, "significant": True, "direction": "up",
+        "test": "z",
     }  # fmt: skip
     # raw p 0.0455 < 0.05 but adjusted 0.091 is not significant: no direction
     assert got["Q01"]["significant"] is False and got["Q01"]["direction"] is None
     assert got["Q04"]["delta"] == 0.0 and got["Q04"]["direction"] is None
+
+
+def test_a_small_group_is_compared_with_the_exact_test():
+    # 5/6 against 49/49: the z-test would flag it (p = 0.004); expected counts below 5,
+    # so Fisher's exact test: p = 6/55 = 0.109, not significant
+    got = comparisons(figs(Q01=scale_cell(5, 6)), {"previous": figs(Q01=scale_cell(49, 49))})["previous"][
+        "Q01"
+    ]
+    assert got["test"] == "fisher" and got["p"] == pytest.approx(6 / 55)
+    assert got["significant"] is False and got["direction"] is None
 
 
 def test_comparison_direction_down():

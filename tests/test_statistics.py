@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from pipelines.statistics import Z95, half_up, holm, two_proportion_p, wilson
+from pipelines.statistics import Z95, fisher_p, half_up, holm, proportion_test, two_proportion_p, wilson
 
 Z2 = Z95 * Z95  # 3.841459
 
@@ -121,3 +121,32 @@ def test_holm_single_value_unchanged():
 )
 def test_half_up_rounds_the_exact_fraction_once(value, digits, expected):
     assert half_up(value, digits) == expected
+
+
+def test_fisher_of_five_of_six_against_all_of_forty_nine():
+    # margins: 55 answers, 54 satisfied, 6 in the first group. Only 5 or 6 satisfied in it
+    # are possible: P(5) = C(54,5)·C(1,1)/C(55,6) = 6/55, P(6) = 49/55; the two-sided p sums
+    # the tables no more likely than the one seen: 6/55 = 0.10909 (the z-test: 0.004).
+    assert fisher_p(5, 6, 49, 49) == pytest.approx(6 / 55, rel=1e-12)
+    assert two_proportion_p(5, 6, 49, 49) < 0.01
+
+
+def test_fisher_of_a_symmetric_table():
+    # 1/2 against 1/2: every table of the margins (0, 1 or 2 in the first group) has
+    # P = 1/6, 4/6, 1/6; none is less likely than the one seen (4/6), so p = 1
+    assert fisher_p(1, 2, 1, 2) == pytest.approx(1.0)
+    # 0/3 against 3/3: P(0) = C(3,0)·C(3,3)/C(6,3) = 1/20, equally P(3) = 1/20: p = 0.1
+    assert fisher_p(0, 3, 3, 3) == pytest.approx(0.1)
+
+
+def test_fisher_without_variance_or_groups_is_none():
+    assert fisher_p(3, 3, 5, 5) is None and fisher_p(0, 4, 0, 2) is None and fisher_p(1, 0, 1, 2) is None
+
+
+def test_the_test_follows_cochrans_rule():
+    # 40/50 against 45/55: expected counts 10.0 and 11.0 unsatisfied, 40 and 44 satisfied: z
+    assert proportion_test(40, 50, 45, 55)[1] == "z"
+    # 5/6 against 49/49: expected unsatisfied 6·1/55 < 5: Fisher
+    p, test = proportion_test(5, 6, 49, 49)
+    assert test == "fisher" and p == pytest.approx(6 / 55)
+    assert proportion_test(3, 3, 5, 5) == (None, None)
