@@ -53,6 +53,13 @@ def load_rules(directory: Path | None = None) -> Rules:
     return Rules(**values)
 
 
+def comment_language(language: str | None, figures: dict, rules: Rules) -> str | None:
+    """A comment's language label, or None where fewer than `min_valid_answers` of the
+    group's respondents used that language: the label would point at one of a few people."""
+    counts = figures.get("by_language") or {}
+    return language if language and counts.get(language, 0) >= rules.min_valid_answers else None
+
+
 def comments_allowed(figures: dict, rules: Rules) -> bool:
     """Comments of a group and period may be shown when enough questionnaires count."""
     return figures["responses"]["total"] >= rules.min_responses_for_comments

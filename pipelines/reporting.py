@@ -226,7 +226,7 @@ class ReportBuilder:
         rows = rows.sort_values(["response_date", "response_key"], ascending=[False, True])
         limit = MAX_COMMENTS[period.cadence]
         doc["comments"] = [
-            {"text": t, "language": lang}
+            {"text": t, "language": disclosure.comment_language(lang, doc, self.rules)}
             for t, lang in zip(rows["comment"][:limit], rows["language"][:limit], strict=True)
         ]
         held = int((mine["comment_status"] == "held_back").sum())

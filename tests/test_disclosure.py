@@ -452,3 +452,12 @@ def test_protect_without_weeks_is_primary_plus_complementary():
     assert protect(october, MITTE_PARTS, RULES, sent_weeks=weeks) == complementary(
         october, MITTE_PARTS, RULES
     )
+
+
+def test_a_comment_keeps_its_language_label_only_where_enough_people_share_the_language():
+    rules = load_rules()
+    figures = {"by_language": {"de": 40, "en": rules.min_valid_answers, "tr": 1}}
+    assert disclosure.comment_language("tr", figures, rules) is None  # the one Turkish speaker
+    assert disclosure.comment_language("en", figures, rules) == "en"
+    assert disclosure.comment_language("de", figures, rules) == "de"
+    assert disclosure.comment_language(None, figures, rules) is None

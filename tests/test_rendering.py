@@ -374,6 +374,14 @@ def test_printed_shares_and_means_are_rounded_once_from_the_counts():
     assert "1,63" in orientation and "100,0 %" in orientation
 
 
+def test_a_comment_without_a_language_label_shows_none():
+    doc = sample_doc(week="2020-W47")
+    doc["comments"] = [{"text": "Çok hızlıydı, teşekkürler", "language": None}]
+    html = rendering.render_html(doc)
+    item = re.search(r"<li[^>]*><blockquote>Çok hızlıydı", html)
+    assert item and "lang=" not in item.group() and "(Türkisch)" not in html
+
+
 def test_withheld_values_are_explained_by_their_real_reason():
     doc = sample_doc(week="2020-W47")
     doc["trend"][1]["items"]["Q01"] = {"n": 40, "top2": None, "suppression": "complementary"}

@@ -39,17 +39,21 @@ def run(tmp_path, sqlite_url, small_registry):
     landing = tmp_path / "landing"
     rows, n = [], 0
 
-    def add(centre, day, q01s, version=1):
+    def add(centre, day, q01s, version=1, languages=()):
         nonlocal n
-        for q in q01s:
+        for i, q in enumerate(q01s):
             n += 1
+            language = languages[i] if i < len(languages) else "de"
             rows.extend(b.completion(n, centre=centre, time=f"{day} 11:00:00", version=version, answers=_answers(q, version),
+                                     language=language,
                                      comment=f"Kommentar {n}: alles gut" if centre == "harburg" else None))  # fmt: skip
 
     # Week 2020-W38 (14.–20.09.2020).
     add("altona", "2020-09-15", [1, 1, 2, 2, 3, 5, 99])  # n=6 valid, 1 cannot judge
     add("blankenese", "2020-09-16", [1, 1, 1])  # n=3 < 5: withheld
-    add("harburg", "2020-09-17", [1, 2, 2, 4, 1, 1, 2, 3, 1, 2, 1, 1])  # n=12
+    add(
+        "harburg", "2020-09-17", [1, 2, 2, 4, 1, 1, 2, 3, 1, 2, 1, 1], languages=["tr"]
+    )  # n=12, one in Turkish
     # 2020-W39: Altona and Blankenese only; Harburg has an empty week.
     add("altona", "2020-09-22", [1, 2, 3, 4, 5])
     add("blankenese", "2020-09-23", [2, 2, 2, 2, 2])
@@ -108,6 +112,16 @@ def test_the_first_week_compares_with_nothing_before_it(run):
     materialize(WEEKLY[:2], "2020-09-21")
     second = _twin(root, "altona", "weekly", "2020-W39")["comparisons"]
     assert {"previous", "running_average"} <= set(second)
+
+
+def test_a_comment_in_a_language_few_used_carries_no_language_label(run):
+    materialize, root = run
+    materialize(WEEKLY[:2], "2020-09-14")
+    assert _twin(root, "harburg", "weekly", "2020-W38")["by_language"]["tr"] == 1
+    pdf = pypdf.PdfReader(root / "harburg" / "weekly" / "2020-W38.pdf")
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "Kommentar 18: alles gut" in text  # the Turkish speaker's comment is shown ...
+    assert "(Türkisch)" not in text  # ... without the label that points at the one person
 
 
 def test_small_groups_are_withheld_and_cannot_be_recovered(run, sqlite_url):
