@@ -161,6 +161,13 @@ def _codes(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype="int64", na_value=-1)
 
 
+def exact_scale(counts: dict[str, int], item: registry.Item) -> tuple[int, Fraction]:
+    """(top-two count, exact mean) of a scale item's counts of valid answers (n > 0)."""
+    n = sum(counts.values())
+    successes = sum(counts.get(str(code), 0) for code in item.top_two)
+    return successes, Fraction(sum(int(k) * c for k, c in counts.items()), n)
+
+
 def item_figures(values: pd.Series, item: registry.Item) -> dict:
     """Figures of one item over the answers `values` (nullable integers; NA = not answered).
 
@@ -180,8 +187,8 @@ def item_figures(values: pd.Series, item: registry.Item) -> dict:
     mean = top2 = ci = None
     if n:
         # rounded once from the exact fraction (spec: shares to 4 decimals, means to 2)
-        mean = half_up(Fraction(sum(int(k) * c for k, c in counts.items()), n), 2)
-        successes = sum(counts[str(code)] for code in item.top_two)
+        successes, exact_mean = exact_scale(counts, item)
+        mean = half_up(exact_mean, 2)
         top2 = half_up(Fraction(successes, n), 4)
         lo, hi = wilson(successes, n)
         ci = [half_up(lo, 4), half_up(hi, 4)]

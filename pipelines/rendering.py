@@ -38,6 +38,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from pipelines import disclosure, registry
+from pipelines.figures import exact_scale
 from pipelines.statistics import wilson
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "reports" / "templates"
@@ -344,8 +345,7 @@ def _scale_row(code: str, figures: dict) -> dict:
     item = registry.questionnaire().items.get(code)
     if not suppressed and n and counts and item is not None and item.top_two:
         # printed from the exact counts, rounded once (the twin's 4 decimals are rounded already)
-        successes = sum(counts.get(str(c), 0) for c in item.top_two)
-        mean = Fraction(sum(int(k) * c for k, c in counts.items() if c), n)
+        successes, mean = exact_scale(counts, item)
         top2 = Fraction(successes, n)
         ci = list(wilson(successes, n))
     return {

@@ -882,10 +882,18 @@ class NameContext:
                 mark[i] = True  # "Feddersen", "siemers", "claußen": no word, a surname's ending
         # a capitalised name that is a word only in another language than the comment's:
         # "Koch at the counter", "bei Kılıç musste ich", not "Koch" in a German comment
-        lang = None
         # (where all words leave the language open, the capitalised names do not count:
         # "Termin für Serhat Bingöl")
         capitalised = frozenset(keys[i] for i in range(n) if cap[i] and keys[i] in self.word_names)
+        lang: str | None = None
+
+        def language() -> str:
+            """The comment's language ("?" where its words leave it open), worked out once."""
+            nonlocal lang
+            if lang is None:
+                lang = self._language(keys) or self._language(keys, capitalised) or "?"
+            return lang
+
         for i in range(n):
             key = keys[i]
             if (
@@ -898,7 +906,7 @@ class NameContext:
                 or (gaps[i][-1:] in _QUOTE_OPEN and i + 1 < n and gaps[i + 1][:1] in _QUOTE_OPEN)
             ):
                 continue  # (a quoted word is a label: the "Weiter" button)
-            lang = lang or (self._language(keys) or self._language(keys, capitalised)) or "?"
+            lang = language()
             if lang in self.proper_case and i > 0 and not any(c in ".!?\n:;" for c in gaps[i]):
                 if not self._place(key) and key not in self.proper_words:
                     mark[i] = True  # "Bugün Savaş ona her şeyi açıkladı": Turkish capitalises names only
@@ -935,13 +943,7 @@ class NameContext:
                 cue = self._tr_predicate(keys[j]) and not (j + 1 < n and keys[j + 1] in ("göre", "gore"))
                 follows = follows or cue
                 j += 1
-            if (
-                follows
-                and (lang := lang or (self._language(keys) or self._language(keys, capitalised)) or "?")
-                == "tr"
-                and key not in self.proper_words
-                and not self._place(key)
-            ):
+            if follows and language() == "tr" and key not in self.proper_words and not self._place(key):
                 mark[i] = True
         # two names joined at a clause's start, said of staff: "Sommer und Schmied waren heute
         # am Empfang", "rose and violet were on duty", "it was Jack or June at desk 19"
@@ -978,7 +980,7 @@ class NameContext:
                 or keys[i] in months
                 or self._place(keys[i])
                 # (in lower case only in a comment written all in lower case: not "zu lang")
-                or (not cap[i] and lowered is False)
+                or (not cap[i] and not lowered)
                 # (a word and a capitalised word: a shop, "bei Dat Backhus")
                 or (keys[i] in self.ordinary and i + 1 < n and adj[i + 1] and cap[i + 1] and not mark[i + 1])
             ):
@@ -1132,7 +1134,7 @@ class NameContext:
                     (i == 0 or any(c in ".!?\n:;" for c in gaps[i]))
                     and (
                         (len(keys[i]) <= 5 and any(w in self.ordinary for w in _one_edit(keys[i])))
-                        or (self._language(keys) or self._language(keys, capitalised)) == "tr"
+                        or language() == "tr"
                     )
                 )
                 and not self._place(keys[i])
@@ -1210,7 +1212,7 @@ class NameContext:
                 or keys[i] in self.proper_words
             ):
                 continue
-            lang = lang or (self._language(keys) or self._language(keys, capitalised)) or "?"
+            lang = language()
             if lang != "?" and lang not in self.proper_case and keys[i] not in self.words_of.get(lang, ()):
                 mark[i] = True
         # a Turkish word before "gibi" is a likeness, not a person: "Deniz gibi kalabalık"

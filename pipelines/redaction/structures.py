@@ -67,13 +67,11 @@ _PLATE_DE = re.compile(
     r"(?<![\w-])(?P<a>[A-Za-zÄÖÜäöü]{1,3})(?P<s1>[ \u00a0]?[-:][ \u00a0]?|[ \u00a0])(?P<b>[A-Za-z]{1,2})"
     r"(?P<s2>[ \u00a0]?-[ \u00a0]?|[ \u00a0]?)(?P<d>\d{1,4})(?P<e>[EHeh]?)(?![\w-])(?![.,:]\d)"
 )
-_PLATE_TR_LOWER = re.compile(
-    r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[a-z]{1,3}[ \u00a0]?\d{2,4}(?!\w|[.,]\d)"
-)
+# Turkish: province code, letters, digits ("34 ABC 123"); in lower case only in a comment about a car
+_PLATE_TR_SHAPE = r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?{letters}[ \u00a0]?\d{{2,4}}(?!\w|[.,]\d)"
+_PLATE_TR = re.compile(_PLATE_TR_SHAPE.format(letters="[A-Z]{1,3}"))
+_PLATE_TR_LOWER = re.compile(_PLATE_TR_SHAPE.format(letters="[a-z]{1,3}"))
 _PLATE_JOINED = re.compile(r"(?<![\w-])[A-ZÄÖÜ]{3,5}\d{1,4}[EH]?(?![\w-])")
-_PLATE_TR = re.compile(
-    r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?[A-Z]{1,3}[ \u00a0]?\d{2,4}(?!\w|[.,]\d)"
-)
 # A word right before a number ("kirchenallee 13", "Nr. 5"): where streets can be.
 # Prefix, dash, five or more capitals with at most one vowel: "BK-QWNTQG" (not "EU-WEIT")
 _CAPS_CODE = re.compile(
