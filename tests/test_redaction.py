@@ -688,6 +688,23 @@ GENERALISING = [
     ("das gericht führt es unter 7 ds 4410/21, bitte melden", ["4410/21"]),
     ("Az beim Landgericht: 312 O 77/19", ["77/19"]),
     ("das Bürgerterminal bt-wsb-07 hängt ständig", ["bt-wsb-07"]),
+    # plates with an en dash, a middle dot or dots, a fine or towing as the car word
+    ("Knöllchen für OD–RT 4120 trotz Ausweis", ["4120"]),
+    ("Strafzettel: PI·LK 883, ich stand richtig", ["LK 883"]),
+    ("plaka SE.TR.71 artık bende değil", ["TR.71"]),
+    ("abgeschleppt, nur weil hh gw 48 falsch stand", ["gw 48"]),
+    # a two-digit year after a birth word; a mobile number a digit too long
+    ("doğum 03.07.98 olarak yazılmış, yanlış", ["03.07.98"]),
+    ("Geburtsdatum stimmt nicht, es muss heißen: 11.02.04", ["11.02.04"]),
+    ("neue nummer 0157.334.21.90.87, bitte ändern", ["0157", "9087"]),
+    # a name that is a word in a list of names; a given name before a brand; "hieß sie"
+    ("Lob an: Fuchs, Aydın, Ouattara – super Team", ["Fuchs"]),
+    ("Beate Tesla hat mir alles erklärt", ["Beate", "Tesla"]),
+    ("die Frau am Schalter – hieß sie Mahmoudi? – war sehr freundlich", ["Mahmoudi"]),
+    ("ich möchte mich bei Kaiser bedanken, sehr geduldig", ["Kaiser"]),
+    # Korean given names, romanised with a hyphen
+    ("Hye-won hat alles auf Englisch erklärt", ["Hye-won"]),
+    ("thanks to Seung-hoon for the help", ["Seung-hoon"]),
     ("Ihr Zeichen 41.08.223-19 bitte angeben", ["41.08.223-19"]),
     # street with "Nr." (no suffix, or an ordinary adjective before the street word)
     ("Ich wohne jetzt Alter Wall Nr. 19, bitte Post dorthin", ["Alter Wall", "19"]),
@@ -821,6 +838,12 @@ LOOK_ALIKES = [
     "Jedes Jahr im Sommer das gleiche Chaos.",
     "joa war ok",
     "Wir kamen am Freitag, ging schnell, danke",
+    # dashes between ranges, DIN sizes, sayings, shops and sites that name nobody
+    "Bearbeitung 3–4 Wochen, geöffnet Mo–Fr 8–16 Uhr, z.B. 12 Leute vor mir",
+    "like Sherlock Holmes I had to find the right door",
+    "Passbilder bei Rossmann gemacht, Fahrplan auf hvv.de und bahn.de geprüft",
+    "Formular von ausweisapp.bund.de geladen, Karte auf google.de/maps war falsch",
+    "Mo-Mi und Do-Fr unterschiedliche Zeiten, Pop-up-Fenster im Portal",
 ]
 
 

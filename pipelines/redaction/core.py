@@ -249,7 +249,11 @@ class Redactor:
         self._intros_strong = frozenset(
             " ".join(str(p).casefold().split()) for p in _get(rules, "names.context_intros_strong")
         )
-        self._idioms = re.compile(rf"(?<!\w)(?:{'|'.join(_phrase(p) for p in sayings)})(?!\w)", re.IGNORECASE)
+        # (the longest first: "like Sherlock Holmes" before "like Sherlock")
+        self._idioms = re.compile(
+            rf"(?<!\w)(?:{'|'.join(_phrase(p) for p in sorted(sayings, key=len, reverse=True))})(?!\w)",
+            re.IGNORECASE,
+        )
         heads = {re.escape(p.split()[0].casefold()) for p in sayings}
         self._idiom_hint = re.compile("|".join(sorted(heads)), re.IGNORECASE)
         self._ctx = NameContext(
@@ -452,6 +456,11 @@ class Redactor:
             return m.group()
         if any(" ".join(before[-k:]) in self._intros_strong for k in (1, 2, 3) if len(before) >= k):
             return m.group()  # "My name is John Doe": a person who says so
+        prev = m.string[max(0, m.start() - 20) : m.start()].split()
+        if one_word and prev and m.string[m.start() - 1] == " " and prev[-1][:1].isupper():
+            given = prev[-1].casefold()
+            if given in self._first and given not in self._ordinary and given not in self._ambiguous:
+                return m.group()  # a given name before it: "Marco Ferrari" is a person
         idioms.append(m.group())
         return _IDIOM_MARK * len(idioms)
 

@@ -90,6 +90,11 @@ _SURNAME_END = re.compile(
 )
 # Northern German and Frisian surname endings ("Feddersen", "claußen"; capitalised
 # "Siemers", "Bruhns"): taken only for words that are no word of the three languages
+# A Korean given name in Revised Romanisation, two syllables joined by a hyphen
+# ("Da-eun", "Tae-yang", "Jun-seo", "Ye-jin", "Sun-hee"): no German, English or
+# Turkish word is made so (weekday ranges "Mo-Mi" are shorter than six characters)
+_KO_SYLLABLE = r"(?:kk|tt|pp|ss|jj|ch|[gkndtrlmbpsjh])?(?:yae|yeo|wae|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|ee|oo|[aeiou])(?:ng|[kntlmp])?"
+_KO_GIVEN = re.compile(rf"{_KO_SYLLABLE}-{_KO_SYLLABLE}s?")  # (and its genitive: "Tae-yangs")
 _NORTH_END = re.compile(r"\w{2,}(?:sen|ßen)")
 _NORTH_END_CAP = re.compile(r"[A-ZÄÖÜ]\w{2,}(?:ers|ens|hn|hns)")
 # Subject "verbs" that only place a person ("Rossi from ...", "Tekin am ..."): not
@@ -291,6 +296,13 @@ class NameContext:
         if "-" in base:
             # "Anna-Lena", not "Otto-Normalverbraucher" or "Kaiser-Friedrich-Straße"
             parts = base.split("-")
+            if (
+                len(base) >= 6
+                and _KO_GIVEN.fullmatch(base)
+                and parts[0] != parts[1]
+                and base.replace("-", "") not in self.ordinary
+            ):
+                return True
             return all(p in self.names for p in parts) and any(p not in self.common for p in parts)
         return False
 
@@ -867,6 +879,29 @@ class NameContext:
                             mark[i - 1] = mark[i + 1] = True
 
         join_names()
+
+        # a name that is also a word, in a comma list of names: "lob: Krüger, [NAME], [NAME]"
+        def comma_name(j: int, k: int) -> bool:
+            """Token k is a name, and a comma stands between tokens j and j + 1 (k is one of them)."""
+            return 0 <= k < n and 0 < j + 1 < n and gaps[j + 1].strip() == "," and (mark[k] or isname[k])
+
+        for _ in range(2):
+            for i in range(n):
+                if (
+                    mark[i]
+                    or blocked(i)
+                    or not cap[i]
+                    or keys[i] not in self.names
+                    or keys[i] in self.calendar
+                ):
+                    continue
+                left, right = comma_name(i - 1, i - 1), comma_name(i, i + 1)
+                if (
+                    (left and right)
+                    or (right and comma_name(i + 1, i + 2))
+                    or (left and comma_name(i - 2, i - 2))
+                ):
+                    mark[i] = True
         # words next to a name: first name + unknown capitalised word ("Umut Özdemir"),
         # capitalised words with foreign letters or surname endings ("Szymańska war nett")
         for i in range(n):

@@ -53,6 +53,8 @@ _PHONE_CONTEXT = re.compile(
     r"(?i)(?<![\w\[])(?:tel|telefon|phone|handy|mobil|mobile|cell|anruf|rückruf|ruckruf|rufnummer|"
     r"erreichbar|whatsapp|call|ring|cep|arayın|arayin|ara)"
 )
+# German mobile prefixes 015x, 016x, 017x (national or +49/0049): nothing else starts so
+_MOBILE = re.compile(r"(?:\+49|0049|\(0\)|0)[ \u00a0./()-]*1[5-7]\d")
 _DATE_LIKE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}")
 _TIME_RANGE = re.compile(r"\d{1,2}[.:]\d{2}\s*-\s*\d{1,2}[.:]\d{2}")
 
@@ -123,6 +125,8 @@ def _phone_sub(m: re.Match[str], text: str, placeholder: str) -> str:
             return placeholder
     if context and digits >= 7 and s[0] in "+(0":
         return placeholder
+    if _MOBILE.match(s) and 10 <= digits <= 13:
+        return placeholder  # a German mobile prefix, a digit too many or too few
     return s
 
 

@@ -124,9 +124,12 @@ _TCKN = r"(?<![\d.,/-])[1-9]\d{10}(?!\d)"
 _DE_ID = re.compile(r"(?<![\w-])[CFGHJKLMNPRTVWXYZ0-9]{9}\d?(?![\w-])")
 # ... typed in lower case ("crxhhrryy0"): the alphabet has no vowels, so no word has this shape
 _DE_ID_LOWER = re.compile(r"(?<![\w-])[cfghjklmnprtvwxyz0-9]{9}\d?(?![\w-])")
-# German licence plate: 1-3 letters, "-" or " ", 1-2 letters, 1-4 digits, E/H suffix.
+# Dashes typed between the parts of a plate or code: hyphen, en and em dash, the Unicode
+# hyphens and a middle dot ("HH–XJ 9750", "HH·JR 7727"), as phones and word processors put them.
+DASH = "\u2010\u2011\u2012\u2013\u2014\u00b7-"  # (the hyphen last: literal in a character class)
+# German licence plate: 1-3 letters, a dash or " ", 1-2 letters, 1-4 digits, E/H suffix.
 _PLATE = (
-    r"(?<![\w-])(?P<a>[A-ZÄÖÜ]{1,3})(?P<sep>-|[ \u00a0])(?P<b>[A-Z]{1,2})[ \u00a0]?\d{1,4}[EH]?"
+    rf"(?<![\w-])(?P<a>[A-ZÄÖÜ]{{1,3}})(?P<sep>[{DASH}]|[ \u00a0])(?P<b>[A-Z]{{1,2}})[ \u00a0]?\d{{1,4}}[EH]?"
     r"(?![\w-])(?![.,:]\d)"
 )
 # The three in one scan (their shapes do not overlap); `Redactor._shape` tells them apart.
@@ -141,7 +144,8 @@ _CODE = (
 # Plate after a keyword: German "HH-AB 123" or Turkish "34 ABC 123".
 _PLATE_CODE = (
     r"(?:\d{2}[ \u00a0]?[A-Za-z]{1,3}[ \u00a0]?\d{2,4}"
-    r"|[A-Za-zÄÖÜäöü]{1,3}[ \u00a0-][A-Za-z]{1,2}[ \u00a0]?\d{1,4}[EHeh]?)(?![\w-])"
+    rf"|[A-Za-zÄÖÜäöü]{{1,3}}(?:[ \u00a0{DASH}]|\.(?=[A-Za-z]{{1,2}}\.\d))[A-Za-z]{{1,2}}[ \u00a0.{DASH}]?\d{{1,4}}[EHeh]?)"
+    r"(?![\w-])"
 )
 # Between a keyword and its value: ":", "#", "Nr.", "ist", "is" ...
 _GAP = r"(?:[\s:#=(]|-(?=\s)|\b(?:Nr|No|Nummer|number|ist|lautet|lautete|is|was|war|to)\b\.?){0,6}"

@@ -16,6 +16,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pipelines.redaction.patterns import DASH
+
 _I = re.IGNORECASE
 
 # Top-level domains accepted after an obfuscated dot ("web dot de"): only these, so
@@ -63,9 +65,11 @@ _UNIT = re.compile(
 
 # Licence plates. German: district code 1-3 letters, 1-2 letters, 1-4 digits, E/H.
 # "HH-AB 123", "SH ZL-430H", "hh ab 1234"; Turkish: "34 ABC 123".
+# (dots as separators only both times: "HH.NM.952", not "z.B. 12")
 _PLATE_DE = re.compile(
-    r"(?<![\w-])(?P<a>[A-Za-zÄÖÜäöü]{1,3})(?P<s1>[ \u00a0]?[-:][ \u00a0]?|[ \u00a0])(?P<b>[A-Za-z]{1,2})"
-    r"(?P<s2>[ \u00a0]?-[ \u00a0]?|[ \u00a0]?)(?P<d>\d{1,4})(?P<e>[EHeh]?)(?![\w-])(?![.,:]\d)"
+    rf"(?<![\w-])(?P<a>[A-Za-zÄÖÜäöü]{{1,3}})(?P<s1>[ \u00a0]?[:{DASH}][ \u00a0]?|[ \u00a0]|\.(?=[A-Za-z]{{1,2}}\.\d))"
+    rf"(?P<b>[A-Za-z]{{1,2}})(?P<s2>[ \u00a0]?[{DASH}][ \u00a0]?|(?<=\.[A-Za-z])\.|(?<=\.[A-Za-z]{{2}})\.|[ \u00a0]?)"
+    r"(?P<d>\d{1,4})(?P<e>[EHeh]?)(?![\w-])(?![.,:]\d)"
 )
 # Turkish: province code, letters, digits ("34 ABC 123"); in lower case only in a comment about a car
 _PLATE_TR_SHAPE = r"(?<![\w.,-])(?:0[1-9]|[1-7]\d|8[01])[ \u00a0]?{letters}[ \u00a0]?\d{{2,4}}(?!\w|[.,]\d)"
@@ -438,7 +442,7 @@ class Structures:
             return m.group()  # "DI-FR 9 bis 12"
         # a dash, or a colon typed for one ("HH:M 2569", "b:y 5889"), marks a plate
         # (a dash only before the digits is a ticket or line: "C-301", "X-35")
-        dash = "-" in m.group("s1") or m.group("s1") == ":"
+        dash = any(c in DASH for c in m.group("s1")) or m.group("s1") in (":", ".")
         if a.isupper() and b.isupper():
             # capitals with a space only ("ICH WAR UM 9") are left to core's shape rule
             return self.P["KENNZEICHEN"] if dash or context else m.group()
@@ -475,14 +479,14 @@ class Structures:
 
     def _near_birth(self, m: re.Match[str]) -> bool:
         """A birth word next to this date, with no other date or number between ("geb. 2019"
-        does not make "Termin am 12.03.2021" a birth date): up to 40 characters before
+        does not make "Termin am 12.03.2021" a birth date): up to 60 characters before
         it or a word such as "geboren" up to 20 after it."""
         text = m.string
 
         def free(between: str) -> bool:  # (a date already replaced counts as a number)
             return not any(c.isdigit() for c in between) and self.P["GEBURTSDATUM"] not in between
 
-        before = [k.end() for k in self._birth_kw.finditer(text, max(0, m.start() - 40), m.start())]
+        before = [k.end() for k in self._birth_kw.finditer(text, max(0, m.start() - 60), m.start())]
         if before and free(text[before[-1] : m.start()]):
             return True
         after = self._birth_after_kw.search(text, m.end(), m.end() + 20)
