@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import registry
-from pipelines.statistics import half_up, holm, proportion_test, wilson
+from pipelines.statistics import half_up, holm, newcombe, proportion_test, wilson
 
 SCHEMA = "survey-report-figures/1"
 CADENCES = ("weekly", "monthly", "midterm", "final")
@@ -313,15 +313,16 @@ def comparisons(
     count of the 2x2 table is at least 5, Fisher's exact test otherwise; the row records
     which ("test": "z" or "fisher"). For the comparisons
     named in `nested` (district, city) the current group is part of the other one, so
-    the two samples would overlap: the test then compares the current group with the
-    REST of the other group (x2 - x1 of n2 - n1), which is the independent sample and
-    differs from the current group exactly when the whole does; with no rest (a
-    district of one centre) there is nothing to test. The p-values of one comparison
-    are Holm–Bonferroni adjusted across its items (`statistics.holm`);
-    `significant` = p_adjusted < alpha, and `direction` is "up"/"down" (current
-    higher/lower) only when significant, else None. `top2` is the other group's share
-    and `delta` = current share - other share (both 4 decimals); p is None when no
-    test is possible (then not significant).
+    the two samples would overlap: the comparison is then with the REST of the other
+    group (x2 - x1 of n2 - n1), the independent sample, and says so (`"against":
+    "rest"`, else `"group"`); with no rest (a district of one centre) there is nothing
+    to compare (`top2`, `delta` None). The p-values of one comparison are
+    Holm–Bonferroni adjusted across its items (`statistics.holm`); `significant` =
+    p_adjusted < alpha, and `direction` is "up"/"down" (current higher/lower) only when
+    significant, else None. `n`, `top2_count` and `top2` are the compared group's valid
+    answers, top-two answers and share, `delta` = current share - compared share and `delta_ci` its 95% Newcombe
+    interval (`statistics.newcombe`), all from exact counts (4 decimals, half up); p is
+    None when no test is possible (then not significant).
     """
     q = registry.questionnaire()
     scale_items = [
@@ -341,23 +342,27 @@ def comparisons(
                 continue
             (x1, n1), (x2, n2) = mine, theirs
             if name in nested:
-                rx, rn = x2 - x1, n2 - n1
-                if rx < 0 or rn < 0 or rx > rn:
+                x2, n2 = x2 - x1, n2 - n1  # the rest of the group
+                if x2 < 0 or n2 < 0 or x2 > n2:
                     raise ValueError(
                         f"comparison {name!r}, item {item.code}: the figures do not contain the current group"
                     )
-                p, test = proportion_test(x1, n1, rx, rn)
-            else:
-                p, test = proportion_test(x1, n1, x2, n2)
-            diff = Fraction(x1, n1) - Fraction(x2, n2)
+            p, test = proportion_test(x1, n1, x2, n2)
+            diff = Fraction(x1, n1) - Fraction(x2, n2) if n2 else None
+            ci = newcombe(x1, n1, x2, n2)
             rows[item.code] = {
-                "top2": half_up(Fraction(x2, n2), 4),
-                "delta": half_up(diff, 4),
+                "against": "rest" if name in nested else "group",
+                "n": n2,
+                # (the count itself: share x n would give it too; the report prints from it exactly)
+                "top2_count": x2,
+                "top2": half_up(Fraction(x2, n2), 4) if n2 else None,
+                "delta": half_up(diff, 4) if diff is not None else None,
+                "delta_ci": [half_up(ci[0], 4), half_up(ci[1], 4)] if ci else None,
                 "p": p,
                 "test": test,
             }
             raw.append(p)
-            diffs.append(diff)
+            diffs.append(diff or 0)
         for row, adjusted, diff in zip(rows.values(), holm(raw), diffs, strict=True):
             significant = adjusted is not None and adjusted < alpha
             row["p_adjusted"] = adjusted

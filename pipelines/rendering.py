@@ -39,7 +39,7 @@ from markupsafe import Markup, escape
 
 from pipelines import disclosure, registry
 from pipelines.figures import exact_scale
-from pipelines.statistics import wilson
+from pipelines.statistics import newcombe, wilson
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "reports" / "templates"
 SCHEMA = "survey-report-figures/1"
@@ -139,6 +139,14 @@ def fmt_points(delta, digits: int = 1) -> str:
     return f"{sign}{_german(abs(rounded), digits)} Pp."
 
 
+def fmt_interval(ci) -> str:
+    """A difference's 95 % interval in percentage points, not to be broken across lines:
+    `(-0.068, 0.257)` -> `−6,8; +25,7` (with a no-break space)."""
+    if not ci:
+        return "–"
+    return f"{fmt_points(ci[0]).removesuffix(' Pp.')};\u00a0{fmt_points(ci[1]).removesuffix(' Pp.')}"
+
+
 def _as_date(value) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -227,6 +235,7 @@ def environment() -> jinja2.Environment:
         decimal=fmt_decimal,
         thousands=fmt_int,
         points=fmt_points,
+        interval=fmt_interval,
         date=fmt_date,
         weekday_date=fmt_weekday_date,
         datetime=fmt_datetime,
@@ -641,10 +650,11 @@ def _comparison_heading(key: str, block: dict, doc: dict) -> str:
     if key == "running_average":
         return "bisheriger Durchschnitt"
     if key == "district":
+        # (compared with the district's other centres: the own one is not part of the sample)
         name = str(block.get("name") or "")
-        return name if name.startswith("Bezirk") else f"Bezirk {name}".strip()
+        return f"übrige Zentren im {name if name.startswith('Bezirk') else f'Bezirk {name}'.strip()}"
     if key == "city":
-        return "Stadt gesamt"
+        return "übrige Zentren der Stadt"
     return block.get("name") or key
 
 
@@ -655,9 +665,9 @@ def _against(key: str, heading: str, cadence: str) -> str:
     if key == "running_average":
         return "als im bisherigen Durchschnitt"
     if key == "district":
-        return f"als im {heading}"
+        return f"als in den {heading.replace('übrige', 'übrigen', 1)}"
     if key == "city":
-        return "als in der Stadt insgesamt"
+        return "als in den übrigen Zentren der Stadt"
     return f"als bei {heading}"
 
 
@@ -686,17 +696,24 @@ def _comparisons(doc: dict, scale_rows: list[dict]) -> dict | None:
             cell = (blocks[k].get("items") or {}).get(row["code"])
             if cell is None:
                 cells.append(
-                    {"value": None, "delta": None, "direction": None, "comparable": False, "tested": False}
+                    {"value": None, "delta": None, "ci": None, "direction": None, "comparable": False, "tested": False}
                 )
                 continue
             # A withheld item's row shows no figures at all, not even the comparison group's.
             comparable = not row["suppressed"] and cell.get("delta") is not None
             # (a test needs a p-value: none where a group is empty or all answers agree)
             p = cell.get("p_adjusted", cell.get("p"))
+            value, delta, ci = cell.get("top2"), cell.get("delta"), cell.get("delta_ci")
+            if comparable and isinstance(row["top2"], Fraction) and cell.get("top2_count") is not None:
+                # printed from the exact counts, rounded once (the twin's 4 decimals are rounded already)
+                n1, x2, n2 = row["n"], cell["top2_count"], cell["n"]
+                x1 = int(row["top2"] * n1)
+                value, delta, ci = Fraction(x2, n2), row["top2"] - Fraction(x2, n2), newcombe(x1, n1, x2, n2)
             cells.append(
                 {
-                    "value": None if row["suppressed"] else cell.get("top2"),
-                    "delta": cell.get("delta") if comparable else None,
+                    "value": None if row["suppressed"] else value,
+                    "delta": delta if comparable else None,
+                    "ci": ci if comparable else None,
                     "direction": _direction(cell) if comparable else None,
                     "comparable": comparable,
                     "tested": comparable and p is not None,

@@ -18,6 +18,7 @@ from pipelines.figures import (
     trend,
     versions_in,
 )
+from pipelines.statistics import newcombe
 
 D = dt.date
 SURVEY_TUESDAY = D(2020, 9, 15)
@@ -391,9 +392,12 @@ def test_comparison_with_the_previous_period_is_holm_adjusted():
     # Holm, m = 3: 0.0046777*3 = 0.014033, 0.0455003*2 = 0.091001, 1*1 = 1
     assert got["Q03_SQ001"]["p_adjusted"] == pytest.approx(0.014033, abs=1e-6)
     assert got["Q01"]["p_adjusted"] == pytest.approx(0.091001, abs=1e-6)
+    # Newcombe: Wilson 60/100 = [0.502003, 0.690599], 40/100 = [0.309401, 0.497997];
+    # 0.2 - sqrt(2 * 0.097997²) = 0.061410, 0.2 + sqrt(2 * 0.090599²) = 0.328126
     assert got["Q03_SQ001"] | {"p": None, "p_adjusted": None} == {
-        "top2": 0.4, "delta": 0.2, "p": None, "p_adjusted": None, "significant": True, "direction": "up",
-        "test": "z",
+        "against": "group", "n": 100, "top2_count": 40, "top2": 0.4, "delta": 0.2, "delta_ci": [0.0614, 0.3281],
+        "p": None,
+        "p_adjusted": None, "significant": True, "direction": "up", "test": "z",
     }  # fmt: skip
     # raw p 0.0455 < 0.05 but adjusted 0.091 is not significant: no direction
     assert got["Q01"]["significant"] is False and got["Q01"]["direction"] is None
@@ -440,20 +444,35 @@ def test_running_average_pools_the_counts_of_shown_periods():
     assert got["direction"] == "up"
 
 
-def test_district_comparison_tests_against_the_rest_of_the_district():
+def test_district_comparison_is_against_the_rest_of_the_district():
     # altona 30/50 inside the district's 80/150: the rest is 50/100.
     # pooled 80/150 = 0.533333, se = sqrt(0.533333*0.466667*(1/50 + 1/100)) = 0.0864099,
     # z = (0.6 - 0.5)/0.0864099 = 1.157275 -> p = erfc(0.818317) = 0.24716
     got = comparisons(figs(Q01=scale_cell(30, 50)), {"district": figs(Q01=scale_cell(80, 150))})
     cell = got["district"]["Q01"]
-    assert cell["top2"] == 0.5333 and cell["delta"] == 0.0667  # against the district's own share
+    assert cell["against"] == "rest" and cell["n"] == 100
+    assert cell["top2"] == 0.5 and cell["delta"] == 0.1  # the rest's share, not the district's 0.5333
     assert cell["p"] == pytest.approx(0.24716, abs=1e-5)
+    # Newcombe: Wilson 30/50 = [0.461814, 0.723916], 50/100 = [0.403832, 0.596168];
+    # 0.1 - sqrt(0.138186² + 0.096168²) = -0.068354, 0.1 + sqrt(0.123916² + 0.096168²) = 0.256855
+    assert cell["delta_ci"] == [-0.0684, 0.2569]
 
 
-def test_district_of_one_centre_has_nothing_to_test():
+def test_difference_interval_is_newcombes_hybrid_score():
+    # Newcombe (1998), Table II, method 10: (a) 56/70 - 48/80, (b) 9/10 - 3/10,
+    # (d) 5/56 - 0/29, (e) 6/7 - 2/7
+    cases = [((56, 70, 48, 80), (0.0524, 0.3339)), ((9, 10, 3, 10), (0.1705, 0.8090)),
+             ((5, 56, 0, 29), (-0.0381, 0.1926)), ((6, 7, 2, 7), (0.0582, 0.8062))]  # fmt: skip
+    for counts, expected in cases:
+        assert tuple(round(v, 4) for v in newcombe(*counts)) == expected
+    assert newcombe(0, 0, 3, 10) is None
+
+
+def test_district_of_one_centre_has_nothing_to_compare():
     same = figs(Q01=scale_cell(30, 50))
     got = comparisons(same, {"district": same})["district"]["Q01"]
-    assert got["delta"] == 0.0 and got["p"] is None and got["significant"] is False
+    assert got["n"] == 0 and got["top2"] is None and got["delta"] is None and got["delta_ci"] is None
+    assert got["p"] is None and got["significant"] is False
 
 
 def test_comparison_across_the_switch_uses_common_items_only():

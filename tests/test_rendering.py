@@ -290,10 +290,11 @@ def test_comparisons_mark_only_significant_differences():
     waiting = rows_for(html, "Wartezeit vor Ort")[-1]
     assert waiting[2].startswith("38,0 % ▲ höher +16,6 Pp.")  # previous week, significant
     assert waiting[4].startswith("71,0 % ▼ niedriger −16,5 Pp.")  # district, significant
-    assert waiting[3] == "47,0 % kein signifikanter Unterschied"
+    assert waiting[3] == "47,0 % nicht signifikant +7,6 Pp."  # the difference still shown
     expertise = rows_for(html, "Personal: Fachkompetenz")[-1]
     assert not any("▲" in cell or "▼" in cell for cell in expertise)
-    assert expertise[2:] == ["85,0 % kein signifikanter Unterschied"] * 4
+    assert all(cell.startswith("85,0 % nicht signifikant ") for cell in expertise[2:])
+    assert len(expertise[2:]) == 4
     assert "▲ Wartezeit vor Ort: signifikant besser als in der Vorwoche (KW 46/2020), +16,6 Pp." in " ".join(
         re.sub(r"<[^>]+>", "", html).split()
     )
@@ -308,7 +309,7 @@ def test_no_difference_is_claimed_where_nothing_could_be_tested():
     assert not any("Keine signifikanten Unterschiede" in t for t in texts)
     assert any("ließen sich nicht prüfen" in t for t in texts)
     expertise = rows_for(rendering.render_html(doc), "Personal: Fachkompetenz")[-1]
-    assert expertise[2:] == ["85,0 % kein Test möglich"] * 4
+    assert expertise[2:] == ["85,0 % kein Test möglich +5,7 Pp."] * 4
 
 
 def test_no_difference_names_only_the_comparisons_that_were_tested():
