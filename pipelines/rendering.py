@@ -696,7 +696,14 @@ def _comparisons(doc: dict, scale_rows: list[dict]) -> dict | None:
             cell = (blocks[k].get("items") or {}).get(row["code"])
             if cell is None:
                 cells.append(
-                    {"value": None, "delta": None, "ci": None, "direction": None, "comparable": False, "tested": False}
+                    {
+                        "value": None,
+                        "delta": None,
+                        "ci": None,
+                        "direction": None,
+                        "comparable": False,
+                        "tested": False,
+                    }
                 )
                 continue
             # A withheld item's row shows no figures at all, not even the comparison group's.
