@@ -702,6 +702,18 @@ GENERALISING = [
     ("Beate Tesla hat mir alles erklärt", ["Beate", "Tesla"]),
     ("die Frau am Schalter – hieß sie Mahmoudi? – war sehr freundlich", ["Mahmoudi"]),
     ("ich möchte mich bei Kaiser bedanken, sehr geduldig", ["Kaiser"]),
+    # plates with a slash, a dash only before the digits after two letter groups
+    ("Parkausweis für PI/RT 552 beantragt", ["RT 552"]),
+    ("[NAME], OD KL-318, Zone 4", ["KL-318"]),
+    # driving licence and booking codes after their words; codes of capitals or mixed
+    ("Führerschein-Nr. B072 KX41Z 19 bitte prüfen", ["KX41Z"]),
+    ("ehliyet no m118 rt7zq 42 yanlış yazılmış", ["rt7zq"]),
+    ("Fehler bei Buchung PKRSTWVLN, zweimal versucht", ["PKRSTWVLN"]),
+    ("randevu kodum 4KZTR9M bulunamadı", ["4KZTR9M"]),
+    ("Perso LMNPRTVWX liegt noch bei euch", ["LMNPRTVWX"]),
+    # the wrong and the right date of birth; a name in brackets beside a name
+    ("Geburtsdatum 03.05.1977 statt 14.05.07 eingetragen", ["1977", "14.05.07"]),
+    ("Jana Kowalski (Fuchs) hat es verstanden", ["Fuchs"]),
     # Korean given names, romanised with a hyphen
     ("Hye-won hat alles auf Englisch erklärt", ["Hye-won"]),
     ("thanks to Seung-hoon for the help", ["Seung-hoon"]),
@@ -844,6 +856,11 @@ LOOK_ALIKES = [
     "Passbilder bei Rossmann gemacht, Fahrplan auf hvv.de und bahn.de geprüft",
     "Formular von ausweisapp.bund.de geladen, Karte auf google.de/maps war falsch",
     "Mo-Mi und Do-Fr unterschiedliche Zeiten, Pop-up-Fenster im Portal",
+    # typos one key off, speeds, shouted words after a booking, the office's own words
+    "Die Wartezeit war zu lang, die Schkange bis draußen, die Beratumg aber gut",
+    "Tempo 30 und km/h 50 Schilder vor dem Eingang",
+    "Buchung KLAPPT nicht, Antrag ABGELEHNT, Ticket 3",
+    "Perso und BundID gingen nicht, dann im Zi. 3.11 erledigt",
 ]
 
 

@@ -108,6 +108,12 @@ KINDS = (
     "AUSWEISNUMMER",
     "URL",
 )
+# A code of capitals only after a keyword: six or more, at most one vowel (no word is so)
+_LETTER_CODE = re.compile(r"(?=[A-Z]{6,12}$)[B-DF-HJ-NP-TV-Z]*[AEIOU]?[B-DF-HJ-NP-TV-Z]*")
+# ... or of letters and digits mixed, six or more ("83BRBAS", "T-P4BT-7C")
+_MIXED_CODE = re.compile(
+    r"(?=[\w-]*\d)(?=[\w-]*[A-Za-z])(?=(?:[-]?[A-Za-z0-9]){6})[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
+)
 RULES_FILE = "redaction.yaml"
 _BUNDLED_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
@@ -488,6 +494,10 @@ class Redactor:
             # only a letters-only ID number after a keyword, or a neighbourhood, can be here
             if has_id_keyword:
                 text = self._id.sub(self._id_sub, text)
+            if self._pre_case_long.search(low):  # (a code of capitals: "Buchung TRMFYNDMW")
+                text = self._case_long.sub(
+                    lambda m: self._keep_keyword(m, "AKTENZEICHEN", min_digits=5), text
+                )
             text = st.codes(text)
             return self._hood.sub(P["ADRESSE"], text) if hood else text
         text = self._ibans(text)
@@ -534,6 +544,12 @@ class Redactor:
 
     def _keep_keyword(self, m: re.Match[str], kind: str, *, min_digits: int = 0, min_len: int = 0) -> str:
         value = m.group("v")
+        if (
+            _LETTER_CODE.fullmatch(value) and value.casefold() not in self._ordinary
+        ) or _MIXED_CODE.fullmatch(value):
+            return (
+                m.group("kw") + m.group("gap") + self.placeholders[kind]
+            )  # "Buchung TRMFYNDMW", "kodum 83BRBAS"
         if sum(map(str.isdigit, value)) < min_digits or sum(map(str.isalnum, value)) < min_len:
             return m.group()
         head = re.split(r"[ \u00a0/.-]", value, maxsplit=1)[0]

@@ -137,14 +137,16 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
 _ADJECTIVE_END = re.compile(r"(?:isch|lich|ig|bar|sam|haft|los|ung|heit|keit|schaft|tion|ität)(?:e[mnrs]?)?$")
 
 
-def _one_edit(word: str) -> set[str]:
-    """Every word one deletion, swap or insertion away (Norvig's edits1 without the
-    replacements: the typos visitors make most are a letter left out or doubled)."""
+def _one_edit(word: str, replace: bool = True) -> set[str]:
+    """Every word one deletion, swap, insertion or (from seven letters on) replacement away
+    (Norvig's edits1: a letter left out, doubled, swapped or hit next to the right key;
+    shorter names are too often one replacement from a word)."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     return {
         *(a + b[1:] for a, b in splits if b),
         *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
         *(a + c + b for a, b in splits for c in _LETTERS),
+        *((a + c + b[1:] for a, b in splits if b for c in _LETTERS) if replace and len(word) >= 7 else ()),
     }
 
 
@@ -377,7 +379,8 @@ class NameContext:
             return True
         if len(key) < 6:
             return False
-        edits = _one_edit(key)
+        # (no replacement in a surname's ending: "Iwersen" is no typo of a word)
+        edits = _one_edit(key, replace=not _NORTH_END.fullmatch(key))
         # (a compound's typo only for long words: short names are one letter from a compound)
         return any(w in self.ordinary for w in edits) or (
             len(key) >= 9 and any(self._made_of_words(w, names=False) for w in edits)
@@ -891,8 +894,8 @@ class NameContext:
                     mark[i]
                     or blocked(i)
                     or not cap[i]
-                    or keys[i] not in self.names
                     or keys[i] in self.calendar
+                    or (keys[i] not in self.names and not noword(i))  # (also a name no list has)
                 ):
                     continue
                 left, right = comma_name(i - 1, i - 1), comma_name(i, i + 1)
@@ -902,6 +905,21 @@ class NameContext:
                     or (left and comma_name(i - 2, i - 2))
                 ):
                     mark[i] = True
+
+        # a name in brackets beside a name: "[NAME] (Krüger)", "Selim ([NAME])"
+        def after(j: int) -> str:
+            return gaps[j + 1] if j + 1 < n else text[toks[j][1] :]
+
+        def bracketed(j: int) -> bool:
+            return 0 <= j < n and gaps[j].rstrip().endswith("(") and after(j).lstrip().startswith(")")
+
+        for i in range(n):
+            if mark[i] or blocked(i) or not (keys[i] in self.names or rare(i)) or keys[i] in self.calendar:
+                continue
+            if (bracketed(i) and i > 0 and (mark[i - 1] or isname[i - 1])) or (
+                bracketed(i + 1) and isname[i + 1] and after(i).strip() == "("
+            ):
+                mark[i] = True
         # words next to a name: first name + unknown capitalised word ("Umut Özdemir"),
         # capitalised words with foreign letters or surname endings ("Szymańska war nett")
         for i in range(n):

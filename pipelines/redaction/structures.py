@@ -67,7 +67,7 @@ _UNIT = re.compile(
 # "HH-AB 123", "SH ZL-430H", "hh ab 1234"; Turkish: "34 ABC 123".
 # (dots as separators only both times: "HH.NM.952", not "z.B. 12")
 _PLATE_DE = re.compile(
-    rf"(?<![\w-])(?P<a>[A-Za-zÄÖÜäöü]{{1,3}})(?P<s1>[ \u00a0]?[:{DASH}][ \u00a0]?|[ \u00a0]|\.(?=[A-Za-z]{{1,2}}\.\d))"
+    rf"(?<![\w/-])(?P<a>[A-Za-zÄÖÜäöü]{{1,3}})(?P<s1>[ \u00a0]?[:/{DASH}][ \u00a0]?|[ \u00a0]|\.(?=[A-Za-z]{{1,2}}\.\d))"
     rf"(?P<b>[A-Za-z]{{1,2}})(?P<s2>[ \u00a0]?[{DASH}][ \u00a0]?|(?<=\.[A-Za-z])\.|(?<=\.[A-Za-z]{{2}})\.|[ \u00a0]?)"
     r"(?P<d>\d{1,4})(?P<e>[EHeh]?)(?![\w-])(?![.,:]\d)"
 )
@@ -90,6 +90,33 @@ _BEFORE_NUMBER = re.compile(
 # Something date-shaped: "12.05.", "12/5", "6. Dez", "May 12, 1980", "*1985".
 _DATE_HINT = re.compile(
     r"\d ?[./-] ?\d|\d(?:st|nd|rd|th) of |\d\.? ?[^\W\d_]{3}|[^\W\d_]{3}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\*"
+)
+# Words between a wrong and the right date ("[date] statt 16.04.02", "not [date] but 3.4.01")
+_CORRECTION = frozenset(
+    [
+        "statt",
+        "anstatt",
+        "nicht",
+        "sondern",
+        "richtig",
+        "ist",
+        "sei",
+        "wäre",
+        "eingetragen",
+        "steht",
+        "instead",
+        "of",
+        "not",
+        "but",
+        "it",
+        "is",
+        "should",
+        "be",
+        "yerine",
+        "değil",
+        "doğrusu",
+        "olmalı",
+    ]
 )
 # Weekday abbreviations (de/en/tr): "Mo-Fr 8", "DI-FR 9", "Pzt-Cum 9" are opening hours.
 WEEKDAYS = frozenset(
@@ -440,12 +467,16 @@ class Structures:
         a, b = m.group("a"), m.group("b")
         if a.casefold() in WEEKDAYS and b.casefold() in WEEKDAYS:
             return m.group()  # "DI-FR 9 bis 12"
-        # a dash, or a colon typed for one ("HH:M 2569", "b:y 5889"), marks a plate
+        # a dash, or a colon or slash typed for one ("HH:M 2569", "b:y 5889", "HH/SC 890"), marks a plate
         # (a dash only before the digits is a ticket or line: "C-301", "X-35")
-        dash = any(c in DASH for c in m.group("s1")) or m.group("s1") in (":", ".")
+        if f"{a}/{b}".casefold() in ("km/h", "m/s"):
+            return m.group()  # "km/h 30": a speed
+        dash = any(c in DASH for c in m.group("s1")) or m.group("s1").strip() in (":", ".", "/")
         if a.isupper() and b.isupper():
-            # capitals with a space only ("ICH WAR UM 9") are left to core's shape rule
-            return self.P["KENNZEICHEN"] if dash or context else m.group()
+            # capitals with a space only ("ICH WAR UM 9") are left to core's shape rule;
+            # a dash before the digits after two letter groups marks one too ("HH KC-409")
+            second = len(b) >= 2 and any(c in DASH for c in m.group("s2"))
+            return self.P["KENNZEICHEN"] if dash or second or context else m.group()
         # lower or mixed case: "hh-ab 123", or "knöllchen für hh ab 1234" with a car word
         if (dash or context) and len(m.group("d")) >= 2:
             return self.P["KENNZEICHEN"]
@@ -484,7 +515,13 @@ class Structures:
         text = m.string
 
         def free(between: str) -> bool:  # (a date already replaced counts as a number)
-            return not any(c.isdigit() for c in between) and self.P["GEBURTSDATUM"] not in between
+            if not any(c.isdigit() for c in between) and self.P["GEBURTSDATUM"] not in between:
+                return True
+            # ... unless it is the wrong date of birth corrected: "Geburtsdatum [..] statt 16.04.02"
+            dob = self.P["GEBURTSDATUM"]
+            between = self._full_date.sub(dob, between)
+            rest = between.replace(dob, " ", 1).casefold().split()
+            return between.count(dob) == 1 and all(w.strip(",:;!") in _CORRECTION for w in rest)
 
         before = [k.end() for k in self._birth_kw.finditer(text, max(0, m.start() - 60), m.start())]
         if before and free(text[before[-1] : m.start()]):
