@@ -154,8 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
         "--set",
-        default="test10",
+        default="test11",
         choices=[
+            "test11",
             "test10",
             "test9",
             "test8",

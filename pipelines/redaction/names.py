@@ -888,23 +888,22 @@ class NameContext:
             """Token k is a name, and a comma stands between tokens j and j + 1 (k is one of them)."""
             return 0 <= k < n and 0 < j + 1 < n and gaps[j + 1].strip() == "," and (mark[k] or isname[k])
 
-        for _ in range(2):
-            for i in range(n):
-                if (
-                    mark[i]
-                    or blocked(i)
-                    or not cap[i]
-                    or keys[i] in self.calendar
-                    or (keys[i] not in self.names and not noword(i))  # (also a name no list has)
-                ):
-                    continue
-                left, right = comma_name(i - 1, i - 1), comma_name(i, i + 1)
-                if (
-                    (left and right)
-                    or (right and comma_name(i + 1, i + 2))
-                    or (left and comma_name(i - 2, i - 2))
-                ):
-                    mark[i] = True
+        if "," in text and (any(isname) or any(mark)):
+            for _ in range(2):
+                for i in range(n):
+                    if mark[i] or not cap[i]:
+                        continue
+                    left, right = comma_name(i - 1, i - 1), comma_name(i, i + 1)
+                    if not (
+                        (left and right)
+                        or (right and comma_name(i + 1, i + 2))
+                        or (left and comma_name(i - 2, i - 2))
+                    ):
+                        continue
+                    if blocked(i) or keys[i] in self.calendar:
+                        continue
+                    if keys[i] in self.names or noword(i):  # (also a name no list has)
+                        mark[i] = True
 
         # a name in brackets beside a name: "[NAME] (Krüger)", "Selim ([NAME])"
         def after(j: int) -> str:
@@ -913,12 +912,13 @@ class NameContext:
         def bracketed(j: int) -> bool:
             return 0 <= j < n and gaps[j].rstrip().endswith("(") and after(j).lstrip().startswith(")")
 
-        for i in range(n):
-            if mark[i] or blocked(i) or not (keys[i] in self.names or rare(i)) or keys[i] in self.calendar:
-                continue
-            if (bracketed(i) and i > 0 and (mark[i - 1] or isname[i - 1])) or (
-                bracketed(i + 1) and isname[i + 1] and after(i).strip() == "("
+        for i in range(n if "(" in text and (any(isname) or any(mark)) else 0):
+            if mark[i] or not (
+                (bracketed(i) and i > 0 and (mark[i - 1] or isname[i - 1]))
+                or (bracketed(i + 1) and isname[i + 1] and after(i).strip() == "(")
             ):
+                continue
+            if not blocked(i) and (keys[i] in self.names or rare(i)) and keys[i] not in self.calendar:
                 mark[i] = True
         # words next to a name: first name + unknown capitalised word ("Umut Özdemir"),
         # capitalised words with foreign letters or surname endings ("Szymańska war nett")
