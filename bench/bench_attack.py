@@ -49,6 +49,9 @@ def main():
     first = min(w.start for w in weeks)
     report = attack.attack(tables, members, scale_items=scale, first_day=first)
     seconds = time.perf_counter() - t
+    if os.environ.get("B_DUMP"):
+        with open(os.environ["B_DUMP"], "w") as f:
+            json.dump({"docs": docs, "first_day": str(first), "findings": [str(x) for x in report.findings]}, f, default=str)
     kinds = collections.Counter("responses" if f.item == "responses" else "cell" for f in report.findings)
     print(json.dumps({"weeks": len(weeks), "months": len(months), "documents": len(docs), "withheld": withheld,
                       "svd": svd, "cells": kinds["cell"], "pieces": kinds["responses"], "targets": report.targets,
@@ -62,11 +65,12 @@ if __name__ == "__main__":
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--weeks", type=int, default=7)
+    parser.add_argument("--dump", help="write the documents and the findings to this JSON file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="attack-bench-") as tmp:
         tmp = Path(tmp)
         env = dict(os.environ, B_URL=f"sqlite:///{tmp / 'w.db'}", B_LANDING=str(tmp / "landing"), B_Q=str(tmp / "q"),
-                   B_WEEKS=str(args.weeks), SURVEY_DEMO="true", GX_ANALYTICS_ENABLED="false",
+                   B_WEEKS=str(args.weeks), B_DUMP=os.path.abspath(args.dump) if args.dump else "", SURVEY_DEMO="true", GX_ANALYTICS_ENABLED="false",
                    PYTHONPATH=str(ROOT))  # fmt: skip
         run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True)
         demo = [

@@ -35,6 +35,12 @@ _MONTH_KEY = re.compile(r"^(\d{4})-(\d{2})$")
 # --------------------------------------------------------------------------- periods
 
 
+def _week_of_month(first_day: dt.date) -> dt.date:
+    """The Monday of the first ISO week whose Thursday lies in the month of `first_day`."""
+    thursday = first_day + dt.timedelta(days=(3 - first_day.weekday()) % 7)
+    return thursday - dt.timedelta(days=3)
+
+
 @dataclass(frozen=True)
 class Period:
     """A reporting period; `start` and `end` are inclusive local dates."""
@@ -60,15 +66,25 @@ class Period:
 
     @classmethod
     def month(cls, first_day: dt.date) -> Period:
-        """The calendar month starting on `first_day` (key `2020-09`).
+        """The month starting on `first_day` (key `2020-09`), as whole ISO weeks: the weeks
+        whose Thursday lies in the calendar month (ISO 8601's rule for a week's month and
+        year). October 2020 is 2020-09-28 .. 2020-11-01 (W40-W44), February 2021 exactly
+        the calendar month.
 
-        The period is the whole calendar month, also for the first and last month of the
-        survey (September 2020 starts on 2020-09-01 even though answers start on the 14th).
+        Why not the calendar month: a month and the weeks cut by its boundaries, both
+        published, give away the responses of the few days between (month minus weeks),
+        finer than any report and often a single respondent. Whole weeks make every
+        month, and so every review, a sum of published weeks.
         """
         if first_day.day != 1:
             raise ValueError(f"{first_day} is not the first day of a month")
         following = (first_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return cls("monthly", f"{first_day:%Y-%m}", first_day, following - dt.timedelta(days=1))
+        return cls(
+            "monthly",
+            f"{first_day:%Y-%m}",
+            _week_of_month(first_day),
+            _week_of_month(following) - dt.timedelta(days=1),
+        )
 
     @classmethod
     def review(cls, name: str) -> Period:
@@ -96,7 +112,8 @@ class Period:
         if self.cadence == "weekly":
             return Period.week(self.start - dt.timedelta(days=7))
         if self.cadence == "monthly":
-            return Period.month((self.start - dt.timedelta(days=1)).replace(day=1))
+            first = dt.date(int(self.key[:4]), int(self.key[5:7]), 1)
+            return Period.month((first - dt.timedelta(days=1)).replace(day=1))
         raise ValueError(f"a {self.cadence} period has no previous period")
 
     def contains(self, day: dt.date) -> bool:

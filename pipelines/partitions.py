@@ -1,8 +1,9 @@
 """Partitions of the survey year, derived from `config/survey.yaml`.
 
 Weeks are ISO weeks (keyed by their Monday), months keyed by their first day, both in
-the survey's timezone; the 06:00 offset makes the schedules built from them fire on
-Monday (weekly) and on the 1st (monthly) at 06:00 local time for the period before.
+the survey's timezone; the 06:00 offset makes the weekly schedule fire on Monday at 06:00
+local time for the week before. A month's period is made of whole ISO weeks
+(`figures.Period.month`); its schedule fires on the Monday after its last week.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import dagster as dg
 
 from pipelines import registry
+from pipelines.figures import Period
 
 _survey = registry.survey()
 REPORT_HOUR = 6
@@ -31,9 +33,19 @@ _after_last = (_survey.end.replace(day=1) + dt.timedelta(days=32)).replace(day=1
 monthly = dg.MonthlyPartitionsDefinition(
     start_date=_first_month.isoformat(),
     end_date=(_after_last + dt.timedelta(days=1)).isoformat(),
+    # a month's weeks may end before its calendar month does (September 2020 ends Sunday
+    # 27th): the month in progress is a partition already, reported when its weeks end
+    end_offset=1,
     hour_offset=REPORT_HOUR,
     timezone=_survey.timezone,
 )
+
+
+def month_last_day(partition_key: str) -> dt.date:
+    """The last day with answers of a monthly partition: its period's last Sunday (months
+    are whole ISO weeks, `figures.Period.month`), at most the survey's last day."""
+    return min(Period.month(dt.date.fromisoformat(partition_key)).end, _survey.end)
+
 
 REVIEWS = {"midterm": _survey.midterm_end, "final": _survey.end}
 review = dg.StaticPartitionsDefinition(list(REVIEWS))

@@ -363,11 +363,12 @@ def test_february_2021_one_suppressed_week_suppresses_the_month_item():
 
 
 def test_month_not_tiled_by_weeks_is_left_alone():
-    # March 2021 runs Mon 1 .. Wed 31: its last ISO week reaches into April.
+    # A calendar month (March 2021, Mon 1 .. Wed 31: its last ISO week reaches into April).
+    # Report months are whole weeks (Period.month), but a period that is not stays alone.
     rows = [{"date": D(2021, 3, 2), "Q01": 1, "Q04": 2 if i < 3 else None} for i in range(6)]
     rows += [{"date": D(2021, 3, d), "Q01": 1, "Q04": 3} for d in (9, 16, 23, 30) for _ in range(10)]
     frame = responses_frame(rows)
-    month = Period.month(D(2021, 3, 1))
+    month = Period("monthly", "2021-03", D(2021, 3, 1), D(2021, 3, 31))
     assert not month.tiled_by_weeks
     weeks = [
         suppress_small(group_figures(in_period(frame, w), None, w, "altona"), RULES) for w in month.weeks()

@@ -129,13 +129,22 @@ def test_month_period_and_previous():
     feb = Period.month(D(2021, 2, 1))
     assert (feb.key, feb.start, feb.end) == ("2021-02", D(2021, 2, 1), D(2021, 2, 28))
     assert Period.month(D(2021, 1, 1)).previous().key == "2020-12"
-    assert Period.month(D(2020, 12, 1)).end == D(2020, 12, 31)
     with pytest.raises(ValueError):
         Period.month(D(2021, 2, 2))
-    # February 2021 is exactly four ISO weeks (Mon 1 .. Sun 28); October 2020 is not.
-    assert feb.tiled_by_weeks
+    # Months are the ISO weeks whose Thursday lies in them: December 2020 runs from Monday
+    # 30 November (Thursday 3 December) to Sunday 3 January (Thursday 31 December);
+    # October 2020 from 28 September (Thursday 1 October) to 1 November
+    dec = Period.month(D(2020, 12, 1))
+    assert (dec.start, dec.end) == (D(2020, 11, 30), D(2021, 1, 3))
+    assert dec.previous().key == "2020-11" and dec.previous().end == D(2020, 11, 29)
+    octo = Period.month(D(2020, 10, 1))
+    assert [w.key for w in octo.weeks()] == ["2020-W40", "2020-W41", "2020-W42", "2020-W43", "2020-W44"]
+    assert Period.month(D(2020, 9, 1)).start == D(2020, 8, 31)
+    # every month is whole weeks, and consecutive months tile the year without a gap
+    assert feb.tiled_by_weeks and octo.tiled_by_weeks
     assert [w.key for w in feb.weeks()] == ["2021-W05", "2021-W06", "2021-W07", "2021-W08"]
-    assert not Period.month(D(2020, 10, 1)).tiled_by_weeks
+    months = [Period.month(D(2020 + (m > 12), (m - 1) % 12 + 1, 1)) for m in range(9, 22)]
+    assert all(a.end + dt.timedelta(days=1) == b.start for a, b in itertools.pairwise(months))
 
 
 def test_review_periods_from_the_survey_calendar():
@@ -296,11 +305,13 @@ def test_month_with_both_versions_computes_each_item_over_its_rows():
     assert got["by_weekday"] == {"Mo": 0, "Di": 5, "Mi": 1, "Do": 0, "Fr": 0, "Sa": 0, "So": 0}
 
 
-def test_week_across_a_month_boundary_splits_into_the_months():
+def test_a_week_across_a_calendar_month_boundary_belongs_to_one_month():
+    # W40 (28 Sep - 4 Oct 2020) has its Thursday on 1 October: all of it is October's,
+    # so September is W38-W39 and no day range finer than a week is ever published
     rows = (
         [{"date": D(2020, 9, 21), "Q01": 1}] * 2  # W39, September
-        + [{"date": D(2020, 9, 29), "Q01": 2}] * 3  # W40, September (Tue)
-        + [{"date": D(2020, 10, 2), "Q01": 4}] * 4  # W40, October (Fri)
+        + [{"date": D(2020, 9, 29), "Q01": 2}] * 3  # W40 (Tue 29 Sep), October
+        + [{"date": D(2020, 10, 2), "Q01": 4}] * 4  # W40 (Fri), October
         + [{"date": D(2020, 10, 5), "Q01": 5}]  # W41, October (Mon)
     )
     frame = responses_frame(rows)
@@ -311,11 +322,12 @@ def test_week_across_a_month_boundary_splits_into_the_months():
     o = group_figures(in_period(frame, octo), None, octo, "altona")
     assert w["responses"]["total"] == 7 and "by_weekday" not in w
     assert w["items"]["Q01"]["counts"] == {"1": 0, "2": 3, "3": 0, "4": 4, "5": 0}
-    assert s["responses"]["total"] == 5 and o["responses"]["total"] == 5
-    assert s["items"]["Q01"]["counts"] == {"1": 2, "2": 3, "3": 0, "4": 0, "5": 0}
-    assert o["items"]["Q01"]["counts"] == {"1": 0, "2": 0, "3": 0, "4": 4, "5": 1}
-    assert s["by_weekday"]["Di"] == 3 and s["by_weekday"]["Mo"] == 2
-    assert o["by_weekday"] == {"Mo": 1, "Di": 0, "Mi": 0, "Do": 0, "Fr": 4, "Sa": 0, "So": 0}
+    assert s["responses"]["total"] == 2 and o["responses"]["total"] == 8
+    assert s["items"]["Q01"]["counts"] == {"1": 2, "2": 0, "3": 0, "4": 0, "5": 0}
+    assert o["items"]["Q01"]["counts"] == {"1": 0, "2": 3, "3": 0, "4": 4, "5": 1}
+    assert o["period"] == {"key": "2020-10", "start": "2020-09-28", "end": "2020-11-01"}
+    assert s["by_weekday"]["Mo"] == 2
+    assert o["by_weekday"] == {"Mo": 1, "Di": 3, "Mi": 0, "Do": 0, "Fr": 4, "Sa": 0, "So": 0}
 
 
 def test_month_with_a_public_holiday_counts_the_holiday_answers():
@@ -329,7 +341,7 @@ def test_month_with_a_public_holiday_counts_the_holiday_answers():
         + [{"date": D(2020, 10, 31), "channel": "web", "Q01": 3}]  # Reformation Day, Saturday
     )
     got = group_figures(in_period(responses_frame(rows), month), None, month, "altona")
-    assert (month.start, month.end) == (D(2020, 10, 1), D(2020, 10, 31))
+    assert (month.start, month.end) == (D(2020, 9, 28), D(2020, 11, 1))  # whole weeks W40-W44
     assert got["responses"] == {"total": 6, "tablet": 3, "web": 3}
     assert got["by_weekday"] == {"Mo": 0, "Di": 0, "Mi": 0, "Do": 3, "Fr": 0, "Sa": 3, "So": 0}
     assert got["items"]["Q01"]["n"] == 6

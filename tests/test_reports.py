@@ -172,7 +172,8 @@ def test_month_with_weekday_breakdown_and_pdf_text(run):
     materialize(WEEKLY[:2], "2020-09-14")
     materialize(MONTHLY[:2], "2020-09-01")
     harburg = _twin(root, "harburg", "monthly", "2020-09")
-    assert harburg["period"] == {"key": "2020-09", "start": "2020-09-01", "end": "2020-09-30"}
+    # (September as whole ISO weeks: W36-W39, the weeks whose Thursday is in September)
+    assert harburg["period"] == {"key": "2020-09", "start": "2020-08-31", "end": "2020-09-27"}
     assert harburg["by_weekday"]["Do"] == 12  # 17.09.2020 was a Thursday
     altona = _twin(root, "altona", "monthly", "2020-09")
     # September: Altona 6 + 5 valid Q01 answers, shown for the month.

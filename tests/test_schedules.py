@@ -44,17 +44,20 @@ def test_weekly_schedule_picks_the_week_before(monday, expected):
 
 
 @pytest.mark.parametrize(
-    ("first", "expected"),
+    ("monday", "expected"),
     [
-        (dt.datetime(2020, 10, 1, 6), "2020-09-01"),
-        (dt.datetime(2020, 11, 1, 6), "2020-10-01"),  # October has the switch to winter time
-        (dt.datetime(2021, 4, 1, 6), "2021-03-01"),  # March has the switch to summer time
-        (dt.datetime(2021, 10, 1, 6), "2021-09-01"),
+        # months are whole ISO weeks: each is reported on the Monday after its last Sunday
+        (dt.datetime(2020, 9, 28, 6), ["2020-09-01"]),  # September: W36-W39, to 27 Sep
+        (dt.datetime(2020, 10, 5, 6), []),  # W40 belongs to October
+        (dt.datetime(2020, 11, 2, 6), ["2020-10-01"]),  # October (winter time 25.10.) to 1 Nov
+        (dt.datetime(2021, 3, 29, 6), ["2021-03-01"]),  # March ends on the switch to summer time
+        (dt.datetime(2021, 9, 13, 6), ["2021-09-01"]),  # the last month ends with the survey
     ],
 )
-def test_monthly_schedule_picks_the_month_before(first, expected):
-    result = _tick("monthly_reports_schedule", first)
-    assert [r.partition_key for r in result.run_requests] == [expected]
+def test_monthly_schedule_picks_the_month_that_ended(monday, expected):
+    result = _tick("monthly_reports_schedule", monday)
+    assert [r.partition_key for r in result.run_requests] == expected
+    assert all(r.run_key == f"monthly-{r.partition_key}" for r in result.run_requests)
 
 
 def test_review_schedule_runs_each_review_once_after_its_window():

@@ -246,7 +246,7 @@ def _rerun_hint(stale: dict) -> str:
     period = Period.from_key(key)
     job, partition = {
         "weekly": ("weekly_reports", period.start.isoformat()),
-        "monthly": ("monthly_reports", period.start.isoformat()),
+        "monthly": ("monthly_reports", f"{key}-01"),  # (a month's partition is its first day)
     }.get(cadence, ("review_reports", key))
     mailed = " (already mailed: a correction goes out)" if stale["mailed"] else ""
     return f"{cadence} {key}: data changed on {stale['first_changed_date']}; re-run {job} {partition}{mailed}"

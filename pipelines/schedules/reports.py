@@ -9,17 +9,35 @@ from pipelines import partitions, registry
 
 
 def build_report_schedules(weekly_job, monthly_job, review_job) -> list[dg.ScheduleDefinition]:
-    # Built from the partitioned jobs: Monday 06:00 for the week before, the 1st at 06:00
-    # for the month before (the timezone comes from the partitions definitions).
+    # The weekly one built from the partitioned job: Monday 06:00 for the week before (the
+    # timezone comes from the partitions definitions).
     weekly = dg.build_schedule_from_partitioned_job(
         weekly_job, name="weekly_reports_schedule", description="Montags 06:00: Wochenberichte der Vorwoche."
     )
-    monthly = dg.build_schedule_from_partitioned_job(
-        monthly_job,
-        name="monthly_reports_schedule",
-        description="Am 1. um 06:00: Monatsberichte des Vormonats.",
-    )
     timezone = registry.survey().timezone
+
+    @dg.schedule(
+        name="monthly_reports_schedule",
+        job=monthly_job,
+        cron_schedule=f"0 {partitions.REPORT_HOUR} * * 1",
+        execution_timezone=timezone,
+        description="Montags 06:00: Monatsbericht des Monats, dessen letzte Woche gestern endete.",
+    )
+    def monthly(context: dg.ScheduleEvaluationContext):
+        # A month is made of whole ISO weeks (figures.Period.month): it ends on a Sunday,
+        # up to three days after the calendar month, and is reported the Monday after.
+        now = context.scheduled_execution_time or dt.datetime.now(ZoneInfo(timezone))
+        today = now.astimezone(ZoneInfo(timezone)).date()
+        # (the month whose last day lies in the week before this Monday; the run key keeps
+        # a repeated tick from running it twice)
+        due = [
+            key
+            for key in partitions.monthly.get_partition_keys()
+            if today - dt.timedelta(days=7) <= partitions.month_last_day(key) < today
+        ]
+        if not due:
+            return dg.SkipReason("no month ended last week")
+        return [dg.RunRequest(run_key=f"monthly-{key}", partition_key=key) for key in due]
 
     @dg.schedule(
         name="review_reports_schedule",
