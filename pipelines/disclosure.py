@@ -153,6 +153,16 @@ def _complement(cells: dict[str, dict], relations: list[tuple[str, list[str]]], 
                     continue
                 members = [m for m in (parent, *parts) if cell(m, code) is not None]
                 hidden = [m for m in members if _hidden(cell(m, code))]
+                if len(hidden) >= 2 and len(parts) > 1 and _narrow(cell, parent, parts, hidden, code):
+                    # several hidden parts of a shown whole, but their known sum and small
+                    # n leave one of them fewer than min(n, 3) possible counts: one more
+                    # part, where that widens the range enough (not where the whole is at
+                    # 0 or 100 %: there no part can help, and the whole stays shown)
+                    choice = pick([p for p in parts if p in members and p not in hidden], code)
+                    if choice is not None and not _narrow(cell, parent, parts, [*hidden, choice], code):
+                        _hide(cell(choice, code), "complementary")
+                        changed = True
+                    continue
                 if len(hidden) != 1:
                     continue
                 if len(parts) == 1:
@@ -164,6 +174,37 @@ def _complement(cells: dict[str, dict], relations: list[tuple[str, list[str]]], 
                 if choice is not None:
                     _hide(cell(choice, code), "complementary")
                     changed = True
+
+
+def _answer_groups(cell: dict) -> list[tuple[str, ...]]:
+    """What a cell's counts tell: the top-two count of a scale item, each answer's count of
+    a categorical one."""
+    counts = cell.get("counts") or {}
+    if "top2" in cell:
+        return [("1", "2")]
+    return [(a,) for a in counts]
+
+
+def _narrow(cell, parent: str, parts: Sequence[str], hidden: Sequence[str], code: str) -> bool:
+    """Whether the hidden parts of a shown whole leave one of them fewer than min(n, 3)
+    possible counts: their sum S is the whole minus the shown parts, so a hidden part h
+    lies in [max(0, S - n of the other hidden), min(n_h, S)] (non-negative integers)."""
+    whole = cell(parent, code)
+    if parent in hidden or not _shown(whole) or not whole.get("counts"):
+        return False
+    # (`hidden` may name a shown part, to try it: only the counts of the others are read)
+    shown = [p for p in parts if p not in hidden and cell(p, code) is not None and cell(p, code).get("n")]
+    if any(not cell(p, code).get("counts") for p in shown):
+        return False
+    n = {h: cell(h, code)["n"] for h in hidden}
+    for answers in _answer_groups(whole):
+        total = sum(whole["counts"].get(a, 0) for a in answers)
+        total -= sum((cell(p, code).get("counts") or {}).get(a, 0) for p in shown for a in answers)
+        for h in hidden:
+            low, high = max(0, total - (sum(n.values()) - n[h])), min(n[h], total)
+            if high - low + 1 < min(n[h], 3):
+                return True
+    return False
 
 
 def complementary(
@@ -276,6 +317,7 @@ def protect(
     rules: Rules,
     *,
     sent_weeks: Mapping[str, Sequence[dict]] | None = None,
+    month_weeks: Mapping[str, Sequence[dict]] | None = None,
 ) -> dict[str, dict]:
     """All disclosure rules for the groups of one period, in one pass.
 
@@ -287,7 +329,9 @@ def protect(
     changed, and a group whose weeks were all shown is not chosen as a complement (its
     figure is their sum anyway). Doing the steps one after the other is not enough: a
     month suppressed because of its weeks can leave its district relation with a single
-    hidden month. Returns the new figures of `groups`; audit with `recoverable` (same
+    hidden month. For the last week of a month, `month_weeks` (group name -> the month's
+    earlier weeks, as published) lets this week pair up with a week that withheld an item
+    alone. Returns the new figures of `groups`; audit with `recoverable` (same
     arguments).
     """
     relations = _relations(parts_of)
@@ -296,6 +340,16 @@ def protect(
     weeks, temporal = _sent_relations(cells, relations, sent_weeks or {})
     everything = {**cells, **weeks}
     _complement(everything, relations + temporal, set(weeks))
+    if month_weeks:
+        # the last week of a month: where exactly one earlier week of the month withheld
+        # an item, this week withholds it too, so that the month (often 50 answers or
+        # more) need not be withheld to protect it
+        for name, earlier in month_weeks.items():
+            for code, cell in (everything.get(name) or {}).get("items", {}).items():
+                alone = sum(1 for w in earlier if _hidden(w.get("items", {}).get(code))) == 1
+                if alone and _shown(cell) and cell.get("n"):
+                    _hide(cell, "complementary")
+        _complement(everything, relations, set(weeks))
     return {name: everything[name] for name in groups}
 
 

@@ -110,7 +110,26 @@ class ReportBuilder:
             rows = in_period[in_period["centre"].isin(centres)]
             rows_ex = ex_period[ex_period["centre"].isin(centres)]
             groups[name] = figures.group_figures(rows, rows_ex, period, name)
-        return disclosure.protect(groups, parts, self.rules, sent_weeks=self.sent_weeks(period))
+        return disclosure.protect(
+            groups,
+            parts,
+            self.rules,
+            sent_weeks=self.sent_weeks(period),
+            month_weeks=self.month_weeks(period),
+        )
+
+    def month_weeks(self, period: Period) -> dict[str, list[dict]] | None:
+        """For the last week of a month (months are whole weeks): the month's earlier weeks."""
+        if period.cadence != "weekly":
+            return None
+        thursday = period.start + dt.timedelta(days=3)
+        month = Period.month(thursday.replace(day=1))
+        if month.end != period.end:
+            return None
+        weeks = [self.disclosed(w) for w in month.weeks()[:-1] if w.end >= self.survey.start]
+        if not weeks:
+            return None
+        return {name: [w[name] for w in weeks if name in w] for name in set().union(*weeks)}
 
     def sent_weeks(self, period: Period) -> dict[str, list[dict]] | None:
         """Weekly figures already published inside a period exactly made of whole weeks."""

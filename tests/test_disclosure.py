@@ -222,6 +222,40 @@ def test_no_complementary_when_two_parts_are_already_hidden():
     assert not got["c"]["items"]["Q01"]["suppressed"] and not got["D"]["items"]["Q01"]["suppressed"]
 
 
+def test_two_hidden_centres_whose_sum_pins_them_get_a_third():
+    # b (3 answers) and c (4) are withheld in a shown district; the district minus the shown
+    # e gives their top-two count together, 6: b then has 2 or 3 (two values, fewer than
+    # min(3, 3)) - the attacker of pipelines.attack narrows it. Hiding e too widens b to 0..3.
+    groups = {
+        "b": fig(Q01=cell([1, 1, 3])), "c": fig(Q01=cell([1, 2, 2, 2])),
+        "e": fig(Q01=cell([1] * 5 + [4] * 5)),
+    }  # fmt: skip
+    groups["D"] = fig(Q01=cell([1, 1, 3] + [1, 2, 2, 2] + [1] * 5 + [4] * 5))
+    parts_of = {"D": ["b", "c", "e"]}
+    got = complementary(groups, parts_of, RULES)
+    assert [hidden(got[g], "Q01") for g in ("b", "c", "e", "D")] == [True, True, True, False]
+    # the attacker on the result: nothing narrowed; on primary suppression alone: b and c
+    from pipelines.attack import Table, attack
+
+    def tables(figs):
+        return [Table(g, D(2021, 3, 1), D(2021, 3, 31), None, {"Q01": {"n": f["items"]["Q01"]["n"],
+                "counts": f["items"]["Q01"]["counts"]}}) for g, f in figs.items()]  # fmt: skip
+
+    members = {"b": ["b"], "c": ["c"], "e": ["e"], "D": ["b", "c", "e"]}
+    assert attack(tables(got), members, scale_items=["Q01"]).findings == []
+    primary = {g: suppress_small(f, RULES) for g, f in groups.items()}
+    assert {f.group for f in attack(tables(primary), members, scale_items=["Q01"]).findings} == {"b", "c"}
+
+
+def test_a_whole_at_100_percent_is_not_withheld_for_its_parts():
+    # every answer top-two: any withheld part is 100 % too, and no other part can change
+    # that; the district stays shown rather than cascading
+    groups = {"b": fig(Q01=cell([1, 1, 2])), "c": fig(Q01=cell([1, 2, 2, 2])), "e": fig(Q01=cell([1] * 10))}
+    groups["D"] = fig(Q01=cell([1] * 10 + [1, 1, 2, 1, 2, 2, 2]))
+    got = complementary(groups, {"D": ["b", "c", "e"]}, RULES)
+    assert [hidden(got[g], "Q01") for g in ("b", "c", "e", "D")] == [True, True, False, False]
+
+
 def test_an_empty_centre_hides_nothing_and_needs_no_complement():
     # suederelbe has no answers: suppressed with n = 0, its counts are known to be zero,
     # so harburg must stay shown.
@@ -360,6 +394,30 @@ def test_february_2021_one_suppressed_week_suppresses_the_month_item():
     assert not got["items"]["Q05_SQ001"]["suppressed"]  # two weeks hide it: month - rest = their sum only
     assert subtraction_attack(raw, {**published, "m": got}, relation) == set()
     assert [w["items"]["Q04"]["suppressed"] for w in weeks] == [True, False, False, False]  # weeks unchanged
+
+
+def test_the_last_week_of_a_month_pairs_with_a_week_that_withheld_alone():
+    # February 2021: W05 withholds Q04 alone (3 answers). When W08, the month's last week,
+    # is built, it withholds Q04 too, so the month (33 answers) stays shown and still
+    # gives neither week away; Q05_SQ001, withheld by two weeks already, is left alone.
+    frame = february_frame()
+    month = Period.month(D(2021, 2, 1))
+    w05, w06, w07, w08 = month.weeks()
+    earlier = [
+        suppress_small(group_figures(in_period(frame, w), None, w, "altona"), RULES) for w in (w05, w06, w07)
+    ]
+    last = group_figures(in_period(frame, w08), None, w08, "altona")
+    got = protect({"altona": last}, {}, RULES, month_weeks={"altona": earlier})["altona"]
+    assert got["items"]["Q04"]["suppressed"] and got["items"]["Q04"]["suppression"] == "complementary"
+    assert not got["items"]["Q05_SQ001"]["suppressed"] and not got["items"]["Q01"]["suppressed"]
+    assert protect({"altona": last}, {}, RULES)["altona"]["items"]["Q04"]["suppressed"] is False
+    weeks = [*earlier, got]
+    shown_month = suppress_small(group_figures(in_period(frame, month), None, month, "altona"), RULES)
+    assert not complementary_temporal(shown_month, weeks)["items"]["Q04"]["suppressed"]
+    raw = {"m": group_figures(in_period(frame, month), None, month, "altona")}
+    raw |= {w.key: group_figures(in_period(frame, w), None, w, "altona") for w in month.weeks()}
+    published = {"m": shown_month, **{w["period"]["key"]: w for w in weeks}}
+    assert subtraction_attack(raw, published, {"m": [w.key for w in month.weeks()]}) == set()
 
 
 def test_month_not_tiled_by_weeks_is_left_alone():

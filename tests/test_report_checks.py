@@ -113,7 +113,7 @@ def _only_in(week: str, patched, original):
     return choose
 
 
-def _primary_only(groups, parts_of, rules, *, sent_weeks=None):
+def _primary_only(groups, parts_of, rules, *, sent_weeks=None, month_weeks=None):
     """A broken disclosure step: small cells withheld, but no complementary suppression."""
     return {name: disclosure.suppress_small(fig, rules) for name, fig in groups.items()}
 
