@@ -47,7 +47,7 @@ def main():
     t = time.perf_counter()
     tables, members = attack.from_documents(docs)
     first = min(w.start for w in weeks)
-    report = attack.attack(tables, members, scale_items=scale, first_day=first)
+    report = attack.attack(tables, members, scale_items=scale, first_day=first, last_day=registry.survey().end)
     seconds = time.perf_counter() - t
     if os.environ.get("B_DUMP"):
         with open(os.environ["B_DUMP"], "w") as f:

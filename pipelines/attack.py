@@ -33,6 +33,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from pipelines import registry
 
 RESPONSES = "responses"  # the pseudo-item of the responses per report
+UNBOUNDED = 10**9  # an upper bound for every count: where nothing published bounds one, it comes out so
 SCALE_CATEGORIES = ("1", "2", "3", "4", "5")
 TOP_TWO = frozenset({"1", "2"})
 
@@ -125,9 +126,9 @@ class _Program:
         out = []
         for sign in (1.0, -1.0):
             res = milp(sign * cost, constraints=[constraint], integrality=np.ones(size),
-                       bounds=Bounds(0, np.inf))  # fmt: skip
+                       bounds=Bounds(0, UNBOUNDED), options={"mip_rel_gap": 0})  # fmt: skip
             if res.status != 0:
-                return None  # infeasible or unbounded: the tables contradict each other
+                return None  # infeasible: the tables contradict each other
             out.append(round(sign * res.fun))
         return out[0], out[1]
 
@@ -137,14 +138,19 @@ def attack(
     members: Mapping[str, Sequence[str]],
     scale_items: Iterable[str] = (),
     first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
 ) -> Report:
     """Narrowed withheld cells of `tables`. `members`: group -> its centres (a centre maps
     to itself); `scale_items`: the items whose top-two count is the target (the others
-    are categorical: every answer's count is); `first_day`: the survey's first day (the
-    attacker knows that nothing was answered before it)."""
+    are categorical: every answer's count is); `first_day`, `last_day`: the survey's first
+    and last day (the attacker knows that nothing was answered before or after them)."""
     scale = frozenset(scale_items)
     pieces = _pieces(tables)
-    before = [k for k, (_, b) in enumerate(pieces) if first_day is not None and b < first_day]
+    before = [
+        k
+        for k, (a, b) in enumerate(pieces)
+        if (first_day is not None and b < first_day) or (last_day is not None and a > last_day)
+    ]
     cover = {id(t): _covering(t, pieces) for t in tables}
     centres = sorted(
         {c for t in tables for c in members[t.group]} | {c for t in tables for s in t.sums for c in s[0]}

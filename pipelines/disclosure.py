@@ -158,10 +158,13 @@ def _complement(cells: dict[str, dict], relations: list[tuple[str, list[str]]], 
                     # n leave one of them fewer than min(n, 3) possible counts: one more
                     # part, where that widens the range enough (not where the whole is at
                     # 0 or 100 %: there no part can help, and the whole stays shown)
-                    choice = pick([p for p in parts if p in members and p not in hidden], code)
-                    if choice is not None and not _narrow(cell, parent, parts, [*hidden, choice], code):
-                        _hide(cell(choice, code), "complementary")
-                        changed = True
+                    free = [p for p in parts if p in members and p not in hidden]
+                    while (choice := pick(free, code)) is not None:  # smallest first that widens it
+                        if not _narrow(cell, parent, parts, [*hidden, choice], code):
+                            _hide(cell(choice, code), "complementary")
+                            changed = True
+                            break
+                        free.remove(choice)
                     continue
                 if len(hidden) != 1:
                     continue

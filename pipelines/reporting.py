@@ -124,9 +124,9 @@ class ReportBuilder:
             return None
         thursday = period.start + dt.timedelta(days=3)
         month = Period.month(thursday.replace(day=1))
-        if month.end != period.end:
-            return None
-        weeks = [self.disclosed(w) for w in month.weeks()[:-1] if w.end >= self.survey.start]
+        if min(month.end, self.survey.end) != period.end:
+            return None  # (the survey's last month ends with the survey)
+        weeks = [self.disclosed(w) for w in month.weeks() if self.survey.start <= w.end < period.end]
         if not weeks:
             return None
         return {name: [w[name] for w in weeks if name in w] for name in set().union(*weeks)}

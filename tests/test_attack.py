@@ -155,3 +155,21 @@ def test_the_linear_algebra_audit_misses_what_integers_give_away():
 
     groups = {"b": fig(withheld(3)), "c": fig(withheld(4)), "d": fig(shown({"1": 7}))}
     assert disclosure.recoverable(groups, {"d": ["b", "c"]}) == []
+
+
+def test_an_unbounded_count_is_not_narrowed_nor_inconsistent():
+    # two weeks of a centre with a week between them that no report shows
+    tables = [Table("a", *FEB[0], 5, {}), Table("a", *FEB[2], 6, {})]
+    report = attack(tables, {"a": ["a"]})
+    assert report.findings == [] and report.inconsistent == 0 and report.targets == 1
+
+
+def test_days_after_the_survey_are_no_targets():
+    # September 2021 as whole weeks reaches past the survey's last day (12 September)
+    tables = [
+        Table("a", D(2021, 8, 30), D(2021, 9, 5), 5, {}),
+        Table("a", D(2021, 8, 30), D(2021, 10, 3), 9, {}),
+    ]
+    assert attack(tables, {"a": ["a"]}).targets == 1  # the days from 6 September on
+    got = attack(tables, {"a": ["a"]}, last_day=D(2021, 9, 5))
+    assert got.targets == 0 and got.findings == []

@@ -247,6 +247,16 @@ def test_two_hidden_centres_whose_sum_pins_them_get_a_third():
     assert {f.group for f in attack(tables(primary), members, scale_items=["Q01"]).findings} == {"b", "c"}
 
 
+def test_the_third_part_is_one_that_widens_the_range():
+    # a (2 answers, both top-two) and b (2, both top-two) withheld; c is the smallest
+    # shown part but all top-two itself, so withholding it leaves a and b pinned; e does not
+    groups = {"a": fig(Q01=cell([1, 1])), "b": fig(Q01=cell([2, 2])), "c": fig(Q01=cell([1] * 5)),
+              "e": fig(Q01=cell([1] * 10 + [4] * 10))}  # fmt: skip
+    groups["D"] = fig(Q01=cell([1, 1, 2, 2] + [1] * 5 + [1] * 10 + [4] * 10))
+    got = complementary(groups, {"D": ["a", "b", "c", "e"]}, RULES)
+    assert [hidden(got[g], "Q01") for g in ("a", "b", "c", "e", "D")] == [True, True, False, True, False]
+
+
 def test_a_whole_at_100_percent_is_not_withheld_for_its_parts():
     # every answer top-two: any withheld part is 100 % too, and no other part can change
     # that; the district stays shown rather than cascading
