@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_reports import SETUP  # noqa: E402  (the same generated and ingested year)
+from bench_reports import prepare_year  # noqa: E402  (the same generated and ingested year)
 
 MEASURE = """
 import collections, json, os, time
@@ -72,18 +72,7 @@ def main() -> None:
         env = dict(os.environ, B_URL=f"sqlite:///{tmp / 'w.db'}", B_LANDING=str(tmp / "landing"), B_Q=str(tmp / "q"),
                    B_WEEKS=str(args.weeks), B_DUMP=os.path.abspath(args.dump) if args.dump else "", SURVEY_DEMO="true", GX_ANALYTICS_ENABLED="false",
                    PYTHONPATH=str(ROOT))  # fmt: skip
-        run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-        demo = [
-            sys.executable,
-            "-m",
-            "pipelines.demo",
-            "--landing",
-            env["B_LANDING"],
-            "--truth",
-            str(tmp / "t"),
-        ]
-        subprocess.run(demo, **run)
-        subprocess.run([sys.executable, "-c", SETUP], **run)
+        run = prepare_year(tmp, env)
         script = tmp / "measure.py"
         script.write_text(MEASURE)
         r = json.loads(subprocess.run([sys.executable, str(script)], **run).stdout.strip().splitlines()[-1])

@@ -59,6 +59,16 @@ if __name__ == "__main__":
 """
 
 
+def prepare_year(tmp: Path, env: dict) -> dict:
+    """Generate the demo year into env["B_LANDING"] and ingest it into env["B_URL"] (not
+    timed); returns the subprocess arguments for the measuring step."""
+    run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    demo = [sys.executable, "-m", "pipelines.demo", "--landing", env["B_LANDING"], "--truth", str(tmp / "t")]
+    subprocess.run(demo, **run)
+    subprocess.run([sys.executable, "-c", SETUP], **run)
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
@@ -69,20 +79,7 @@ def main() -> None:
         env = dict(os.environ, B_URL=f"sqlite:///{tmp / 'w.db'}", B_LANDING=str(tmp / "landing"), B_Q=str(tmp / "q"),
                    B_REPORTS=str(tmp / "reports"), B_WORKERS=str(args.workers), B_WEEKS=str(args.weeks),
                    SURVEY_DEMO="true", GX_ANALYTICS_ENABLED="false", PYTHONPATH=str(ROOT))  # fmt: skip
-        run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pipelines.demo",
-                "--landing",
-                env["B_LANDING"],
-                "--truth",
-                str(tmp / "t"),
-            ],
-            **run,
-        )
-        subprocess.run([sys.executable, "-c", SETUP], **run)
+        run = prepare_year(tmp, env)
         script = tmp / "measure.py"
         script.write_text(MEASURE)
         r = json.loads(subprocess.run([sys.executable, str(script)], **run).stdout.strip().splitlines()[-1])

@@ -97,6 +97,7 @@ class _Program:
         }
         self.rows: list[dict[int, float]] = []
         self.values: list[int] = []
+        self._constraint: LinearConstraint | None = None  # built once, for all targets
 
     def expression(
         self, centres: Iterable[str], pieces: Iterable[int], answers: Iterable[str]
@@ -108,18 +109,24 @@ class _Program:
         if row:
             self.rows.append(row)
             self.values.append(int(value))
+            self._constraint = None
+
+    def constraint(self) -> LinearConstraint:
+        if self._constraint is None:
+            data, ri, ci = [], [], []
+            for r, row in enumerate(self.rows):
+                for c, v in row.items():
+                    ri.append(r)
+                    ci.append(c)
+                    data.append(v)
+            a = sparse.csr_array((data, (ri, ci)), shape=(len(self.rows), len(self.index)))
+            values = np.array(self.values, dtype=float)
+            self._constraint = LinearConstraint(a, values, values)
+        return self._constraint
 
     def bounds(self, target: dict[int, float]) -> tuple[int, int] | None:
         size = len(self.index)
-        data, ri, ci = [], [], []
-        for r, row in enumerate(self.rows):
-            for c, v in row.items():
-                ri.append(r)
-                ci.append(c)
-                data.append(v)
-        a = sparse.csr_array((data, (ri, ci)), shape=(len(self.rows), size))
-        values = np.array(self.values, dtype=float)
-        constraint = LinearConstraint(a, values, values)
+        constraint = self.constraint()
         cost = np.zeros(size)
         for c, v in target.items():
             cost[c] = v

@@ -87,6 +87,11 @@ class Period:
         )
 
     @classmethod
+    def month_of(cls, week: Period) -> Period:
+        """The month a week belongs to: the one its Thursday lies in."""
+        return cls.month((week.start + dt.timedelta(days=3)).replace(day=1))
+
+    @classmethod
     def review(cls, name: str) -> Period:
         """The mid-term review (survey start..midterm_end) or the final report (start..end)."""
         s = registry.survey()

@@ -57,6 +57,11 @@ class Frames:
     excluded: pd.DataFrame
 
 
+def _by_group(weeks: list[dict[str, dict]]) -> dict[str, list[dict]]:
+    """Weeks' figures (group -> figures, per week) as group -> its figures of each week."""
+    return {name: [w[name] for w in weeks if name in w] for name in set().union(*weeks)}
+
+
 class ReportBuilder:
     def __init__(self, engine: sa.Engine):
         self.engine = engine
@@ -122,21 +127,17 @@ class ReportBuilder:
         """For the last week of a month (months are whole weeks): the month's earlier weeks."""
         if period.cadence != "weekly":
             return None
-        thursday = period.start + dt.timedelta(days=3)
-        month = Period.month(thursday.replace(day=1))
+        month = Period.month_of(period)
         if min(month.end, self.survey.end) != period.end:
             return None  # (the survey's last month ends with the survey)
         weeks = [self.disclosed(w) for w in month.weeks() if self.survey.start <= w.end < period.end]
-        if not weeks:
-            return None
-        return {name: [w[name] for w in weeks if name in w] for name in set().union(*weeks)}
+        return _by_group(weeks) if weeks else None
 
     def sent_weeks(self, period: Period) -> dict[str, list[dict]] | None:
         """Weekly figures already published inside a period exactly made of whole weeks."""
         if period.cadence == "weekly" or not period.tiled_by_weeks:
             return None
-        weeks = [self.disclosed(w) for w in period.weeks()]
-        return {name: [w[name] for w in weeks if name in w] for name in set().union(*weeks)}
+        return _by_group([self.disclosed(w) for w in period.weeks()])
 
     def _earlier(self, period: Period) -> list[Period]:
         """The periods of the same cadence from the survey start up to before `period`."""

@@ -456,15 +456,15 @@ class Redactor:
     def _idiom_mark(self, m: re.Match[str], idioms: list[str]) -> str:
         """The mark for a saying or brand, unless a title stands before it: "Frau Kamps" is
         a person, "bei Kamps" the bakery."""
-        before = m.string[max(0, m.start() - 20) : m.start()].casefold().split()
+        prev = m.string[max(0, m.start() - 20) : m.start()].split()
+        before = [w.casefold() for w in prev]
         one_word = not any(c.isspace() for c in m.group())  # ("Frau Erika Mustermann" stays a saying)
         if one_word and before and before[-1].rstrip(".") in self._titles_all:
             return m.group()
         if any(" ".join(before[-k:]) in self._intros_strong for k in (1, 2, 3) if len(before) >= k):
             return m.group()  # "My name is John Doe": a person who says so
-        prev = m.string[max(0, m.start() - 20) : m.start()].split()
         if one_word and prev and m.string[m.start() - 1] == " " and prev[-1][:1].isupper():
-            given = prev[-1].casefold()
+            given = before[-1]
             if given in self._first and given not in self._ordinary and given not in self._ambiguous:
                 return m.group()  # a given name before it: "Marco Ferrari" is a person
         idioms.append(m.group())

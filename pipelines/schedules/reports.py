@@ -8,6 +8,12 @@ import dagster as dg
 from pipelines import partitions, registry
 
 
+def _today(context: dg.ScheduleEvaluationContext, timezone: str) -> dt.date:
+    """The tick's local date (now, when the schedule is evaluated outside a tick)."""
+    now = context.scheduled_execution_time or dt.datetime.now(ZoneInfo(timezone))
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
 def build_report_schedules(weekly_job, monthly_job, review_job) -> list[dg.ScheduleDefinition]:
     # The weekly one built from the partitioned job: Monday 06:00 for the week before (the
     # timezone comes from the partitions definitions).
@@ -26,8 +32,7 @@ def build_report_schedules(weekly_job, monthly_job, review_job) -> list[dg.Sched
     def monthly(context: dg.ScheduleEvaluationContext):
         # A month is made of whole ISO weeks (figures.Period.month): it ends on a Sunday,
         # up to three days after the calendar month, and is reported the Monday after.
-        now = context.scheduled_execution_time or dt.datetime.now(ZoneInfo(timezone))
-        today = now.astimezone(ZoneInfo(timezone)).date()
+        today = _today(context, timezone)
         # (the month whose last day lies in the week before this Monday; the run key keeps
         # a repeated tick from running it twice)
         due = [
@@ -47,8 +52,7 @@ def build_report_schedules(weekly_job, monthly_job, review_job) -> list[dg.Sched
         description="Täglich 06:00: Zwischenbilanz nach dem 14.03.2021 und Abschlussbericht nach dem 12.09.2021, je einmal.",
     )
     def review_schedule(context: dg.ScheduleEvaluationContext):
-        now = context.scheduled_execution_time or dt.datetime.now(ZoneInfo(timezone))
-        today = now.astimezone(ZoneInfo(timezone)).date()
+        today = _today(context, timezone)
         due = [name for name, last_day in partitions.REVIEWS.items() if today > last_day]
         if not due:
             return dg.SkipReason("no review window has ended yet")
