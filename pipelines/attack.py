@@ -7,7 +7,10 @@ rest's) `n` and top-two count. The attacker knows that a group's figures are the
 its centres', that a period's are the sum of the day ranges between ALL period boundaries
 it has seen (weeks, months, the review windows), and that counts are non-negative
 integers. The unknowns, per item, are the answer counts of every centre in every such
-day range ("piece"); each published number is one linear equation in them.
+day range ("piece"); each published number is one linear equation in them. The attacker
+also knows the disclosure rule (`pipelines.disclosure`): a group's cell counts its
+centres' shown cells only, and a centre's month or review leaves out the weeks its cell
+names (`left_out`), so each cell is the sum of exactly the day ranges it counts.
 
 For every withheld cell the attacker solves two integer programs (scipy's `milp`, HiGHS):
 the least and the greatest top-two count (scale items) or count of each answer
@@ -46,10 +49,16 @@ class Table:
     start: dt.date
     end: dt.date
     responses: int | None
-    # code -> {"n": int, "counts": {answer: count} or None when withheld}
+    # code -> {"n": int, "counts": {answer: count} or None when withheld, optionally
+    # "spans": the (centre, first day, last day) ranges the cell counts, when not all of
+    # the group's centres over the whole period}
     items: Mapping[str, Mapping]
-    # extra published sums: (members, item, answers, value), e.g. a comparison's rest
-    sums: tuple[tuple[frozenset[str], str, frozenset[str], int], ...] = ()
+    # extra published sums: (who, item, answers, value), e.g. a comparison's rest; `who`
+    # names centres (over the table's period) or (centre, first day, last day) spans
+    sums: tuple[tuple[frozenset, str, frozenset[str], int], ...] = ()
+
+    def spans(self, who: Iterable) -> list[tuple[str, dt.date, dt.date]]:
+        return [w if isinstance(w, tuple) else (w, self.start, self.end) for w in who]
 
 
 @dataclass
@@ -75,13 +84,16 @@ class Report:
 
 
 def _pieces(tables: Sequence[Table]) -> list[tuple[dt.date, dt.date]]:
-    """The day ranges between all period boundaries."""
-    cuts = sorted({t.start for t in tables} | {t.end + dt.timedelta(days=1) for t in tables})
+    """The day ranges between all period boundaries (and those of the cells' spans)."""
+    spans = [(t.start, t.end) for t in tables]
+    spans += [(a, b) for t in tables for cell in t.items.values() for _, a, b in cell.get("spans") or ()]
+    spans += [(w[1], w[2]) for t in tables for s in t.sums for w in s[0] if isinstance(w, tuple)]
+    cuts = sorted({a for a, _ in spans} | {b + dt.timedelta(days=1) for _, b in spans})
     return [(a, b - dt.timedelta(days=1)) for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
-def _covering(table: Table, pieces: Sequence[tuple[dt.date, dt.date]]) -> list[int]:
-    return [k for k, (a, b) in enumerate(pieces) if a >= table.start and b <= table.end]
+def _covering(start: dt.date, end: dt.date, pieces: Sequence[tuple[dt.date, dt.date]]) -> list[int]:
+    return [k for k, (a, b) in enumerate(pieces) if a >= start and b <= end]
 
 
 class _Program:
@@ -97,7 +109,7 @@ class _Program:
         }
         self.rows: list[dict[int, float]] = []
         self.values: list[int] = []
-        self._constraint: LinearConstraint | None = None  # built once, for all targets
+        self._reduced: _Reduced | None = None  # built once, for all targets
 
     def expression(
         self, centres: Iterable[str], pieces: Iterable[int], answers: Iterable[str]
@@ -105,39 +117,97 @@ class _Program:
         ks = list(pieces)
         return {self.index[(c, k, a)]: 1.0 for c in centres for k in ks for a in answers}
 
+    def over(self, spans: Iterable[tuple[str, Sequence[int]]], answers: Iterable[str]) -> dict[int, float]:
+        """The sum over (centre, its pieces) spans."""
+        answers = list(answers)
+        return {self.index[(c, k, a)]: 1.0 for c, ks in spans for k in ks for a in answers}
+
     def equal(self, row: dict[int, float], value: int) -> None:
         if row:
             self.rows.append(row)
             self.values.append(int(value))
-            self._constraint = None
+            self._reduced = None
 
-    def constraint(self) -> LinearConstraint:
-        if self._constraint is None:
-            data, ri, ci = [], [], []
-            for r, row in enumerate(self.rows):
-                for c, v in row.items():
-                    ri.append(r)
-                    ci.append(c)
-                    data.append(v)
-            a = sparse.csr_array((data, (ri, ci)), shape=(len(self.rows), len(self.index)))
-            values = np.array(self.values, dtype=float)
-            self._constraint = LinearConstraint(a, values, values)
-        return self._constraint
+    def _reduce(self) -> _Reduced:
+        """Substitute every count a single equation fixes (a shown centre's week fixes
+        each of its answer counts), repeatedly: what is left is the small system of the
+        withheld counts, solved once per target. Exact: counts are integers, so a fixed
+        value that is negative or not whole means the tables contradict each other."""
+        if self._reduced is not None:
+            return self._reduced
+        fixed: dict[int, int] = {}
+        rows_of: dict[int, list[int]] = {}
+        for r, row in enumerate(self.rows):
+            for c in row:
+                rows_of.setdefault(c, []).append(r)
+        free_count = [len(row) for row in self.rows]
+        queue = [r for r, k in enumerate(free_count) if k == 1]
+        feasible = True
+        while queue and feasible:
+            r = queue.pop()
+            if free_count[r] != 1:
+                continue
+            row = self.rows[r]
+            (c,) = [k for k in row if k not in fixed]
+            rest = self.values[r] - sum(v * fixed[k] for k, v in row.items() if k in fixed)
+            value = rest / row[c]
+            if value < 0 or value != int(value):
+                feasible = False
+                break
+            fixed[c] = int(value)
+            for other in rows_of[c]:
+                free_count[other] -= 1
+                if free_count[other] == 1:
+                    queue.append(other)
+        free = sorted(set(self.index.values()) - set(fixed))
+        column = {c: i for i, c in enumerate(free)}
+        data, ri, ci, values = [], [], [], []
+        for r, row in enumerate(self.rows):
+            rest = self.values[r] - sum(v * fixed[k] for k, v in row.items() if k in fixed)
+            left = {k: v for k, v in row.items() if k not in fixed}
+            if not left:
+                feasible = feasible and rest == 0
+                continue
+            for k, v in left.items():
+                ri.append(len(values))
+                ci.append(column[k])
+                data.append(v)
+            values.append(rest)
+        constraint = None
+        if free and values:
+            a = sparse.csr_array((data, (ri, ci)), shape=(len(values), len(free)))
+            constraint = LinearConstraint(a, np.array(values, float), np.array(values, float))
+        self._reduced = _Reduced(fixed, column, constraint, feasible)
+        return self._reduced
 
     def bounds(self, target: dict[int, float]) -> tuple[int, int] | None:
-        size = len(self.index)
-        constraint = self.constraint()
-        cost = np.zeros(size)
+        reduced = self._reduce()
+        if not reduced.feasible:
+            return None  # the tables contradict each other
+        constant = sum(v * reduced.fixed[c] for c, v in target.items() if c in reduced.fixed)
+        cost = np.zeros(len(reduced.column))
         for c, v in target.items():
-            cost[c] = v
+            if c in reduced.column:
+                cost[reduced.column[c]] = v
+        if not cost.any():
+            return round(constant), round(constant)
         out = []
         for sign in (1.0, -1.0):
-            res = milp(sign * cost, constraints=[constraint], integrality=np.ones(size),
-                       bounds=Bounds(0, UNBOUNDED), options={"mip_rel_gap": 0})  # fmt: skip
+            res = milp(sign * cost, constraints=[reduced.constraint] if reduced.constraint else [],
+                       integrality=np.ones(len(cost)), bounds=Bounds(0, UNBOUNDED),
+                       options={"mip_rel_gap": 0})  # fmt: skip
             if res.status != 0:
                 return None  # infeasible: the tables contradict each other
-            out.append(round(sign * res.fun))
+            out.append(round(constant + sign * res.fun))
         return out[0], out[1]
+
+
+@dataclass
+class _Reduced:
+    fixed: dict[int, int]
+    column: dict[int, int]  # free unknown -> its column
+    constraint: LinearConstraint | None
+    feasible: bool
 
 
 def attack(
@@ -158,9 +228,14 @@ def attack(
         for k, (a, b) in enumerate(pieces)
         if (first_day is not None and b < first_day) or (last_day is not None and a > last_day)
     ]
-    cover = {id(t): _covering(t, pieces) for t in tables}
+    cover = {id(t): _covering(t.start, t.end, pieces) for t in tables}
+
+    def spans(t: Table, who: Iterable) -> list[tuple[str, list[int]]]:
+        return [(c, _covering(a, b, pieces)) for c, a, b in t.spans(who)]
+
     centres = sorted(
-        {c for t in tables for c in members[t.group]} | {c for t in tables for s in t.sums for c in s[0]}
+        {c for t in tables for c in members[t.group]}
+        | {w[0] if isinstance(w, tuple) else w for t in tables for s in t.sums for w in s[0]}
     )
     report = Report()
     codes = sorted({c for t in tables for c in t.items} | {s[1] for t in tables for s in t.sums})
@@ -185,21 +260,22 @@ def attack(
                 continue
             for group_members, item, subset, value in t.sums:
                 if item == code:
-                    program.equal(program.expression(group_members, ks, subset), value)
+                    program.equal(program.over(spans(t, group_members), subset), value)
             cell = t.items.get(code)
             if cell is None:
                 continue
-            program.equal(program.expression(who, ks, answers), cell["n"])
+            counted = spans(t, cell["spans"]) if cell.get("spans") is not None else [(c, ks) for c in who]
+            program.equal(program.over(counted, answers), cell["n"])
             counts = cell.get("counts")
             if counts is not None:
                 for a in answers:
-                    program.equal(program.expression(who, ks, [a]), int(counts.get(a, 0)))
+                    program.equal(program.over(counted, [a]), int(counts.get(a, 0)))
             elif cell["n"]:
                 if code in scale:
-                    targets.append((t, "top2", program.expression(who, ks, TOP_TWO), cell["n"]))
+                    targets.append((t, "top2", program.over(counted, TOP_TWO), cell["n"]))
                 else:
                     for a in answers:
-                        targets.append((t, a, program.expression(who, ks, [a]), cell["n"]))
+                        targets.append((t, a, program.over(counted, [a]), cell["n"]))
         if code == RESPONSES:
             # the responses of a centre in a piece that no report shows on its own
             shown = {
@@ -244,8 +320,11 @@ def from_documents(
     `parts`: group -> its direct parts (city -> districts, district -> centres), as
     `disclosure.group_parts` gives them; defaults to the registry's. A comparison row
     with the compared group's `n` and `top2_count` adds their sums (of the rest of the
-    group, when `"against": "rest"`).
+    group, when `"against": "rest"`). Following the disclosure rule, a group's cell (and
+    a comparison's rest) counts the centres whose own report of the period shows the
+    item, each over its period minus the weeks it leaves out.
     """
+    docs = list(docs)
     if parts is None:
         reg = registry.registry()
         parts = {reg.city_code: sorted({c.district for c in reg.centres})}
@@ -257,6 +336,50 @@ def from_documents(
             return [group]
         return [leaf for p in parts[group] for leaf in leaves(p)]
 
+    def dates(doc: dict) -> tuple[dt.date, dt.date]:
+        p = doc["period"]
+        return dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
+
+    by_period = {(d["centre"], *dates(d)): d for d in docs}
+
+    def counted(leaf: str, doc: dict, code: str) -> list[tuple[str, dt.date, dt.date]] | None:
+        """The spans a centre's cell of the period counts (None: withheld, not counted)."""
+        start, end = dates(doc)
+        own = by_period.get((leaf, start, end))
+        if own is None:
+            return [(leaf, start, end)]  # (not in the set: assume counted whole)
+        cell = (own.get("items") or {}).get(code)
+        if cell is None or cell.get("suppressed"):
+            return None
+        out, day = [], start
+        for key in sorted((cell.get("left_out") or {}).get("weeks") or []):
+            monday = dt.date.fromisocalendar(int(key[:4]), int(key[6:8]), 1)
+            if monday > day:
+                out.append((leaf, day, monday - dt.timedelta(days=1)))
+            day = max(day, monday + dt.timedelta(days=7))
+        if day <= end:
+            out.append((leaf, day, end))
+        return out
+
+    def spans(who: Iterable[str], doc: dict, code: str, n: int) -> frozenset:
+        """What a sum over centres counts: their shown cells when these add up to the
+        published n (the rule), else everything (a publication that does not follow it)."""
+        who = list(who)
+        start, end = dates(doc)
+        out, total = set(), 0
+        for leaf in who:
+            own = by_period.get((leaf, start, end))
+            if own is None:
+                break
+            cell = (own.get("items") or {}).get(code)
+            if cell is not None and not cell.get("suppressed"):
+                out.update(counted(leaf, doc, code) or ())
+                total += int(cell.get("n") or 0)
+        else:
+            if total == n:
+                return frozenset(out)
+        return frozenset((leaf, start, end) for leaf in who)
+
     district_of = {leaf: d for d in parts for leaf in parts[d] if leaf not in parts}
     city = next((g for g in parts if all(p in parts for p in parts[g])), None)
     tables, members = [], {}
@@ -266,7 +389,14 @@ def from_documents(
         items = {}
         for code, cell in (doc.get("items") or {}).items():
             counts = None if cell.get("suppressed") else cell.get("counts")
-            items[code] = {"n": int(cell.get("n") or 0), "counts": counts}
+            entry = {"n": int(cell.get("n") or 0), "counts": counts}
+            if group in parts:
+                entry["spans"] = tuple(sorted(spans(members[group], doc, code, entry["n"])))
+            elif (cell.get("left_out") or {}).get("weeks"):
+                entry["spans"] = tuple(
+                    counted(group, {**doc, "items": {code: {**cell, "suppressed": False}}}, code)
+                )
+            items[code] = entry
         sums = []
         for name, block in (doc.get("comparisons") or {}).items():
             other = {"district": district_of.get(group), "city": city}.get(name)
@@ -278,19 +408,20 @@ def from_documents(
                 who = set(leaves(other))
                 if row.get("against") == "rest":
                     who -= set(members[group])
-                sums.append((frozenset(who), code, TOP_TWO, int(row["top2_count"])))
-                sums.append((frozenset(who), code, frozenset(SCALE_CATEGORIES), int(row["n"])))
-        period = doc["period"]
+                counted_spans = spans(sorted(who), doc, code, int(row["n"]))
+                sums.append((counted_spans, code, TOP_TWO, int(row["top2_count"])))
+                sums.append((counted_spans, code, frozenset(SCALE_CATEGORIES), int(row["n"])))
+        start, end = dates(doc)
         tables.append(
             Table(
                 group=group,
-                start=dt.date.fromisoformat(period["start"]),
-                end=dt.date.fromisoformat(period["end"]),
+                start=start,
+                end=end,
                 responses=(doc.get("responses") or {}).get("total"),
                 items=items,
                 sums=tuple(sums),
             )
         )
-    for leaf in {c for t in tables for s in t.sums for c in s[0]}:
+    for leaf in {w[0] for t in tables for s in t.sums for w in s[0]}:
         members.setdefault(leaf, [leaf])
     return tables, members

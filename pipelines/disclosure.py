@@ -1,22 +1,27 @@
 """Disclosure rules: which figures and comments a report may show.
 
-Thresholds are data (config/disclosure.yaml). The functions take figure documents of
-`pipelines.figures.group_figures` and return new documents (the input is not changed):
+Thresholds are data (config/disclosure.yaml). The rule (issue 10), applied by `protect`
+to the figures of one period (documents of `pipelines.figures.group_figures`):
 
-- `suppress_small`: primary suppression of items with too few valid answers,
-- `complementary`: secondary suppression along "total = sum of parts" relations
-  (district = its centres, city = its districts, a week-tiled period = its weeks), so a
-  suppressed cell cannot be recovered by subtraction,
-- `complementary_temporal`: the same for a month (or review) exactly tiled by weeks that
-  were already sent: the month's cell is suppressed instead,
-- `protect`: all of the above for the groups of one period together, to a fixed point
-  (what the report builder should call),
-- `recoverable`: an audit that finds suppressed cells still determined by the relations,
-- `comments_allowed`: whether a group's comments may be shown.
+1. **Primary**: a centre's item with fewer than `min_valid_answers` valid answers is
+   withheld: counts, mean, share and interval are hidden, n stays.
+2. **Groups count what their centres show.** A district's or the city's item is the sum
+   of its centres' SHOWN cells; a withheld centre cell is left out of it (`left_out`:
+   the answers not counted). So no group minus its other centres gives a withheld cell
+   away, and no centre's figure is withheld to protect a neighbour.
+3. **Longer periods count withheld weeks only as a safe pool.** A centre's month counts
+   the answers of its withheld weeks only when at least two were withheld and their
+   total leaves each of them at least min(n, 3) possible counts (`pool_narrows`);
+   otherwise it leaves them out (`month_left_out`). A review counts a withheld week only
+   where a month inside the review counted it (`review_left_out`).
+
+Every published number is then a sum of shown cells and of such pools, whatever an
+attacker adds or subtracts, and no month or review figure is withheld to protect a
+week: the cost is a few answers left out, which the reports state. `pipelines.attack`
+audits the published set.
 
 A cell is one item of one group. A suppressed cell keeps `n` (and `cannot_judge`), so a
-suppressed cell with n = 0 hides nothing (its counts are all zero); such cells neither
-need protection nor protect others.
+suppressed cell with n = 0 hides nothing.
 """
 
 from __future__ import annotations
@@ -27,9 +32,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from pipelines import registry
+from pipelines import figures, registry
 
 _HIDDEN_KEYS = ("counts", "mean", "top2", "top2_ci")
 
@@ -96,7 +99,7 @@ def suppress_small(figures: dict, rules: Rules) -> dict:
     return out
 
 
-# --------------------------------------------------------------------------- complementary
+# --------------------------------------------------------------------------- pools
 
 
 Relations = Mapping[str, Sequence[str]] | Iterable[tuple[str, Sequence[str]]]
@@ -111,72 +114,14 @@ def _check_sums(cells: Mapping[str, dict], relations: list[tuple[str, list[str]]
     names = {parent for parent, _ in relations} | {p for _, parts in relations for p in parts}
     unknown = sorted(names - set(cells))
     if unknown:
-        raise KeyError(f"complementary: no figures for {unknown}")
+        raise KeyError(f"protect: no figures for {unknown}")
     for parent, parts in relations:
         for code, top in cells[parent].get("items", {}).items():
             total = sum(cells[p].get("items", {}).get(code, {}).get("n", 0) for p in parts)
             if top["n"] != total:
                 raise ValueError(
-                    f"complementary: {parent} is not the sum of {parts} for {code} (n {top['n']} != {total})"
+                    f"protect: {parent} is not the sum of {parts} for {code} (n {top['n']} != {total})"
                 )
-
-
-def _complement(cells: dict[str, dict], relations: list[tuple[str, list[str]]], locked: set[str]) -> None:
-    """The rule engine of `complementary`, in place on `cells`."""
-    codes = list(dict.fromkeys(c for fig in cells.values() for c in fig.get("items", {})))
-
-    def cell(group: str, code: str) -> dict | None:
-        return cells[group].get("items", {}).get(code)
-
-    def pinned(group: str, code: str) -> bool:
-        """Determined by locked, shown cells alone (a relation whose other cells all are)."""
-        for parent, parts in relations:
-            members = [parent, *parts]
-            if group not in members:
-                continue
-            others = [m for m in members if m != group and cell(m, code) is not None]
-            if all(m in locked and (_shown(cell(m, code)) or not cell(m, code).get("n")) for m in others):
-                return True
-        return False
-
-    def pick(candidates: list[str], code: str) -> str | None:
-        free = [g for g in candidates if g not in locked and _shown(cell(g, code)) and cell(g, code).get("n")]
-        preferred = [g for g in free if not pinned(g, code)] or free
-        return min(preferred, key=lambda g: (cell(g, code)["n"], g)) if preferred else None
-
-    changed = True
-    while changed:
-        changed = False
-        for parent, parts in relations:
-            for code in codes:
-                if cell(parent, code) is None:
-                    continue
-                members = [m for m in (parent, *parts) if cell(m, code) is not None]
-                hidden = [m for m in members if _hidden(cell(m, code))]
-                if len(hidden) >= 2 and len(parts) > 1 and _narrow(cell, parent, parts, hidden, code):
-                    # several hidden parts of a shown whole, but their known sum and small
-                    # n leave one of them fewer than min(n, 3) possible counts: one more
-                    # part, where that widens the range enough (not where the whole is at
-                    # 0 or 100 %: there no part can help, and the whole stays shown)
-                    free = [p for p in parts if p in members and p not in hidden]
-                    while (choice := pick(free, code)) is not None:  # smallest first that widens it
-                        if not _narrow(cell, parent, parts, [*hidden, choice], code):
-                            _hide(cell(choice, code), "complementary")
-                            changed = True
-                            break
-                        free.remove(choice)
-                    continue
-                if len(hidden) != 1:
-                    continue
-                if len(parts) == 1:
-                    choice = pick([m for m in members if m not in hidden], code)
-                else:
-                    choice = pick([p for p in parts if p in members and p not in hidden], code)
-                    if choice is None and parent not in hidden:
-                        choice = pick([parent], code)
-                if choice is not None:
-                    _hide(cell(choice, code), "complementary")
-                    changed = True
 
 
 def _answer_groups(cell: dict) -> list[tuple[str, ...]]:
@@ -188,130 +133,72 @@ def _answer_groups(cell: dict) -> list[tuple[str, ...]]:
     return [(a,) for a in counts]
 
 
-def _narrow(cell, parent: str, parts: Sequence[str], hidden: Sequence[str], code: str) -> bool:
-    """Whether the hidden parts of a shown whole leave one of them fewer than min(n, 3)
-    possible counts: their sum S is the whole minus the shown parts, so a hidden part h
-    lies in [max(0, S - n of the other hidden), min(n_h, S)] (non-negative integers)."""
-    whole = cell(parent, code)
-    if parent in hidden or not _shown(whole) or not whole.get("counts"):
+def pool_narrows(cells: Sequence[dict]) -> bool:
+    """Whether publishing the summed counts of these withheld cells (unsuppressed figures
+    of one centre and item, e.g. its withheld weeks of a month) leaves one of them fewer
+    than min(n, 3) possible counts: with total S of an answer and N answers in all, a cell
+    with n answers holds between max(0, S - (N - n)) and min(n, S) of it (non-negative
+    integers). A single cell is always narrowed: its count is the total."""
+    cells = [c for c in cells if c.get("n")]
+    if not cells:
         return False
-    # (`hidden` may name a shown part, to try it: only the counts of the others are read)
-    shown = [p for p in parts if p not in hidden and cell(p, code) is not None and cell(p, code).get("n")]
-    if any(not cell(p, code).get("counts") for p in shown):
-        return False
-    n = {h: cell(h, code)["n"] for h in hidden}
-    for answers in _answer_groups(whole):
-        total = sum(whole["counts"].get(a, 0) for a in answers)
-        total -= sum((cell(p, code).get("counts") or {}).get(a, 0) for p in shown for a in answers)
-        for h in hidden:
-            low, high = max(0, total - (sum(n.values()) - n[h])), min(n[h], total)
-            if high - low + 1 < min(n[h], 3):
+    total_n = sum(c["n"] for c in cells)
+    for answers in _answer_groups(cells[0]):
+        total = sum(c["counts"].get(a, 0) for c in cells for a in answers)
+        for c in cells:
+            low, high = max(0, total - (total_n - c["n"])), min(c["n"], total)
+            if high - low + 1 < min(c["n"], 3):
                 return True
     return False
 
 
-def complementary(
-    groups: Mapping[str, dict],
-    parts_of: Relations,
-    rules: Rules | None = None,
-    *,
-    locked: Collection[str] = (),
-) -> dict[str, dict]:
-    """Complementary suppression along relations "parent = sum of its parts".
+def month_left_out(withheld: Mapping[str, dict]) -> list[str]:
+    """The withheld weeks (week key -> the week's unsuppressed cell, one centre and item)
+    that a month leaves out: none when they form a safe pool, else all of them."""
+    keys = [k for k, cell in withheld.items() if cell.get("n")]
+    if len(keys) >= 2 and not pool_narrows([withheld[k] for k in keys]):
+        return []
+    return keys
 
-    `groups` maps a name to its figures (with `rules` given, primary suppression is
-    applied first; it is idempotent), `parts_of` maps a parent name to the names of its
-    parts, e.g. {"Altona": ["altona", "blankenese"], "hamburg": [<all districts>]} (or
-    is a list of (parent, parts) pairs, for a parent in several relations); every
-    relation must hold exactly (the parent's n of an item is the sum of its parts' n,
-    else ValueError), so pass figures of one period computed from the same rows. Rules
-    per item and relation, repeated until nothing changes:
 
-    - if exactly ONE part is hiding the item while the parent shows it, parent minus
-      the shown parts would give it away: also suppress the shown part with the next
-      smallest n (ties by name), `suppression: "complementary"`;
-    - likewise if the parent hides the item (after complementary suppression further
-      up) while all its parts show it: suppress the part with the smallest n;
-    - a parent with a single part is the same figure: both are shown or both hidden.
+def review_left_out(withheld: Collection[str], counted_by_months: Collection[str]) -> list[str]:
+    """The withheld weeks a review leaves out: all but those a month inside it counted (the
+    review then adds nothing to what its months and weeks published)."""
+    counted = set(counted_by_months)
+    return [k for k in withheld if k not in counted]
 
-    `locked` names groups already published (weekly reports sent before the monthly
-    one): they are never newly suppressed, and a cell that locked cells determine is not
-    chosen as a complement. When no candidate is left the parent itself is suppressed if
-    possible. This is the classic heuristic, not an optimal solver: run `recoverable`
-    on the result to audit it. For a month or review whose weeks were already sent use
-    `protect`, which adds those relations.
-    """
-    relations = _relations(parts_of)
-    _check_sums(groups, relations)
-    if rules is not None:
-        out = {name: suppress_small(fig, rules) for name, fig in groups.items()}
-    else:
-        out = {name: copy.deepcopy(fig) for name, fig in groups.items()}
-    _complement(out, relations, set(locked))
+
+# --------------------------------------------------------------------------- protect
+
+
+def _minus(cell: dict, weeks: Sequence[tuple[str, dict]], item: registry.Item) -> dict:
+    """The cell without the answers of the given weeks' cells (all of them: valid answers
+    and "cannot judge")."""
+    counts = dict(cell["counts"])
+    cannot_judge = cell.get("cannot_judge") or 0
+    for _, week in weeks:
+        for a, c in week["counts"].items():
+            counts[a] -= c
+        cannot_judge -= week.get("cannot_judge") or 0
+    out = figures.cell_from_counts(counts, cannot_judge, item)
+    out["left_out"] = {"n": sum(w["n"] for _, w in weeks), "weeks": [k for k, _ in weeks]}
     return out
 
 
-def _period_dates(figures: dict) -> tuple[dt.date, dt.date]:
-    p = figures["period"]
-    return dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
-
-
-def _tiles(total: dict, parts: Sequence[dict]) -> bool:
-    """The parts' periods are contiguous and cover exactly the total's period."""
-    if not parts:
-        return False
-    spans = sorted(_period_dates(p) for p in parts)
-    start, end = _period_dates(total)
-    contiguous = all(b[0] == a[1] + dt.timedelta(days=1) for a, b in zip(spans, spans[1:], strict=False))
-    return contiguous and spans[0][0] == start and spans[-1][1] == end
-
-
-def complementary_temporal(month: dict, weeks: Sequence[dict]) -> dict:
-    """Protect weeks already sent when the month's figures are computed.
-
-    Weekly reports go out before the monthly one, so the weeks cannot be changed any
-    more. If the month (or any period: a mid-term or final review works the same way)
-    is exactly tiled by the given weeks (contiguous, first Monday = period start, last
-    Sunday = period end) and exactly ONE week hides an item, month minus the other
-    weeks would give it away: the MONTH's item is suppressed instead
-    (`suppression: "complementary"`). Returns a new month document; for a month not
-    tiled by the weeks (most months) nothing changes.
-    """
-    out = copy.deepcopy(month)
-    if not _tiles(month, weeks):
-        return out
-    for code, cell in out.get("items", {}).items():
-        if not _shown(cell) or not cell.get("n"):
-            continue
-        hidden = sum(1 for w in weeks if _hidden(w.get("items", {}).get(code)))
-        if hidden == 1:
-            _hide(cell, "complementary")
+def _sum_shown(cells: Sequence[dict], item: registry.Item) -> dict:
+    """A group's cell: the sum of its parts' shown cells; the others' answers left out."""
+    shown = [c for c in cells if _shown(c)]
+    counts: dict[str, int] = {}
+    for c in shown:
+        for a, k in c["counts"].items():
+            counts[a] = counts.get(a, 0) + k
+    out = figures.cell_from_counts(counts, sum(c.get("cannot_judge") or 0 for c in shown), item)
+    left = sum(c["n"] for c in cells if not _shown(c)) + sum(
+        (c.get("left_out") or {}).get("n", 0) for c in cells
+    )
+    if left:
+        out["left_out"] = {"n": left}
     return out
-
-
-def _sent_relations(
-    groups: Mapping[str, dict],
-    relations: list[tuple[str, list[str]]],
-    sent_weeks: Mapping[str, Sequence[dict]],
-) -> tuple[dict[str, dict], list[tuple[str, list[str]]]]:
-    """Cells and relations of weeks already sent: group = sum of its weeks (when they
-    tile the group's period) and, week by week, parent week = sum of the parts' weeks.
-    Week cells are named "<group>|<week key>"."""
-    cells: dict[str, dict] = {}
-    out: list[tuple[str, list[str]]] = []
-    keys_of: dict[str, set[str]] = {}
-    for name, weeks in sent_weeks.items():
-        if name not in groups or not _tiles(groups[name], weeks):
-            continue
-        keys = [w["period"]["key"] for w in weeks]
-        cells |= {f"{name}|{k}": w for k, w in zip(keys, weeks, strict=True)}  # locked: never changed
-        out.append((name, [f"{name}|{k}" for k in keys]))
-        keys_of[name] = set(keys)
-    for parent, parts in relations:
-        if parent in keys_of and all(p in keys_of for p in parts):
-            for k in sorted(keys_of[parent].intersection(*(keys_of[p] for p in parts))):
-                out.append((f"{parent}|{k}", [f"{p}|{k}" for p in parts]))
-    return cells, out
 
 
 def protect(
@@ -319,93 +206,49 @@ def protect(
     parts_of: Relations,
     rules: Rules,
     *,
-    sent_weeks: Mapping[str, Sequence[dict]] | None = None,
-    month_weeks: Mapping[str, Sequence[dict]] | None = None,
+    left_out: Mapping[str, Mapping[str, Sequence[tuple[str, dict]]]] | None = None,
 ) -> dict[str, dict]:
-    """All disclosure rules for the groups of one period, in one pass.
+    """The disclosure rule for the groups of one period (see the module docstring).
 
-    Primary suppression, then complementary suppression along the group relations
-    (`parts_of`, as for `complementary`) AND, for a month or review exactly tiled by
-    weeks already sent (`sent_weeks`: group name -> its published weekly figures),
-    along "period = sum of its weeks" (`complementary_temporal`'s rule) and the weekly
-    group relations, all repeated together until stable. Sent weeks are locked: never
-    changed, and a group whose weeks were all shown is not chosen as a complement (its
-    figure is their sum anyway). Doing the steps one after the other is not enough: a
-    month suppressed because of its weeks can leave its district relation with a single
-    hidden month. For the last week of a month, `month_weeks` (group name -> the month's
-    earlier weeks, as published) lets this week pair up with a week that withheld an item
-    alone. Returns the new figures of `groups`; audit with `recoverable` (same
-    arguments).
+    `groups`: every group's unsuppressed figures of the period (centres, districts, the
+    city), `parts_of`: the relations "parent = sum of its parts" (district -> its
+    centres, city -> its districts, as `group_parts` gives them; each must hold exactly
+    for the unsuppressed figures, else ValueError). `left_out`: for a month or review,
+    centre -> item -> [(week key, that week's unsuppressed cell)] to leave out of the
+    centre's cell (`month_left_out`, `review_left_out`); the cell then records
+    `left_out: {"n", "weeks"}`. Returns new documents: centres with primary suppression,
+    every parent's items summed from its parts' shown cells (`left_out: {"n"}` where
+    some were withheld or left out).
     """
     relations = _relations(parts_of)
     _check_sums(groups, relations)
-    cells = {name: suppress_small(fig, rules) for name, fig in groups.items()}
-    weeks, temporal = _sent_relations(cells, relations, sent_weeks or {})
-    everything = {**cells, **weeks}
-    _complement(everything, relations + temporal, set(weeks))
-    if month_weeks:
-        # the last week of a month: where exactly one earlier week of the month withheld
-        # an item, this week withholds it too, so that the month (often 50 answers or
-        # more) need not be withheld to protect it
-        for name, earlier in month_weeks.items():
-            for code, cell in (everything.get(name) or {}).get("items", {}).items():
-                alone = sum(1 for w in earlier if _hidden(w.get("items", {}).get(code))) == 1
-                if alone and _shown(cell) and cell.get("n"):
-                    _hide(cell, "complementary")
-        _complement(everything, relations, set(weeks))
-    return {name: everything[name] for name in groups}
+    q = registry.questionnaire()
+    out = {name: copy.deepcopy(fig) for name, fig in groups.items()}
+    parents = dict(relations)
+    for centre, items in (left_out or {}).items():
+        for code, weeks in items.items():
+            if weeks:
+                out[centre]["items"][code] = _minus(out[centre]["items"][code], weeks, q.items[code])
+    for name in out:
+        if name not in parents:
+            out[name] = suppress_small(out[name], rules)
 
+    done: set[str] = set()
 
-# --------------------------------------------------------------------------- audit
+    def build(name: str) -> None:
+        if name in done or name not in parents:
+            return
+        for part in parents[name]:
+            build(part)
+        for code in out[name].get("items", {}):
+            cells = [out[p]["items"][code] for p in parents[name] if code in out[p].get("items", {})]
+            out[name]["items"][code] = _sum_shown(cells, q.items[code])
+        out[name] = suppress_small(out[name], rules)
+        done.add(name)
 
-
-def recoverable(
-    groups: Mapping[str, dict],
-    parts_of: Relations,
-    *,
-    sent_weeks: Mapping[str, Sequence[dict]] | None = None,
-) -> list[tuple[str, str]]:
-    """Suppressed cells (group, item) that the relations still determine exactly.
-
-    Per item, the unknowns are the hidden cells (suppressed with n > 0); every relation
-    "parent = sum of parts" gives one linear equation in them (shown cells are known).
-    A hidden cell is recoverable when its unit vector lies in the row space of those
-    equations, i.e. when some combination of additions and subtractions of published
-    figures yields it. (Bounds from non-negative counts are not considered.) With
-    `sent_weeks` (as for `protect`) the weeks already sent and their relations count
-    too; a recoverable week is reported as ("<group>|<week key>", item).
-    """
-    relations = _relations(parts_of)
-    weeks, temporal = _sent_relations(groups, relations, sent_weeks or {})
-    groups = {**groups, **weeks}
-    relations += temporal
-    codes = list(dict.fromkeys(c for fig in groups.values() for c in fig.get("items", {})))
-    found = []
-    for code in codes:
-        hidden = [g for g, fig in groups.items() if _hidden(fig.get("items", {}).get(code))]
-        if not hidden:
-            continue
-        column = {g: i for i, g in enumerate(hidden)}
-        rows = []
-        for parent, parts in relations:
-            if groups[parent].get("items", {}).get(code) is None:
-                continue
-            row = np.zeros(len(hidden))
-            for member, sign in [(parent, 1.0)] + [(p, -1.0) for p in parts]:
-                if member in column:
-                    row[column[member]] += sign
-            if row.any():
-                rows.append(row)
-        if not rows:
-            continue
-        # e_i lies in the row space of A exactly when its projection onto that space
-        # (spanned by the leading left singular vectors of A^T) has length 1.
-        a = np.vstack(rows)
-        u, sv, _ = np.linalg.svd(a.T, full_matrices=False)
-        rank = int(np.count_nonzero(sv > sv.max() * max(a.shape) * np.finfo(float).eps))
-        leverage = np.square(u[:, :rank]).sum(axis=1)
-        found += [(g, code) for g, i in column.items() if leverage[i] > 1 - 1e-9]
-    return found
+    for name in parents:
+        build(name)
+    return out
 
 
 def group_parts(start: dt.date, end: dt.date, reg: registry.Registry | None = None) -> dict[str, list[str]]:

@@ -200,12 +200,20 @@ def item_figures(values: pd.Series, item: registry.Item) -> dict:
     """
     a = _codes(values)
     counts = {str(code): int(np.count_nonzero(a == code)) for code in item.valid}
+    cannot_judge = int(np.count_nonzero(a == item.cannot_judge)) if item.cannot_judge is not None else 0
+    return cell_from_counts(counts, cannot_judge, item)
+
+
+def cell_from_counts(counts: dict[str, int], cannot_judge: int, item: registry.Item) -> dict:
+    """The figures of one item from its answer counts (as `item_figures` gives them): the
+    one place where means, shares and intervals are derived, so that a cell summed from
+    other cells is computed exactly like one counted from rows."""
+    counts = {str(code): int(counts.get(str(code), 0)) for code in item.valid}
     n = sum(counts.values())
     if item.kind == "categorical":
         return {"n": n, "counts": counts, "suppressed": False}
     if item.kind != "scale":
         raise ValueError(f"item {item.code}: no figures for {item.kind} items")
-    cannot_judge = int(np.count_nonzero(a == item.cannot_judge)) if item.cannot_judge is not None else 0
     mean = top2 = ci = None
     if n:
         # rounded once from the exact fraction (spec: shares to 4 decimals, means to 2)

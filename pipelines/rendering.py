@@ -345,6 +345,27 @@ def _suppression_text(figures: dict) -> str:
     return f"unterdrückt – {_suppression_reason(figures)}"
 
 
+def _left_out(figures: dict) -> str | None:
+    """ "KW 52/2020 und KW 53/2020": the withheld weeks whose answers a month or review does
+    not count (pipelines.disclosure), None when it counts them all."""
+    weeks = [period_name(k) for k in (figures.get("left_out") or {}).get("weeks") or []]
+    if not weeks:
+        return None
+    if len(weeks) > 4:
+        return f"{len(weeks)} Wochen"
+    return weeks[0] if len(weeks) == 1 else f"{', '.join(weeks[:-1])} und {weeks[-1]}"
+
+
+def _left_out_text(rows: list[dict]) -> str | None:
+    """ "KW 52/2020 (9 Fragen), KW 52/2020 und KW 53/2020 (2 Fragen)": where answers are not counted."""
+    by_weeks: dict[str, int] = {}
+    for row in rows:
+        if row["left_out"]:
+            by_weeks[row["left_out"]] = by_weeks.get(row["left_out"], 0) + 1
+    parts = [f"{w} ({n} {'Frage' if n == 1 else 'Fragen'})" for w, n in by_weeks.items()]
+    return "; ".join(parts) or None
+
+
 def _scale_row(code: str, figures: dict) -> dict:
     counts = figures.get("counts") or {}
     n = figures.get("n") or 0
@@ -371,6 +392,7 @@ def _scale_row(code: str, figures: dict) -> dict:
         "suppression": figures.get("suppression"),
         "suppression_text": _suppression_text(figures) if suppressed else "",
         "suppression_reason": _suppression_reason(figures) if suppressed else "",
+        "left_out": _left_out(figures),
     }
 
 
@@ -402,6 +424,7 @@ def _categorical_row(code: str, figures: dict) -> dict:
         "suppressed": suppressed,
         "suppression": figures.get("suppression"),
         "suppression_text": _suppression_text(figures) if suppressed else "",
+        "left_out": _left_out(figures),
     }
 
 
@@ -862,6 +885,7 @@ def build_context(doc: dict) -> dict:
         "categorical": categorical,
         "withheld": withheld,
         "withheld_reasons": _reasons_text([_suppression_reason(r) for r in withheld]),
+        "left_out": _left_out_text(scale_rows + categorical),
         "comparisons": comparisons,
         "statements": _statements(doc, scale_rows, categorical, comparisons),
         "trend": _trend_chart(doc.get("trend") or []),

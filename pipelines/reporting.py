@@ -1,9 +1,9 @@
 """From the response store to finished report documents, for one period at a time.
 
 `ReportBuilder` loads the response store once and builds, per period, the figures of
-every centre, district and the city: disclosure rules applied (primary and
-complementary suppression, also against weeks already sent), comparisons with the
-previous period, the running average, the district and the city, the trend so far,
+every centre, district and the city: disclosure rules applied (small cells withheld,
+groups counting their centres' shown cells, months and reviews leaving out withheld weeks
+that would give themselves away), comparisons with the previous period, the running average, the district and the city, the trend so far,
 and the redacted comments where the group is large enough. Documents of periods
 already built are memoised, so a year-long backfill computes each period once.
 """
@@ -57,11 +57,6 @@ class Frames:
     excluded: pd.DataFrame
 
 
-def _by_group(weeks: list[dict[str, dict]]) -> dict[str, list[dict]]:
-    """Weeks' figures (group -> figures, per week) as group -> its figures of each week."""
-    return {name: [w[name] for w in weeks if name in w] for name in set().union(*weeks)}
-
-
 class ReportBuilder:
     def __init__(self, engine: sa.Engine):
         self.engine = engine
@@ -100,11 +95,11 @@ class ReportBuilder:
         return disclosure.group_parts(period.start, period.end, self.registry)
 
     @functools.cache  # noqa: B019 - one builder per run; periods are few
-    def disclosed(self, period: Period) -> dict[str, dict]:
-        """Figures of every group of the period with the disclosure rules applied."""
+    def raw(self, period: Period) -> dict[str, dict]:
+        """Figures of every group of the period, before the disclosure rules."""
         resp, excl = self.frames.responses, self.frames.excluded
-        in_period = resp[period.mask(resp["response_date"])]
-        ex_period = excl[period.mask(excl["response_date"])]
+        in_period = resp[self._mask(period, resp)]
+        ex_period = excl[self._mask(period, excl)]
         parts = self._parts(period)
         city = self.registry.city_code
         members = {city: [c for d in parts[city] for c in parts[d]]}
@@ -115,29 +110,66 @@ class ReportBuilder:
             rows = in_period[in_period["centre"].isin(centres)]
             rows_ex = ex_period[ex_period["centre"].isin(centres)]
             groups[name] = figures.group_figures(rows, rows_ex, period, name)
+        return groups
+
+    def _mask(self, period: Period, frame: pd.DataFrame) -> pd.Series:
+        """Rows of the period's days inside the survey: the first and last month reach
+        beyond it (whole weeks), and an answer sent from home after the last day belongs
+        to no week, so counting it in the month would single it out (month minus weeks)."""
+        dates = frame["response_date"]
+        after_last = pd.Timestamp(self.survey.end + dt.timedelta(days=1))
+        return period.mask(dates) & (dates >= pd.Timestamp(self.survey.start)) & (dates < after_last)
+
+    @functools.cache  # noqa: B019
+    def disclosed(self, period: Period) -> dict[str, dict]:
+        """Figures of every group of the period with the disclosure rules applied."""
         return disclosure.protect(
-            groups,
-            parts,
-            self.rules,
-            sent_weeks=self.sent_weeks(period),
-            month_weeks=self.month_weeks(period),
+            self.raw(period), self._parts(period), self.rules, left_out=self._left_out(period)
         )
 
-    def month_weeks(self, period: Period) -> dict[str, list[dict]] | None:
-        """For the last week of a month (months are whole weeks): the month's earlier weeks."""
-        if period.cadence != "weekly":
-            return None
-        month = Period.month_of(period)
-        if min(month.end, self.survey.end) != period.end:
-            return None  # (the survey's last month ends with the survey)
-        weeks = [self.disclosed(w) for w in month.weeks() if self.survey.start <= w.end < period.end]
-        return _by_group(weeks) if weeks else None
+    def survey_weeks(self, period: Period) -> list[Period]:
+        """The weeks of the period inside the survey."""
+        return [w for w in period.weeks() if self.survey.start <= w.start and w.end <= self.survey.end]
 
-    def sent_weeks(self, period: Period) -> dict[str, list[dict]] | None:
-        """Weekly figures already published inside a period exactly made of whole weeks."""
-        if period.cadence == "weekly" or not period.tiled_by_weeks:
+    def _left_out(self, period: Period) -> dict[str, dict[str, list[tuple[str, dict]]]] | None:
+        """For a month or review: per centre and item the withheld weeks it leaves out
+        (`disclosure.month_left_out`, `disclosure.review_left_out`), with their cells."""
+        if period.cadence == "weekly":
             return None
-        return _by_group([self.disclosed(w) for w in period.weeks()])
+        weeks = self.survey_weeks(period)
+        inside = [] if period.cadence == "monthly" else self.months_inside(period, weeks)
+        out: dict[str, dict[str, list[tuple[str, dict]]]] = {}
+        for centre in self.raw(period):
+            if centre not in self.registry.by_code:
+                continue
+            for code in self.raw(period)[centre]["items"]:
+                withheld = {
+                    w.key: self.raw(w)[centre]["items"][code]
+                    for w in weeks
+                    if disclosure._hidden(self.disclosed(w)[centre]["items"].get(code))
+                }
+                if not withheld:
+                    continue
+                if period.cadence == "monthly":
+                    keys = disclosure.month_left_out(withheld)
+                else:
+                    counted = set()
+                    for month in inside:
+                        cell = self.disclosed(month)[centre]["items"].get(code) or {}
+                        dropped = set((cell.get("left_out") or {}).get("weeks", []))
+                        counted |= {w.key for w in self.survey_weeks(month) if w.key in withheld} - dropped
+                    keys = disclosure.review_left_out(withheld, counted)
+                if keys:
+                    out.setdefault(centre, {})[code] = [(k, withheld[k]) for k in keys]
+        return out
+
+    def months_inside(self, period: Period, weeks: list[Period]) -> list[Period]:
+        """The months whose survey weeks all lie in the period."""
+        keys = {w.key for w in weeks}
+        months = {Period.month_of(w) for w in weeks}
+        return sorted(
+            (m for m in months if {w.key for w in self.survey_weeks(m)} <= keys), key=lambda m: m.start
+        )
 
     def _earlier(self, period: Period) -> list[Period]:
         """The periods of the same cadence from the survey start up to before `period`."""
@@ -174,7 +206,7 @@ class ReportBuilder:
         trend_docs = [self.disclosed(p) for p in self._trend_periods(period)]
         generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         resp = self.frames.responses
-        in_period = resp[period.mask(resp["response_date"])]
+        in_period = resp[self._mask(period, resp)]
         docs = {}
         # City-wide reports are the reviews; weekly and monthly reports go to the centres
         # (the city's weekly and monthly figures stay in the warehouse for comparisons).

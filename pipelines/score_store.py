@@ -10,14 +10,13 @@ files are not written and its e-mails are not sent (`blocked_periods`).
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from pipelines import disclosure, registry
+from pipelines import attack, registry
 from pipelines.delivery import figures_version
 from pipelines.figures import Period
 from pipelines.reporting import canonical_json
@@ -179,12 +178,13 @@ def expected_parts(period: Period, reg: registry.Registry | None = None) -> dict
 
 
 def check_period(
-    period: Period, stored: StoredPeriod, *, sent_weeks: dict[str, list[dict]] | None = None
+    period: Period, stored: StoredPeriod, *, published: list[dict] | None = None
 ) -> dict[str, list[str]]:
     """Problems per check (empty list: passed) of the figures and documents as stored.
 
-    `sent_weeks` (group → its published weekly figures), for a month or review made of
-    whole weeks, adds "period = sum of its weeks" to the disclosure audit.
+    `published`: the report documents of the other periods published with this one (its
+    weeks and months, the periods around it), which the disclosure audit's attacker adds
+    to the period's own.
     """
     reg = registry.registry()
     groups = stored_groups(period, stored)
@@ -193,7 +193,7 @@ def check_period(
         "shares_in_range": _shares(groups, stored.documents),
         "counts_add_up": _counts(groups, parts, stored.documents),
         "all_centres_present": _centres_present(period, stored, parts, reg),
-        "no_recoverable_cells": _disclosure(groups, parts, stored.documents, sent_weeks),
+        "no_recoverable_cells": _disclosure(groups, parts, stored.documents, published or []),
     }
 
 
@@ -290,9 +290,20 @@ def _counts(
         if total != groups[parent]["responses"]["total"]:
             problems.append(f"{parent}: {groups[parent]['responses']['total']} responses, its parts {total}")
         for item, cell in groups[parent]["items"].items():
-            ns = [groups[m]["items"].get(item, {}).get("n") for m in members]
-            if None in ns or sum(ns) != cell["n"]:
-                problems.append(f"{parent} {item}: n = {cell['n']}, its parts {ns}")
+            # (a group counts its parts' shown cells: pipelines.disclosure)
+            cells = [groups[m]["items"].get(item) for m in members]
+            if None in cells:
+                problems.append(f"{parent} {item}: missing in a part")
+                continue
+            shown = [c for c in cells if not c["suppressed"]]
+            if sum(c["n"] for c in shown) != cell["n"]:
+                problems.append(
+                    f"{parent} {item}: n = {cell['n']}, its shown parts {[c['n'] for c in shown]}"
+                )
+            elif cell.get("counts") is not None and any(
+                sum(c["counts"].get(a, 0) for c in shown) != k for a, k in cell["counts"].items()
+            ):
+                problems.append(f"{parent} {item}: counts are not the sum of its shown parts")
     for code, (version, doc) in sorted(documents.items()):
         if version != figures_version(doc):
             problems.append(f"report {code}: stored version does not match the document")
@@ -329,15 +340,14 @@ def _disclosure(
     groups: dict[str, dict],
     parts: dict[str, list[str]],
     documents: dict[str, tuple[str, dict]],
-    sent_weeks: dict[str, list[dict]] | None,
+    published: list[dict],
 ) -> list[str]:
-    """Withheld cells whose figures are published anyway, or that the published sums give away.
+    """Withheld cells whose figures are published anyway, or that an attacker narrows.
 
-    A cell counts as published when the score rows or the report document show it; the
-    recoverability audit (`disclosure.recoverable`) runs on the cells so published.
+    The attacker (`pipelines.attack`) works on the report documents alone: the period's
+    and the others published with it.
     """
     problems = []
-    audit = copy.deepcopy(groups)
     for code, g in sorted(groups.items()):
         for item, cell in g["items"].items():
             if cell["suppressed"] and any(cell.get(f) is not None for f in _HIDDEN_FIELDS):
@@ -346,22 +356,31 @@ def _disclosure(
         for item, cell in doc.get("items", {}).items():
             if cell.get("suppressed") and any(cell.get(f) is not None for f in _HIDDEN_FIELDS):
                 problems.append(f"report {code} {item}: withheld, but its figures are in the report")
-            elif not cell.get("suppressed") and code in audit and item in audit[code]["items"]:
-                audit[code]["items"][item] = copy.deepcopy(cell)  # what the report shows counts
         for entry in doc.get("centres_overview") or []:
             cell = groups.get(entry.get("centre"), {}).get("items", {}).get("Q01")
             if cell and cell["suppressed"] and cell["n"] and entry.get("top2") is not None:
                 problems.append(f"report {code}: overview shows the withheld Q01 of {entry['centre']}")
         for name in ("district", "city"):
             block = (doc.get("comparisons") or {}).get(name) or {}
+            if not block.get("items"):
+                continue
             other = _compared_group(code, name, parts)
-            for item in block.get("items") or {}:
+            for item in block["items"]:
                 cell = groups.get(other, {}).get("items", {}).get(item)
                 if cell and cell["suppressed"] and cell["n"]:
                     problems.append(f"report {code} {item}: compares with the withheld figure of {other}")
-    relations = {p: m for p, m in parts.items() if all(g in audit for g in [p, *m])}
-    for group, item in disclosure.recoverable(audit, relations, sent_weeks=sent_weeks):
-        problems.append(f"{group} {item}: withheld, but recoverable from the published figures")
+    if problems:
+        return problems  # (figures in the open: nothing left to attack)
+    survey, q = registry.survey(), registry.questionnaire()
+    tables, members = attack.from_documents([d for _, d in documents.values()] + published, parts)
+    found = attack.attack(
+        tables, members, [c for c, i in q.items.items() if i.kind == "scale"], survey.start, survey.end
+    )
+    problems += [str(f) for f in found.findings]
+    if found.inconsistent:
+        problems.append(
+            f"{found.inconsistent} withheld cells not audited: the published tables contradict each other"
+        )
     return problems
 
 

@@ -1,4 +1,4 @@
-"""Disclosure rules: thresholds, primary and complementary suppression, comments."""
+"""Disclosure rules: thresholds, withheld cells, what groups and longer periods count, comments."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from pipelines import disclosure, registry
+from pipelines import attack, disclosure, registry
 from pipelines.disclosure import (
     Rules,
     comments_allowed,
-    complementary,
-    complementary_temporal,
     load_rules,
+    month_left_out,
+    pool_narrows,
     protect,
-    recoverable,
+    review_left_out,
     suppress_small,
 )
 from pipelines.figures import Period, group_figures, item_figures
@@ -162,7 +162,7 @@ def test_single_response_shows_no_answers_and_no_comments():
     assert not comments_allowed(got, RULES)
 
 
-# --------------------------------------------------------------------------- complementary
+# --------------------------------------------------------------------------- groups
 
 
 MITTE = {"mitte": ["mitte"], "billstedt": ["billstedt"], "wilhelmsburg": ["wilhelmsburg"],
@@ -180,105 +180,69 @@ def mitte_week():
     return raw, {g: suppress_small(f, RULES) for g, f in raw.items()}
 
 
+def narrowed(published: dict[str, dict], parts_of: dict, scale=("Q01",)) -> set[tuple[str, str]]:
+    """What the integer-programming attacker narrows in these published figures."""
+    tables, members = attack.from_documents(published.values(), parts_of)
+    return {(f.group, f.item) for f in attack.attack(tables, members, scale).findings}
+
+
 def test_primary_suppression_alone_can_be_undone_by_subtraction():
     # district 106 - mitte 60 - billstedt 30 - wilhelmsburg 12 = finkenwerder's 4 answers
     raw, primary = mitte_week()
     assert hidden(primary["finkenwerder"], "Q01")
     assert subtraction_attack(raw, primary, MITTE_PARTS) == {("finkenwerder", "Q01"), ("finkenwerder", "Q02")}
-    assert set(recoverable(primary, MITTE_PARTS)) == {("finkenwerder", "Q01"), ("finkenwerder", "Q02")}
 
 
-def test_complementary_suppression_hides_the_next_smallest_centre():
-    raw, primary = mitte_week()
-    got = complementary(primary, MITTE_PARTS, RULES)
+def test_a_district_counts_only_the_cells_its_centres_show():
+    raw, _ = mitte_week()
+    got = protect(raw, MITTE_PARTS, RULES)
     for code in ("Q01", "Q02"):
         assert got["finkenwerder"]["items"][code]["suppression"] == "primary"
-        assert got["wilhelmsburg"]["items"][code]["suppression"] == "complementary"
-        assert got["wilhelmsburg"]["items"][code]["counts"] is None
-        assert not got["mitte"]["items"][code]["suppressed"]
-        assert not got["billstedt"]["items"][code]["suppressed"]
-        assert not got["Hamburg-Mitte"]["items"][code]["suppressed"]
-    assert subtraction_attack(raw, got, MITTE_PARTS) == set()
-    assert recoverable(got, MITTE_PARTS) == []
-    assert primary["wilhelmsburg"]["items"]["Q01"]["suppressed"] is False  # input unchanged
+        assert all(not got[c]["items"][code]["suppressed"] for c in ("mitte", "billstedt", "wilhelmsburg"))
+        district = got["Hamburg-Mitte"]["items"][code]
+        assert not district["suppressed"] and district["n"] == 102 and district["left_out"] == {"n": 4}
+        shown = [raw[c]["items"][code]["counts"] for c in ("mitte", "billstedt", "wilhelmsburg")]
+        assert district["counts"] == {a: sum(c[a] for c in shown) for a in district["counts"]}
+    mine = got["Hamburg-Mitte"]["items"]["Q01"]
+    # by hand: mitte 12 of each answer, billstedt 6, wilhelmsburg 3/3/2/2/2: sum 180 + 90 + 33
+    assert mine["mean"] == 2.97 and mine["top2"] == 0.4118  # 303/102 = 2.9706; (24 + 12 + 6)/102
+    assert raw["Hamburg-Mitte"]["items"]["Q01"]["n"] == 106  # the input is not changed
+    assert narrowed(got, MITTE_PARTS) == set()
 
 
-def test_two_centre_district_hides_the_other_centre():
+def test_no_centre_is_withheld_to_protect_a_neighbour():
     groups = {"altona": ["altona"], "blankenese": ["blankenese"], "Altona": ["altona", "blankenese"]}
     frame = responses_frame(answering("altona", 3) + answering("blankenese", 40))
     raw = figures_of(frame, Period.week(D(2020, 9, 14)), groups)
-    got = complementary(raw, {"Altona": ["altona", "blankenese"]}, RULES)  # rules: primary first
+    got = protect(raw, {"Altona": ["altona", "blankenese"]}, RULES)
     assert got["altona"]["items"]["Q01"]["suppression"] == "primary"
-    assert got["blankenese"]["items"]["Q01"]["suppression"] == "complementary"
-    assert not got["Altona"]["items"]["Q01"]["suppressed"]
-    assert subtraction_attack(raw, got, {"Altona": ["altona", "blankenese"]}) == set()
+    assert not got["blankenese"]["items"]["Q01"]["suppressed"]
+    assert got["Altona"]["items"]["Q01"] == {**got["blankenese"]["items"]["Q01"], "left_out": {"n": 3}}
 
 
-def test_no_complementary_when_two_parts_are_already_hidden():
-    groups = {"a": ["a"], "b": ["b"], "c": ["c"], "D": ["a", "b", "c"]}
-    frame = responses_frame(answering("a", 3) + answering("b", 4) + answering("c", 30))
-    raw = figures_of(frame, Period.week(D(2020, 9, 14)), groups)
-    got = complementary(raw, {"D": ["a", "b", "c"]}, RULES)
-    assert not got["c"]["items"]["Q01"]["suppressed"] and not got["D"]["items"]["Q01"]["suppressed"]
-
-
-def test_two_hidden_centres_whose_sum_pins_them_get_a_third():
-    # b (3 answers) and c (4) are withheld in a shown district; the district minus the shown
-    # e gives their top-two count together, 6: b then has 2 or 3 (two values, fewer than
-    # min(3, 3)) - the attacker of pipelines.attack narrows it. Hiding e too widens b to 0..3.
+def test_two_withheld_centres_are_both_left_out():
+    # b (3 answers) and c (4) withheld: the district counts e alone, so their sum is not
+    # published either (it would leave b two values only)
     groups = {
         "b": fig(Q01=cell([1, 1, 3])), "c": fig(Q01=cell([1, 2, 2, 2])),
         "e": fig(Q01=cell([1] * 5 + [4] * 5)),
     }  # fmt: skip
     groups["D"] = fig(Q01=cell([1, 1, 3] + [1, 2, 2, 2] + [1] * 5 + [4] * 5))
-    parts_of = {"D": ["b", "c", "e"]}
-    got = complementary(groups, parts_of, RULES)
-    assert [hidden(got[g], "Q01") for g in ("b", "c", "e", "D")] == [True, True, True, False]
-    # the attacker on the result: nothing narrowed; on primary suppression alone: b and c
-    from pipelines.attack import Table, attack
-
-    def tables(figs):
-        return [Table(g, D(2021, 3, 1), D(2021, 3, 31), None, {"Q01": {"n": f["items"]["Q01"]["n"],
-                "counts": f["items"]["Q01"]["counts"]}}) for g, f in figs.items()]  # fmt: skip
-
-    members = {"b": ["b"], "c": ["c"], "e": ["e"], "D": ["b", "c", "e"]}
-    assert attack(tables(got), members, scale_items=["Q01"]).findings == []
-    primary = {g: suppress_small(f, RULES) for g, f in groups.items()}
-    assert {f.group for f in attack(tables(primary), members, scale_items=["Q01"]).findings} == {"b", "c"}
-
-
-def test_the_third_part_is_one_that_widens_the_range():
-    # a (2 answers, both top-two) and b (2, both top-two) withheld; c is the smallest
-    # shown part but all top-two itself, so withholding it leaves a and b pinned; e does not
-    groups = {"a": fig(Q01=cell([1, 1])), "b": fig(Q01=cell([2, 2])), "c": fig(Q01=cell([1] * 5)),
-              "e": fig(Q01=cell([1] * 10 + [4] * 10))}  # fmt: skip
-    groups["D"] = fig(Q01=cell([1, 1, 2, 2] + [1] * 5 + [1] * 10 + [4] * 10))
-    got = complementary(groups, {"D": ["a", "b", "c", "e"]}, RULES)
-    assert [hidden(got[g], "Q01") for g in ("a", "b", "c", "e", "D")] == [True, True, False, True, False]
-
-
-def test_a_whole_at_100_percent_is_not_withheld_for_its_parts():
-    # every answer top-two: any withheld part is 100 % too, and no other part can change
-    # that; the district stays shown rather than cascading
-    groups = {"b": fig(Q01=cell([1, 1, 2])), "c": fig(Q01=cell([1, 2, 2, 2])), "e": fig(Q01=cell([1] * 10))}
-    groups["D"] = fig(Q01=cell([1] * 10 + [1, 1, 2, 1, 2, 2, 2]))
-    got = complementary(groups, {"D": ["b", "c", "e"]}, RULES)
+    got = protect(groups, {"D": ["b", "c", "e"]}, RULES)
     assert [hidden(got[g], "Q01") for g in ("b", "c", "e", "D")] == [True, True, False, False]
+    assert got["D"]["items"]["Q01"]["n"] == 10 and got["D"]["items"]["Q01"]["left_out"] == {"n": 7}
 
 
-def test_an_empty_centre_hides_nothing_and_needs_no_complement():
-    # suederelbe has no answers: suppressed with n = 0, its counts are known to be zero,
-    # so harburg must stay shown.
+def test_an_empty_centre_hides_nothing():
     groups = {"harburg": ["harburg"], "suederelbe": ["suederelbe"], "Harburg": ["harburg", "suederelbe"]}
     frame = responses_frame(answering("harburg", 30))
     raw = figures_of(frame, Period.week(D(2020, 9, 14)), groups)
-    got = complementary(raw, {"Harburg": ["harburg", "suederelbe"]}, RULES)
+    got = protect(raw, {"Harburg": ["harburg", "suederelbe"]}, RULES)
     assert got["suederelbe"]["items"]["Q01"]["suppressed"] and got["suederelbe"]["items"]["Q01"]["n"] == 0
-    assert not got["harburg"]["items"]["Q01"]["suppressed"]
-    assert recoverable(got, {"Harburg": ["harburg", "suederelbe"]}) == []
+    assert got["Harburg"]["items"]["Q01"] == got["harburg"]["items"]["Q01"]  # nothing left out
 
 
-def test_whole_city_no_suppressed_cell_can_be_recovered():
+def test_whole_city_nothing_withheld_can_be_narrowed():
     period = Period.week(D(2020, 9, 14))
     parts_of = disclosure.group_parts(period.start, period.end)
     assert parts_of["Bergedorf"] == ["bergedorf"] and parts_of["hamburg"][0] == "Hamburg-Mitte"
@@ -292,79 +256,37 @@ def test_whole_city_no_suppressed_cell_can_be_recovered():
     primary = {g: suppress_small(f, RULES) for g, f in raw.items()}
     assert subtraction_attack(raw, primary, parts_of)  # without protection something leaks
 
-    got = complementary(primary, parts_of, RULES)
-    q01 = {g: f["items"]["Q01"].get("suppression") for g, f in got.items()}
-    # Bergedorf (3 answers, one centre) is suppressed at both levels; the city then needs
-    # a second hidden district: Harburg, the smallest (21 + 0), and inside Harburg the
-    # centre harburg (suederelbe has no answers, so it hides nothing).
-    assert q01["bergedorf"] == q01["Bergedorf"] == "primary"
-    assert q01["Harburg"] == "complementary" and q01["harburg"] == "complementary"
-    # Hamburg-Mitte: finkenwerder (4) hidden, so the smallest other centre, mitte (30), too
-    assert q01["finkenwerder"] == "primary" and q01["mitte"] == "complementary"
-    assert q01["billstedt"] is None and q01["wilhelmsburg"] is None
-    assert q01["hamburg"] is None and q01["Hamburg-Mitte"] is None
-    assert subtraction_attack(raw, got, parts_of) == set()
-    assert recoverable(got, parts_of) == []
-
-
-def test_single_part_parent_follows_its_part():
-    # Harburg (2 + 2 answers) is hidden; the city's only other district, Bergedorf, is
-    # hidden as complement, and so must be its only centre (the same figure).
-    groups = {"harburg": ["harburg"], "suederelbe": ["suederelbe"], "bergedorf": ["bergedorf"],
-              "Harburg": ["harburg", "suederelbe"], "Bergedorf": ["bergedorf"],
-              "hamburg": ["harburg", "suederelbe", "bergedorf"]}  # fmt: skip
-    parts_of = {
-        "Harburg": ["harburg", "suederelbe"],
-        "Bergedorf": ["bergedorf"],
-        "hamburg": ["Harburg", "Bergedorf"],
-    }
-    frame = responses_frame(answering("harburg", 2) + answering("suederelbe", 2) + answering("bergedorf", 40))
-    raw = figures_of(frame, Period.week(D(2020, 9, 14)), groups)
-    got = complementary(raw, parts_of, RULES)
-    assert got["Bergedorf"]["items"]["Q01"]["suppression"] == "complementary"
-    assert got["bergedorf"]["items"]["Q01"]["suppression"] == "complementary"
-    assert not got["hamburg"]["items"]["Q01"]["suppressed"]
-    assert subtraction_attack(raw, got, parts_of) == set()
-    assert recoverable(got, parts_of) == []
+    got = protect(raw, parts_of, RULES)
+    withheld = {g for g, f in got.items() if hidden(f, "Q01")}
+    assert withheld == {"finkenwerder", "bergedorf"}  # primary only: nobody withheld for a neighbour
+    assert got["Bergedorf"]["items"]["Q01"]["n"] == 0  # its one centre withheld: nothing counted
+    city = got["hamburg"]["items"]["Q01"]
+    assert city["n"] == sum(sizes.values()) - 7 and city["left_out"] == {"n": 7}
+    assert narrowed(got, parts_of, ("Q01",)) == set()
 
 
 def test_relations_must_add_up():
     groups = {"a": fig(Q01=cell([1] * 6)), "b": fig(Q01=cell([1] * 6)), "D": fig(Q01=cell([1] * 13))}
     with pytest.raises(ValueError, match="not the sum"):
-        complementary(groups, {"D": ["a", "b"]}, RULES)
+        protect(groups, {"D": ["a", "b"]}, RULES)
     with pytest.raises(KeyError):
-        complementary(groups, {"D": ["a", "b", "c"]}, RULES)
+        protect(groups, {"D": ["a", "b", "c"]}, RULES)
 
 
-def test_locked_weeks_steer_the_choice_of_complement():
-    # Months of three centres A, B, C in district D; their weeks were already sent (locked).
-    # A hides one week -> A's month must go. D then needs a second hidden month: C is the
-    # smallest (24) but C's weeks are all shown, so C's month would be their sum anyway;
-    # B (26) hides two weeks, so hiding B's month really hides something.
-    ones = lambda n: fig(Q01=cell([1] * n))  # noqa: E731
-    groups = {
-        "A_w1": ones(3), "A_w2": ones(10), "A_w3": ones(10), "A_w4": ones(10), "A": ones(33),
-        "B_w1": ones(2), "B_w2": ones(4), "B_w3": ones(10), "B_w4": ones(10), "B": ones(26),
-        "C_w1": ones(6), "C_w2": ones(6), "C_w3": ones(6), "C_w4": ones(6), "C": ones(24),
-        "D": ones(83),
-    }  # fmt: skip
-    parts_of = {"D": ["A", "B", "C"], **{m: [f"{m}_w{i}" for i in range(1, 5)] for m in "ABC"}}
-    weeks = {g for g in groups if "_w" in g}
-    got = complementary(groups, parts_of, RULES, locked=weeks)
-    status = {g: f["items"]["Q01"].get("suppression") for g, f in got.items()}
-    assert status["A"] == "complementary" and status["B"] == "complementary"
-    assert status["C"] is None and status["D"] is None
-    assert all(status[w] in (None, "primary") for w in weeks)  # sent weeks never change
-    assert recoverable(got, parts_of) == []
-    # the naive choice (C instead of B) would leave A and its hidden week recoverable
-    naive = copy.deepcopy(got)
-    naive["B"] = suppress_small(groups["B"], RULES)
-    disclosure._hide(naive["C"]["items"]["Q01"], "complementary")
-    assert ("A", "Q01") in recoverable(naive, parts_of)
-    assert ("A_w1", "Q01") in recoverable(naive, parts_of)
+# --------------------------------------------------------------------------- longer periods
 
 
-# --------------------------------------------------------------------------- temporal
+def test_a_pool_narrows_when_its_total_pins_a_member():
+    assert pool_narrows([cell([1, 2, 4])])  # one cell: its total is its count
+    assert pool_narrows([cell([1, 1]), cell([2, 2])])  # all top-two: each is pinned at 2
+    assert pool_narrows([cell([4, 5]), cell([3, 4, 5])])  # none top-two: each pinned at 0
+    assert not pool_narrows([cell([1, 4]), cell([2, 4, 5])])  # 2 of 5: a 0..2, b 0..2
+    assert pool_narrows([cell([1, 1, 1]), cell([2, 4])])  # 4 of 5: the three-answer cell holds 2 or 3
+    assert not pool_narrows(
+        [cell([1, 2], "Q02"), cell([3, 1], "Q02")]
+    )  # categorical: every answer 0..1 or 0..2
+    assert pool_narrows([cell([1, 1], "Q02"), cell([1, 2, 1], "Q02")])  # nobody answered 3: both pinned at 0
+    assert not pool_narrows([])
 
 
 def february_frame() -> pd.DataFrame:
@@ -381,146 +303,40 @@ def february_frame() -> pd.DataFrame:
     return responses_frame(rows)
 
 
-def test_february_2021_one_suppressed_week_suppresses_the_month_item():
+def test_a_month_leaves_out_a_week_withheld_alone_and_counts_a_safe_pool():
     frame = february_frame()
     month = Period.month(D(2021, 2, 1))
-    assert month.tiled_by_weeks
-    raw_weeks = [group_figures(in_period(frame, w), None, w, "altona") for w in month.weeks()]
-    weeks = [suppress_small(w, RULES) for w in raw_weeks]
-    raw_month = group_figures(in_period(frame, month), None, month, "altona")
-    shown_month = suppress_small(raw_month, RULES)
-    assert shown_month["items"]["Q04"]["n"] == 33 and not shown_month["items"]["Q04"]["suppressed"]
-
-    raw = {"m": raw_month, **{w["period"]["key"]: w for w in raw_weeks}}
-    published = {w["period"]["key"]: w for w in weeks}
-    relation = {"m": list(published)}
-    # month 33 answers - the three shown weeks (10 + 10 + 10) = W05's three hidden Q04 answers
-    assert ("2021-W05", "Q04") in subtraction_attack(raw, {**published, "m": shown_month}, relation)
-
-    got = complementary_temporal(shown_month, weeks)
-    assert got["items"]["Q04"]["suppressed"] and got["items"]["Q04"]["suppression"] == "complementary"
-    assert got["items"]["Q04"]["counts"] is None and got["items"]["Q04"]["n"] == 33
-    assert not got["items"]["Q01"]["suppressed"]  # no week hides Q01
-    assert not got["items"]["Q05_SQ001"]["suppressed"]  # two weeks hide it: month - rest = their sum only
-    assert subtraction_attack(raw, {**published, "m": got}, relation) == set()
-    assert [w["items"]["Q04"]["suppressed"] for w in weeks] == [True, False, False, False]  # weeks unchanged
-
-
-def test_the_last_week_of_a_month_pairs_with_a_week_that_withheld_alone():
-    # February 2021: W05 withholds Q04 alone (3 answers). When W08, the month's last week,
-    # is built, it withholds Q04 too, so the month (33 answers) stays shown and still
-    # gives neither week away; Q05_SQ001, withheld by two weeks already, is left alone.
-    frame = february_frame()
-    month = Period.month(D(2021, 2, 1))
-    w05, w06, w07, w08 = month.weeks()
-    earlier = [
-        suppress_small(group_figures(in_period(frame, w), None, w, "altona"), RULES) for w in (w05, w06, w07)
-    ]
-    last = group_figures(in_period(frame, w08), None, w08, "altona")
-    got = protect({"altona": last}, {}, RULES, month_weeks={"altona": earlier})["altona"]
-    assert got["items"]["Q04"]["suppressed"] and got["items"]["Q04"]["suppression"] == "complementary"
-    assert not got["items"]["Q05_SQ001"]["suppressed"] and not got["items"]["Q01"]["suppressed"]
-    assert protect({"altona": last}, {}, RULES)["altona"]["items"]["Q04"]["suppressed"] is False
-    weeks = [*earlier, got]
-    shown_month = suppress_small(group_figures(in_period(frame, month), None, month, "altona"), RULES)
-    assert not complementary_temporal(shown_month, weeks)["items"]["Q04"]["suppressed"]
-    raw = {"m": group_figures(in_period(frame, month), None, month, "altona")}
-    raw |= {w.key: group_figures(in_period(frame, w), None, w, "altona") for w in month.weeks()}
-    published = {"m": shown_month, **{w["period"]["key"]: w for w in weeks}}
-    assert subtraction_attack(raw, published, {"m": [w.key for w in month.weeks()]}) == set()
-
-
-def test_month_not_tiled_by_weeks_is_left_alone():
-    # A calendar month (March 2021, Mon 1 .. Wed 31: its last ISO week reaches into April).
-    # Report months are whole weeks (Period.month), but a period that is not stays alone.
-    rows = [{"date": D(2021, 3, 2), "Q01": 1, "Q04": 2 if i < 3 else None} for i in range(6)]
-    rows += [{"date": D(2021, 3, d), "Q01": 1, "Q04": 3} for d in (9, 16, 23, 30) for _ in range(10)]
-    frame = responses_frame(rows)
-    month = Period("monthly", "2021-03", D(2021, 3, 1), D(2021, 3, 31))
-    assert not month.tiled_by_weeks
-    weeks = [
-        suppress_small(group_figures(in_period(frame, w), None, w, "altona"), RULES) for w in month.weeks()
-    ]
-    assert sum(w["items"]["Q04"]["suppressed"] for w in weeks) == 1
-    shown = suppress_small(group_figures(in_period(frame, month), None, month, "altona"), RULES)
-    assert complementary_temporal(shown, weeks) == shown
-    # and a tiled month is left alone when the weeks given do not tile it
-    feb = Period.month(D(2021, 2, 1))
-    frame = february_frame()
-    feb_weeks = [
-        suppress_small(group_figures(in_period(frame, w), None, w, "altona"), RULES) for w in feb.weeks()
-    ]
-    feb_fig = suppress_small(group_figures(in_period(frame, feb), None, feb, "altona"), RULES)
-    assert complementary_temporal(feb_fig, feb_weeks[:3]) == feb_fig
-    assert complementary_temporal(feb_fig, [feb_weeks[i] for i in (0, 1, 3)]) == feb_fig  # a gap
-
-
-FEB_WEEKS = {
-    "2021-W05": D(2021, 2, 1),
-    "2021-W06": D(2021, 2, 8),
-    "2021-W07": D(2021, 2, 15),
-    "2021-W08": D(2021, 2, 22),
-}
-
-
-def with_period(figures: dict, start: dt.date, end: dt.date, key: str) -> dict:
-    return figures | {"period": {"key": key, "start": start.isoformat(), "end": end.isoformat()}}
-
-
-def test_protect_handles_group_and_week_relations_together():
-    # Q01 answers of centres A, B, C (district D) in the four weeks of February 2021:
-    #        W05  W06  W07  W08   month
-    #   A      3   10   10   10     33
-    #   B      6    2    4   10     22
-    #   C     30    3    2   10     45
-    # Sent weeks: W05 hides A (3) and, as complement, B (6); W06 and W07 hide B and C.
-    # So A hides exactly one week -> A's month must go; B and C hide several.
-    n = {"A": (3, 10, 10, 10), "B": (6, 2, 4, 10), "C": (30, 3, 2, 10)}
-    parts = {"D": ["A", "B", "C"]}
-    sent: dict[str, list[dict]] = {g: [] for g in ["A", "B", "C", "D"]}
-    for i, (key, monday) in enumerate(FEB_WEEKS.items()):
-        raw = {g: fig(Q01=cell([1] * n[g][i])) for g in "ABC"}
-        raw["D"] = fig(Q01=cell([1] * sum(n[g][i] for g in "ABC")))
-        week = complementary(raw, parts, RULES)
-        for g, f in week.items():
-            sent[g].append(with_period(f, monday, monday + dt.timedelta(days=6), key))
-    assert [hidden(w, "Q01") for w in sent["A"]] == [True, False, False, False]
-    assert [hidden(w, "Q01") for w in sent["B"]] == [True, True, True, False]
-    months = {
-        g: with_period(fig(Q01=cell([1] * sum(n[g]))), D(2021, 2, 1), D(2021, 2, 28), "2021-02")
-        for g in "ABC"
+    raw_weeks = {w.key: group_figures(in_period(frame, w), None, w, "altona") for w in month.weeks()}
+    weeks = {k: suppress_small(w, RULES) for k, w in raw_weeks.items()}
+    assert [hidden(w, "Q04") for w in weeks.values()] == [True, False, False, False]
+    assert [hidden(w, "Q05_SQ001") for w in weeks.values()] == [True, True, False, False]
+    withheld = {
+        code: {k: raw_weeks[k]["items"][code] for k, w in weeks.items() if hidden(w, code)}
+        for code in ("Q04", "Q05_SQ001")
     }
-    months["D"] = with_period(fig(Q01=cell([1] * 100)), D(2021, 2, 1), D(2021, 2, 28), "2021-02")
+    assert month_left_out(withheld["Q04"]) == ["2021-W05"]  # alone: month minus the other weeks
+    assert month_left_out(withheld["Q05_SQ001"]) == []  # 3 of 5 top-two: W05 1..3, W06 0..2
+    raw_month = group_figures(in_period(frame, month), None, month, "altona")
+    got = protect(
+        {"altona": raw_month},
+        {},
+        RULES,
+        left_out={"altona": {"Q04": [("2021-W05", withheld["Q04"]["2021-W05"])]}},
+    )["altona"]
+    q04 = got["items"]["Q04"]
+    assert q04["n"] == 30 and q04["left_out"] == {"n": 3, "weeks": ["2021-W05"]} and not q04["suppressed"]
+    assert q04["counts"] == {"1": 0, "2": 0, "3": 0, "4": 10, "5": 20} and q04["mean"] == 4.67
+    assert got["items"]["Q05_SQ001"]["n"] == 25 and "left_out" not in got["items"]["Q05_SQ001"]
+    published = [*weeks.values(), got]
+    assert narrowed({str(i): d for i, d in enumerate(published)}, {}, ("Q04", "Q05_SQ001")) == set()
+    whole = suppress_small(raw_month, RULES)  # the month counting W05 gives its Q04 away
+    found = narrowed({str(i): d for i, d in enumerate([*weeks.values(), whole])}, {}, ("Q04", "Q05_SQ001"))
+    assert found == {("altona", "Q04")}
 
-    # One step after the other is not enough: group complementary first (nothing to do,
-    # every month has >= 22 answers), then the weeks hide A's month, and then D - B - C = A
-    # and A - its shown weeks = A's hidden week W05.
-    stepwise = complementary(months, parts, RULES)
-    stepwise = {g: complementary_temporal(f, sent[g]) for g, f in stepwise.items()}
-    assert hidden(stepwise["A"], "Q01") and not hidden(stepwise["B"], "Q01")
-    # ... and then, through the district's week W05 (A + B known), B's hidden week too
-    leaks = recoverable(stepwise, parts, sent_weeks=sent)
-    assert set(leaks) == {("A", "Q01"), ("A|2021-W05", "Q01"), ("B|2021-W05", "Q01")}
 
-    got = protect(months, parts, RULES, sent_weeks=sent)
-    status = {g: f["items"]["Q01"].get("suppression") for g, f in got.items()}
-    # A's month for its week; then D needs a second hidden month: B (22) is the smallest
-    # (C's month would do too, but it is bigger)
-    assert status == {"A": "complementary", "B": "complementary", "C": None, "D": None}
-    assert recoverable(got, parts, sent_weeks=sent) == []
-    assert [hidden(w, "Q01") for w in sent["A"]] == [True, False, False, False]  # sent weeks untouched
-
-
-def test_protect_without_weeks_is_primary_plus_complementary():
-    raw, primary = mitte_week()
-    assert protect(raw, MITTE_PARTS, RULES) == complementary(raw, MITTE_PARTS, RULES)
-    # a month not tiled by the weeks given gets no temporal relation (were it taken as
-    # "October = this one hidden week", mitte's October would be hidden)
-    weeks = {"mitte": [with_period(primary["finkenwerder"], D(2020, 9, 14), D(2020, 9, 20), "2020-W38")]}
-    october = {g: with_period(f, D(2020, 10, 1), D(2020, 10, 31), "2020-10") for g, f in raw.items()}
-    assert protect(october, MITTE_PARTS, RULES, sent_weeks=weeks) == complementary(
-        october, MITTE_PARTS, RULES
-    )
+def test_a_review_counts_only_what_its_months_counted():
+    assert review_left_out(["2021-W05", "2021-W06", "2021-W10"], {"2021-W05", "2021-W06"}) == ["2021-W10"]
+    assert review_left_out(["2021-W05"], set()) == ["2021-W05"]
 
 
 def test_a_comment_keeps_its_language_label_only_where_enough_people_share_the_language():

@@ -8,6 +8,7 @@ naming the period and the check.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import dagster as dg
@@ -113,8 +114,9 @@ def _only_in(week: str, patched, original):
     return choose
 
 
-def _primary_only(groups, parts_of, rules, *, sent_weeks=None, month_weeks=None):
-    """A broken disclosure step: small cells withheld, but no complementary suppression."""
+def _primary_only(groups, parts_of, rules, *, left_out=None):
+    """A broken disclosure step: small cells withheld, but the districts and the city still
+    count them (district minus its other centres gives them away)."""
     return {name: disclosure.suppress_small(fig, rules) for name, fig in groups.items()}
 
 
@@ -200,7 +202,7 @@ def test_counts_add_up_fails_when_the_stored_rows_differ_from_the_document(env, 
     result = run("2020-09-14", upto="files")
     assert not result.success
     examples = _evaluations(result)[("counts_add_up", "2020-09-14")].metadata["examples"].value
-    assert "Harburg Q04: n = 12, its parts [13]" in examples
+    assert "Harburg Q04: n = 12, its shown parts [13]" in examples
     assert any(e.startswith("report harburg Q04: differs from the stored figures (n") for e in examples)
     assert _files(reports, "2020-W38") == []
 
@@ -223,7 +225,9 @@ def test_all_centres_present_fails_when_a_centre_open_in_the_registry_is_missing
     assert not check.passed
     examples = check.metadata["examples"].value
     assert "harburg: no report document" in examples and "Harburg: no figures stored" in examples
-    assert evaluations[("no_recoverable_cells", "2020-09-14")].passed
+    # the audit cannot tell what the city counts without Harburg's report: it says so
+    audit = evaluations[("no_recoverable_cells", "2020-09-14")].metadata["examples"].value
+    assert audit and all("not audited: the published tables contradict each other" in e for e in audit)
     assert _files(reports, "2020-W38") == []
 
 
@@ -234,8 +238,9 @@ def test_no_recoverable_cells_fails_without_complementary_suppression(env, monke
     assert not result.success
     check = _evaluations(result)[("no_recoverable_cells", "2020-09-14")]
     assert not check.passed
+    # district Altona minus Altona: Blankenese's 3 answers, all top-two
     assert (
-        "blankenese Q01: withheld, but recoverable from the published figures"
+        "blankenese 2020-09-14..2020-09-20 Q01 (top2): narrowed to 1 values"
         in check.metadata["examples"].value
     )
     assert _files(reports, "2020-W38") == []
@@ -300,14 +305,18 @@ def test_a_failed_disclosure_audit_in_one_week_of_a_range_blocks_only_that_week(
     assert all("KW 38/2020" in s or "KW 40/2020" in s for s in subjects)
     # The run fails in its last step, naming the week and the check.
     failure = _failure(result)
-    assert "2020-W39: no_recoverable_cells" in failure and "W38" not in failure and "W40" not in failure
+    assert (
+        "2020-W39: counts_add_up, no_recoverable_cells" in failure
+        and "W38" not in failure
+        and "W40" not in failure
+    )
     steps = {e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"}
     assert steps == {"weekly_delivery"}
     # Per period check results, attached to the partitions.
     evaluations = _evaluations(result)
     for partition in WEEKS:
         for check in score_store.CHECKS:
-            failed = (partition, check) == ("2020-09-21", "no_recoverable_cells")
+            failed = partition == "2020-09-21" and check in ("counts_add_up", "no_recoverable_cells")
             assert evaluations[(check, partition)].passed is not failed
     assert {
         evaluations[(c, p)].target_materialization_data.run_id for c in score_store.CHECKS for p in WEEKS
@@ -342,14 +351,14 @@ def test_a_backfill_without_delivery_still_fails_and_keeps_the_earlier_good_file
     monkeypatch.setattr(disclosure, "protect", _only_in("2020-W39", _primary_only, disclosure.protect))
     result = run(tags=RANGE)  # a backfill: delivery skipped
     assert not result.success
-    assert "2020-W39: no_recoverable_cells" in _failure(result)
+    assert "2020-W39: counts_add_up, no_recoverable_cells" in _failure(result)
     assert {p: p.read_bytes() for p in reports.rglob("2020-W39.*")} == before
     assert {p: p.stat().st_mtime_ns for p in before} == stamps
     files = [
         e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == "weekly_report_files"
     ]
     meta = files[0].event_specific_data.materialization.metadata
-    assert meta["blocked_periods"].value == ["2020-W39: no_recoverable_cells"]
+    assert meta["blocked_periods"].value == ["2020-W39: counts_add_up, no_recoverable_cells"]
     assert json.loads((reports / "harburg" / "weekly" / "2020-W40.json").read_text(encoding="utf-8"))
 
 
@@ -367,8 +376,34 @@ def test_a_blocked_single_week_records_no_report_files(env, monkeypatch):
     run, reports, _, _ = env
     monkeypatch.setattr(disclosure, "protect", _only_in("2020-W38", _primary_only, disclosure.protect))
     result = run("2020-09-14")
-    assert not result.success and "2020-W38: no_recoverable_cells" in _failure(result)
+    assert not result.success and "2020-W38: counts_add_up, no_recoverable_cells" in _failure(result)
     # Nothing that would tell the freshness check the week's reports are out.
     materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
     assert materialized.isdisjoint({"weekly_report_files", "weekly_delivery"})
     assert _files(reports, "2020-W38") == []
+
+
+# --------------------------------------------------------------------------- the audit alone
+
+
+def test_the_audit_fails_on_a_month_that_gives_a_withheld_week_away():
+    # February 2021 of one centre: W05 withholds Q04 (3 answers); a month counting W05's
+    # answers gives them away as the month minus the other weeks, one leaving them out not
+    from pipelines.figures import Period, group_figures
+    from tests.test_disclosure import RULES, february_frame, in_period
+
+    frame = february_frame()
+    month = Period.month(dt.date(2021, 2, 1))
+    weeks = [disclosure.suppress_small(group_figures(in_period(frame, w), None, w, "altona"), RULES)
+             for w in month.weeks()]  # fmt: skip
+    raw_month = group_figures(in_period(frame, month), None, month, "altona")
+    whole = disclosure.suppress_small(raw_month, RULES)
+    problems = score_store._disclosure({}, {}, {"altona": ("v", whole)}, weeks)
+    assert (
+        "altona 2021-02-01..2021-02-28 Q04 (top2): narrowed to 1 values" not in problems
+    )  # (the month is shown)
+    assert "altona 2021-02-01..2021-02-07 Q04 (top2): narrowed to 1 values" in problems
+    w05 = month.weeks()[0]
+    left = [(w05.key, group_figures(in_period(frame, w05), None, w05, "altona")["items"]["Q04"])]
+    protected = disclosure.protect({"altona": raw_month}, {}, RULES, left_out={"altona": {"Q04": left}})
+    assert score_store._disclosure({}, {}, {"altona": ("v", protected["altona"])}, weeks) == []

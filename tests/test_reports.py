@@ -131,19 +131,21 @@ def test_small_groups_are_withheld_and_cannot_be_recovered(run, sqlite_url):
     altona = _twin(root, "altona", "weekly", "2020-W38")["items"]["Q01"]
     blankenese = _twin(root, "blankenese", "weekly", "2020-W38")["items"]["Q01"]
     assert blankenese["suppressed"] and blankenese["n"] == 3 and blankenese["counts"] is None
-    # Altona alone would be shown (n=6), but district Altona minus Altona = Blankenese:
-    # Altona is withheld as well (complementary suppression).
-    assert altona["suppressed"] and altona["n"] == 6 and altona["top2"] is None
-    assert altona.get("suppression") == "complementary" or altona["suppressed"]
+    # Altona (n=6) is shown: district Altona counts only the cells its centres show, so
+    # district minus Altona gives nothing of Blankenese away, and no neighbour is withheld.
+    assert not altona["suppressed"] and altona["n"] == 6 and altona["top2"] == 0.6667
     # City-wide weekly figures live in the warehouse (city reports are the reviews): the
-    # city shows all 21 valid answers; districts Altona (9) and Harburg (12) are shown,
-    # but Altona and Blankenese stay hidden individually.
+    # city counts the 18 shown answers (Altona 6, Harburg 12), Blankenese's 3 are left out.
     with engine_for(url).connect() as conn:
         rows = dict(conn.execute(sa.text(
             "SELECT group_code, counts FROM scores WHERE period_key = '2020-W38' AND item = 'Q01' AND NOT suppressed"
         )).all())  # fmt: skip
-    assert set(rows) == {"hamburg", "Altona", "Harburg", "harburg"}
-    assert json.loads(rows["hamburg"])["1"] == 2 + 3 + 6
+    assert set(rows) == {"hamburg", "Altona", "Harburg", "harburg", "altona"}
+    assert json.loads(rows["hamburg"])["1"] == 2 + 6 and json.loads(rows["Altona"]) == json.loads(
+        rows["altona"]
+    )
+    district = _twin(root, "altona", "weekly", "2020-W38")["comparisons"]["district"]["items"]["Q01"]
+    assert district["n"] == 0 and district["top2"] is None  # the rest of district Altona: nothing shown
     assert not (root / "hamburg" / "weekly").exists()
 
 

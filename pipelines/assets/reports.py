@@ -17,7 +17,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 
 from pipelines import delivery, registry, rendering, report_files, reporting, score_store
 from pipelines.assets.ingest import OWNERS, responses
-from pipelines.figures import Period
+from pipelines.figures import REVIEWS, Period
 from pipelines.resources import ReportStorageResource, WarehouseResource
 from pipelines.resources.mail import MailResource
 
@@ -37,8 +37,9 @@ CHECK_DESCRIPTIONS = {
     "the city are the sums of their parts, and every report document equals the stored figures.",
     "all_centres_present": "Every centre open in the period by the registry's validity dates has its stored "
     "figures and its report document (the reviews: also the city report); none that is closed.",
-    "no_recoverable_cells": "No withheld figure is shown in a report or stored, and none can be recovered "
-    "exactly from the published sums (districts, city, weeks already sent).",
+    "no_recoverable_cells": "No withheld figure is shown in a report or stored, and an integer-programming "
+    "attacker on everything published with the period (its weeks and months, the periods around it) narrows "
+    "no withheld count to fewer than min(n, 3) values.",
 }
 
 
@@ -101,7 +102,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
             # The checks read back what was written and hold it against the registry and itself.
             stored = score_store.read_period(warehouse.engine, period)
             problems = score_store.check_period(
-                period, stored, sent_weeks=_sent_weeks(warehouse.engine, builder, period)
+                period, stored, published=_published_with(warehouse.engine, builder, period)
             )
             score_store.write_checks(warehouse.engine, period, problems, context.run_id)
             outcomes[period.key] = problems
@@ -276,16 +277,28 @@ def _headline(summary: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def _sent_weeks(engine, builder: reporting.ReportBuilder, period) -> dict[str, list[dict]] | None:
-    """The weekly figures published inside a month or review made of whole weeks: as
-    stored, or (a week not yet built) as the weekly run will publish them."""
-    if period.cadence == "weekly" or not period.tiled_by_weeks:
-        return None
-    weeks = []
-    for week in period.weeks():
-        stored = score_store.read_period(engine, week, documents=False)
-        weeks.append(score_store.stored_groups(week, stored) if stored.scores else builder.disclosed(week))
-    return {name: [w[name] for w in weeks if name in w] for name in set().union(*weeks)}
+def _published_with(engine, builder: reporting.ReportBuilder, period: Period) -> list[dict]:
+    """The report documents published together with the period's, for the disclosure
+    audit: every week and month inside it, and the longer periods around it that are
+    already published (with everything inside those). As stored, or - a period not yet
+    built - as its run will publish it."""
+
+    def documents(p: Period) -> list[dict]:
+        stored = score_store.read_documents(engine, p)
+        return [doc for _, doc in stored.values()] if stored else list(builder.documents(p).values())
+
+    def inside(p: Period) -> list[Period]:
+        weeks = builder.survey_weeks(p) if p.cadence != "weekly" else []
+        months = builder.months_inside(p, weeks) if p.cadence in REVIEWS else []
+        return [w for w in weeks if w != p] + [m for m in months if m != p]
+
+    weeks = builder.survey_weeks(period) if period.cadence != "weekly" else [period]
+    around = {Period.month_of(w) for w in weeks} | {Period.review(r) for r in REVIEWS}
+    around = [p for p in around if p != period and p.start <= period.end and period.start <= p.end]
+    around = [p for p in around if score_store.read_documents(engine, p)]
+    periods = dict.fromkeys([*inside(period), *around, *(q for p in around for q in inside(p))])
+    periods.pop(period, None)
+    return [doc for p in periods for doc in documents(p)]
 
 
 def _check_results(

@@ -250,7 +250,7 @@ scores = sa.Table(
     sa.Column("top2_ci_low", sa.Float),
     sa.Column("top2_ci_high", sa.Float),
     sa.Column("suppressed", sa.Boolean, nullable=False),
-    sa.Column("suppression", sa.String(15)),  # primary | complementary
+    sa.Column("suppression", sa.String(15)),  # primary (complementary in figures before issue 10)
 )
 
 score_totals = sa.Table(
