@@ -342,15 +342,8 @@ def from_documents(
 
     by_period = {(d["centre"], *dates(d)): d for d in docs}
 
-    def counted(leaf: str, doc: dict, code: str) -> list[tuple[str, dt.date, dt.date]] | None:
-        """The spans a centre's cell of the period counts (None: withheld, not counted)."""
-        start, end = dates(doc)
-        own = by_period.get((leaf, start, end))
-        if own is None:
-            return [(leaf, start, end)]  # (not in the set: assume counted whole)
-        cell = (own.get("items") or {}).get(code)
-        if cell is None or cell.get("suppressed"):
-            return None
+    def weeks_of(leaf: str, start: dt.date, end: dt.date, cell: dict) -> list[tuple[str, dt.date, dt.date]]:
+        """The spans a centre's cell counts: its period minus the weeks it leaves out."""
         out, day = [], start
         for key in sorted((cell.get("left_out") or {}).get("weeks") or []):
             monday = dt.date.fromisocalendar(int(key[:4]), int(key[6:8]), 1)
@@ -363,22 +356,19 @@ def from_documents(
 
     def spans(who: Iterable[str], doc: dict, code: str, n: int) -> frozenset:
         """What a sum over centres counts: their shown cells when these add up to the
-        published n (the rule), else everything (a publication that does not follow it)."""
-        who = list(who)
+        published n (the rule), else all of them (a publication that does not follow it).
+        A centre without a report of the period was not open then: it counts nothing."""
         start, end = dates(doc)
+        present = [(leaf, by_period[(leaf, start, end)]) for leaf in who if (leaf, start, end) in by_period]
         out, total = set(), 0
-        for leaf in who:
-            own = by_period.get((leaf, start, end))
-            if own is None:
-                break
+        for leaf, own in present:
             cell = (own.get("items") or {}).get(code)
             if cell is not None and not cell.get("suppressed"):
-                out.update(counted(leaf, doc, code) or ())
+                out.update(weeks_of(leaf, start, end, cell))
                 total += int(cell.get("n") or 0)
-        else:
-            if total == n:
-                return frozenset(out)
-        return frozenset((leaf, start, end) for leaf in who)
+        if total == n:
+            return frozenset(out)
+        return frozenset((leaf, start, end) for leaf, _ in present)
 
     district_of = {leaf: d for d in parts for leaf in parts[d] if leaf not in parts}
     city = next((g for g in parts if all(p in parts for p in parts[g])), None)
@@ -393,9 +383,7 @@ def from_documents(
             if group in parts:
                 entry["spans"] = tuple(sorted(spans(members[group], doc, code, entry["n"])))
             elif (cell.get("left_out") or {}).get("weeks"):
-                entry["spans"] = tuple(
-                    counted(group, {**doc, "items": {code: {**cell, "suppressed": False}}}, code)
-                )
+                entry["spans"] = tuple(weeks_of(group, *dates(doc), cell))
             items[code] = entry
         sums = []
         for name, block in (doc.get("comparisons") or {}).items():

@@ -13,7 +13,13 @@ to the figures of one period (documents of `pipelines.figures.group_figures`):
    the answers of its withheld weeks only when at least two were withheld and their
    total leaves each of them at least min(n, 3) possible counts (`pool_narrows`);
    otherwise it leaves them out (`month_left_out`). A review counts a withheld week only
-   where a month inside the review counted it (`review_left_out`).
+   where a month inside the review counted it and was shown itself (`review_left_out`).
+
+4. **Breakdowns by channel, language and weekday count only centre-weeks that single
+   nobody out** (`breakdowns`): a centre's week enters a breakdown only when each of its
+   categories holds 0 or at least `min_valid_answers` responses; the responses of the
+   other weeks are counted in the total but not broken down (`breakdowns_withheld`). Any
+   sum or difference of such weeks is again 0 or at least that many per category.
 
 Every published number is then a sum of shown cells and of such pools, whatever an
 attacker adds or subtracts, and no month or review figure is withheld to protect a
@@ -31,6 +37,9 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from pipelines import figures, registry
 
@@ -248,6 +257,41 @@ def protect(
 
     for name in parents:
         build(name)
+    return out
+
+
+# --------------------------------------------------------------------------- breakdowns
+
+
+def breakdowns(rows: pd.DataFrame, rules: Rules, *, weekday: bool = False) -> dict[str, dict]:
+    """Per centre, the channel, language and (with `weekday`) weekday breakdowns of its rows
+    of a period, over its weeks that single nobody out (rule 4 of the module docstring):
+    centre -> `{"channel": {...}, "language": {...}, "weekday": {...}, "withheld":
+    {dimension: responses not broken down}}`. A group's breakdown is the sum of its
+    centres'. `rows` needs centre, response_date (datetime), channel and language."""
+    q = registry.questionnaire()
+    dates = pd.to_datetime(rows["response_date"])
+    unit = [
+        rows["centre"].astype(str).to_numpy(),
+        (dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")).to_numpy(),
+    ]
+    dimensions = {
+        "channel": (rows["channel"].astype(str).to_numpy(), figures.CHANNELS),
+        "language": (rows["language"].astype(str).to_numpy(), q.languages),
+    }
+    if weekday:
+        names = np.array(figures.WEEKDAYS)
+        dimensions["weekday"] = (names[dates.dt.dayofweek.to_numpy(dtype="int64")], figures.WEEKDAYS)
+    out: dict[str, dict] = {}
+    for name, (values, categories) in dimensions.items():
+        table = pd.crosstab(unit, values).reindex(columns=list(categories), fill_value=0)
+        small = ((table > 0) & (table < rules.min_valid_answers)).any(axis=1)
+        shown = table[~small].groupby(level=0).sum()
+        withheld = table[small].sum(axis=1).groupby(level=0).sum()
+        for code in set(table.index.get_level_values(0)):
+            entry = out.setdefault(code, {"withheld": {}})
+            entry[name] = {c: int(shown.loc[code, c]) if code in shown.index else 0 for c in categories}
+            entry["withheld"][name] = int(withheld.get(code, 0))
     return out
 
 

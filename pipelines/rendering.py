@@ -873,8 +873,13 @@ def build_context(doc: dict) -> dict:
             {"code": k, "label": LANGUAGES.get(k, k), "count": v}
             for k, v in (doc.get("by_language") or {}).items()
         ]
-        or None,
-        "by_weekday": [{"key": k, "count": weekday.get(k, 0)} for k in WEEKDAY_KEYS] if weekday else None,
+        if sum((doc.get("by_language") or {}).values())
+        else None,
+        # responses not broken down by channel, language or weekday (pipelines.disclosure)
+        "split_withheld": doc.get("breakdowns_withheld") or {},
+        "by_weekday": [{"key": k, "count": weekday.get(k, 0)} for k in WEEKDAY_KEYS]
+        if weekday and sum(weekday.values())
+        else None,
         "versions": doc.get("questionnaire_versions"),
         "headline": headline,
         "interval": _interval_chart(headline["top2"], headline["ci"])

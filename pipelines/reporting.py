@@ -105,12 +105,37 @@ class ReportBuilder:
         members = {city: [c for d in parts[city] for c in parts[d]]}
         members |= {d: parts[d] for d in parts[city]}
         members |= {c: [c] for d in parts[city] for c in parts[d]}
+        split = disclosure.breakdowns(in_period, self.rules, weekday=period.cadence != "weekly")
         groups = {}
         for name, centres in members.items():
             rows = in_period[in_period["centre"].isin(centres)]
             rows_ex = ex_period[ex_period["centre"].isin(centres)]
-            groups[name] = figures.group_figures(rows, rows_ex, period, name)
+            groups[name] = self._broken_down(
+                figures.group_figures(rows, rows_ex, period, name), centres, split
+            )
         return groups
+
+    @staticmethod
+    def _broken_down(fig: dict, centres: list[str], split: dict[str, dict]) -> dict:
+        """The figures with their breakdowns by channel, language and weekday replaced by
+        the sums of the centres' breakdowns that single nobody out (`disclosure.breakdowns`)."""
+        mine = [split[c] for c in centres if c in split]
+
+        def total(dimension: str, keys) -> dict[str, int]:
+            return {k: sum(m[dimension][k] for m in mine) for k in keys}
+
+        fig["responses"] = {"total": fig["responses"]["total"], **total("channel", figures.CHANNELS)}
+        fig["by_language"] = total("language", fig["by_language"])
+        if "by_weekday" in fig:
+            fig["by_weekday"] = total("weekday", fig["by_weekday"])
+        withheld = {
+            d: n
+            for d in ("channel", "language", "weekday")
+            if (n := sum(m["withheld"].get(d, 0) for m in mine))
+        }
+        if withheld:
+            fig["breakdowns_withheld"] = withheld
+        return fig
 
     def _mask(self, period: Period, frame: pd.DataFrame) -> pd.Series:
         """Rows of the period's days inside the survey: the first and last month reach
@@ -142,10 +167,12 @@ class ReportBuilder:
         for centre in self.raw(period):
             if centre not in self.registry.by_code:
                 continue
+            # (a centre opened or closed during the period has no figures in some weeks)
+            open_weeks = [w for w in weeks if centre in self.raw(w)]
             for code in self.raw(period)[centre]["items"]:
                 withheld = {
                     w.key: self.raw(w)[centre]["items"][code]
-                    for w in weeks
+                    for w in open_weeks
                     if disclosure._hidden(self.disclosed(w)[centre]["items"].get(code))
                 }
                 if not withheld:
@@ -155,7 +182,9 @@ class ReportBuilder:
                 else:
                     counted = set()
                     for month in inside:
-                        cell = self.disclosed(month)[centre]["items"].get(code) or {}
+                        cell = (self.disclosed(month).get(centre) or {}).get("items", {}).get(code)
+                        if cell is None or cell.get("suppressed"):
+                            continue  # a withheld month's pool is not published: a review would give it away
                         dropped = set((cell.get("left_out") or {}).get("weeks", []))
                         counted |= {w.key for w in self.survey_weeks(month) if w.key in withheld} - dropped
                     keys = disclosure.review_left_out(withheld, counted)
@@ -185,11 +214,9 @@ class ReportBuilder:
     def _trend_periods(self, period: Period) -> list[Period]:
         if period.cadence in ("weekly", "monthly"):
             return [*self._earlier(period), period]
-        months, first = [], self.survey.start.replace(day=1)
-        while first <= period.end:
-            months.append(Period.month(first))
-            first = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return months
+        # a review's trend: the months inside it (a month the review cuts, March for the
+        # mid-term, would publish a part of a month, and with it a withheld week)
+        return self.months_inside(period, self.survey_weeks(period))
 
     # ------------------------------------------------------------------ documents
 

@@ -265,10 +265,8 @@ def _counts(
         r = g["responses"]
         if r is None:
             continue  # no totals row: all_centres_present reports it
-        if min(r.values()) < 0 or r["tablet"] + r["web"] != r["total"]:
-            problems.append(
-                f"{code}: channels {r['tablet']} + {r['web']} do not add up to {r['total']} responses"
-            )
+        if min(r.values()) < 0 or r["tablet"] + r["web"] > r["total"]:
+            problems.append(f"{code}: channels {r['tablet']} + {r['web']} exceed {r['total']} responses")
         for item, cell in g["items"].items():
             n, cj, counts = cell["n"], cell.get("cannot_judge") or 0, cell.get("counts")
             if n < 0 or cj < 0 or n + cj > r["total"]:
@@ -312,6 +310,19 @@ def _counts(
             continue
         if {k: doc.get("responses", {}).get(k) for k in g["responses"]} != g["responses"]:
             problems.append(f"report {code}: responses differ from the stored totals")
+        withheld = doc.get("breakdowns_withheld") or {}
+        r = doc.get("responses") or {}
+        parts = {
+            "channel": r.get("tablet", 0) + r.get("web", 0),
+            "language": sum((doc.get("by_language") or {}).values()),
+        }
+        if "by_weekday" in doc:
+            parts["weekday"] = sum(doc["by_weekday"].values())
+        for dimension, shown in parts.items():
+            if shown + withheld.get(dimension, 0) != r.get("total"):
+                problems.append(
+                    f"report {code}: {dimension} breakdown {shown} + {withheld.get(dimension, 0)} withheld is not {r.get('total')} responses"
+                )
         for item in sorted(set(doc.get("items", {})) | set(g["items"])):
             mine, stored = doc.get("items", {}).get(item), g["items"].get(item)
             if mine is None or stored is None:
@@ -372,7 +383,9 @@ def _disclosure(
     if problems:
         return problems  # (figures in the open: nothing left to attack)
     survey, q = registry.survey(), registry.questionnaire()
-    tables, members = attack.from_documents([d for _, d in documents.values()] + published, parts)
+    # (the registry's groups of every period: the documents published with this one may
+    # be of periods with other centres open)
+    tables, members = attack.from_documents([d for _, d in documents.values()] + published)
     found = attack.attack(
         tables, members, [c for c, i in q.items.items() if i.kind == "scale"], survey.start, survey.end
     )

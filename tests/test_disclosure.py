@@ -346,3 +346,106 @@ def test_a_comment_keeps_its_language_label_only_where_enough_people_share_the_l
     assert disclosure.comment_language("en", figures, rules) == "en"
     assert disclosure.comment_language("de", figures, rules) == "de"
     assert disclosure.comment_language(None, figures, rules) is None
+
+
+# --------------------------------------------------------------------------- breakdowns
+
+
+def test_breakdowns_count_only_weeks_that_single_nobody_out():
+    def rows(centre, monday, tablet, web, languages=()):
+        out = [{"centre": centre, "response_date": monday, "channel": "tablet", "language": "de"}] * tablet
+        out += [{"centre": centre, "response_date": monday + dt.timedelta(days=5), "channel": "web",
+                 "language": "de"}] * web  # fmt: skip
+        for i, lang in enumerate(languages):
+            out[i] = {**out[i], "language": lang}
+        return out
+
+    w1, w2, w3 = D(2020, 9, 14), D(2020, 9, 21), D(2020, 9, 28)
+    frame = pd.DataFrame(
+        rows("a", w1, 10, 2)  # 2 online: the week's channels not broken down
+        + rows("a", w2, 6, 5, ["en"] * 5)  # 5 and 6: shown; 5 English
+        + rows("a", w3, 7, 0, ["tr"])  # no one online: shown; one Turkish: language not
+        + rows("b", w1, 3, 0)  # 3 in all: nothing broken down
+    )
+    frame["response_date"] = pd.to_datetime(frame["response_date"])
+    got = disclosure.breakdowns(frame, RULES, weekday=True)
+    assert got["a"]["channel"] == {"tablet": 13, "web": 5} and got["a"]["withheld"]["channel"] == 12
+    assert got["a"]["language"] == {"de": 18, "en": 5, "tr": 0} and got["a"]["withheld"]["language"] == 7
+    # weekdays: w1 has 10 Mondays and 2 Saturdays, w2 6 and 5, w3 7 Mondays only
+    assert got["a"]["weekday"]["Mo"] == 13 and got["a"]["weekday"]["Sa"] == 5
+    assert got["a"]["withheld"]["weekday"] == 12
+    assert got["b"]["channel"] == {"tablet": 0, "web": 0} and got["b"]["withheld"] == {
+        "channel": 3,
+        "language": 3,
+        "weekday": 3,
+    }
+    assert "weekday" not in disclosure.breakdowns(frame, RULES)["a"]
+    # every published count and every difference of two is 0 or at least 5: sums of such weeks
+    first = disclosure.breakdowns(frame[frame["response_date"] < pd.Timestamp(w3)], RULES)
+    assert {k: got["a"]["language"][k] - first["a"]["language"][k] for k in got["a"]["language"]} == {
+        "de": 0,
+        "en": 0,
+        "tr": 0,
+    }
+
+
+# --------------------------------------------------------------------------- in the report builder
+
+
+def _builder(rows: list[dict], reg=None):
+    """A ReportBuilder over hand-made responses (no warehouse)."""
+    from pipelines import reporting
+
+    b = reporting.ReportBuilder.__new__(reporting.ReportBuilder)
+    b.survey, b.registry, b.questionnaire = (
+        registry.survey(),
+        reg or registry.registry(),
+        registry.questionnaire(),
+    )
+    b.rules = disclosure.load_rules()
+    b.items = [i.code for i in b.questionnaire.answer_items]
+    b.trend_items = ["Q01"]
+    b.snapshot = {"files": 0, "ledger_sha256": "", "responses": len(rows), "built_from": "test"}
+    columns = reporting._COLUMNS + b.items
+    resp = pd.DataFrame([{**dict.fromkeys(columns), "channel": "tablet", "language": "de",
+                          "questionnaire_version": 2, **r} for r in rows])  # fmt: skip
+    resp["response_date"] = pd.to_datetime(resp["response_date"])
+    for c in b.items + ["questionnaire_version"]:
+        resp[c] = resp[c].astype("Int16")
+    excl = pd.DataFrame({"centre": pd.Series([], dtype=str), "reason": pd.Series([], dtype=str),
+                         "response_date": pd.Series([], dtype="datetime64[ns]")})  # fmt: skip
+    b.frames = reporting.Frames(resp, excl)
+    return b
+
+
+def test_a_review_does_not_count_the_pool_of_a_withheld_month():
+    # February 2021 of altona: W05 one answer, W06 two - a safe pool, so February counts
+    # them, but with 3 answers February itself is withheld: the mid-term review, were it to
+    # count them, would give February away (review minus the other months)
+    rows = [{"centre": "altona", "response_date": D(2021, 1, 5) + dt.timedelta(weeks=k), "Q01": q}
+            for k in range(4) for q in (1, 1, 2, 4, 4, 5)]  # fmt: skip
+    rows += [{"centre": "altona", "response_date": D(2021, 2, 2), "Q01": 1}]
+    rows += [{"centre": "altona", "response_date": D(2021, 2, 9), "Q01": q} for q in (1, 3)]
+    b = _builder(rows)
+    feb = b.disclosed(Period.month(D(2021, 2, 1)))["altona"]["items"]["Q01"]
+    assert (
+        feb["suppressed"] and feb["n"] == 3 and "left_out" not in feb
+    )  # the pool counted, the month withheld
+    review = b.disclosed(Period.review("midterm"))["altona"]["items"]["Q01"]
+    assert review["left_out"] == {"n": 3, "weeks": ["2021-W05", "2021-W06"]} and review["n"] == 24
+    assert [t["period"] for t in b.documents(Period.review("midterm"))["altona"]["trend"]][-1] == "2021-02"
+
+
+def test_a_centre_closing_inside_a_month_is_handled():
+    import dataclasses
+
+    reg = registry.registry()
+    altona = next(c for c in reg.centres if c.code == "altona")
+    closing = dataclasses.replace(altona, valid_to=D(2021, 2, 7))  # closes after W05
+    reg = dataclasses.replace(reg, centres=tuple(closing if c is altona else c for c in reg.centres))
+    rows = [{"centre": "altona", "response_date": D(2021, 2, 2), "Q01": q} for q in (1, 2)]
+    rows += [{"centre": "blankenese", "response_date": D(2021, 2, 2) + dt.timedelta(weeks=k), "Q01": 1}
+             for k in range(4) for _ in range(6)]  # fmt: skip
+    month = _builder(rows, reg).disclosed(Period.month(D(2021, 2, 1)))
+    assert month["altona"]["items"]["Q01"]["left_out"] == {"n": 2, "weeks": ["2021-W05"]}
+    assert month["blankenese"]["items"]["Q01"]["n"] == 24
