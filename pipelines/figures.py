@@ -241,6 +241,25 @@ def _count(series: pd.Series, keys: Sequence[str]) -> dict[str, int]:
     return {k: int(vc.get(k, 0)) for k in keys}
 
 
+def _in_weeks_of(dates: pd.Series, holding: Collection[int], q: registry.Questionnaire) -> pd.Series:
+    """Rows whose ISO week overlaps the validity of a version in `holding`: an item counts
+    only in weeks that ask it, so a month is the sum of its weeks (a version-1 answer sent
+    from home after the switch belongs to no week asking it, and so to no month)."""
+    ordered = sorted(q.versions, key=lambda v: v.valid_from)
+    dates = pd.to_datetime(dates)
+    monday = dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")
+    out = pd.Series(False, index=dates.index)
+    for i, v in enumerate(ordered):
+        if v.version not in holding:
+            continue
+        until = ordered[i + 1].valid_from - dt.timedelta(days=1) if i + 1 < len(ordered) else dt.date.max
+        sunday = monday + pd.Timedelta(days=6)
+        out |= (monday <= pd.Timestamp(min(until, dt.date(2262, 1, 1)))) & (
+            sunday >= pd.Timestamp(v.valid_from)
+        )
+    return out
+
+
 def group_figures(
     responses: pd.DataFrame,
     excluded: pd.DataFrame | None,
@@ -290,7 +309,9 @@ def group_figures(
     for item in items_of_versions(versions, q):
         holding = tuple(v.version for v in q.versions if item.code in v.items)
         if holding not in masks:
-            masks[holding] = row_versions.isin(holding).fillna(False).astype(bool)
+            masks[holding] = row_versions.isin(holding).fillna(False).astype(bool) & _in_weeks_of(
+                responses["response_date"], holding, q
+            )
         if item.code in responses.columns:
             values = responses[item.code][masks[holding]]
         else:

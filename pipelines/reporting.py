@@ -304,8 +304,11 @@ class ReportBuilder:
         rows = mine[mine["comment_status"] == "published"]
         rows = rows.sort_values(["response_date", "response_key"], ascending=[False, True])
         limit = MAX_COMMENTS[period.cadence]
+        # (the label needs 5 speakers of the language in the group's period, whether or not
+        # its weeks are broken down by language: "5 or more" singles nobody out)
+        speakers = {"by_language": {str(k): int(v) for k, v in mine["language"].value_counts().items()}}
         doc["comments"] = [
-            {"text": t, "language": disclosure.comment_language(lang, doc, self.rules)}
+            {"text": t, "language": disclosure.comment_language(lang, speakers, self.rules)}
             for t, lang in zip(rows["comment"][:limit], rows["language"][:limit], strict=True)
         ]
         held = int((mine["comment_status"] == "held_back").sum())

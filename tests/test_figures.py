@@ -537,3 +537,17 @@ def test_group_figures_is_vectorised():
         got = group_figures(frame, None, month, "hamburg")
     assert (time.perf_counter() - start) / 10 < 0.03
     assert got["items"]["Q01"]["counts"] == dict.fromkeys(["1", "2", "3", "4", "5"], 600)
+
+
+def test_an_item_counts_only_in_weeks_that_ask_it():
+    # a version-1 answer sent from home after the switch (W03): the weeks from the switch
+    # on do not ask Q06, so neither does January (else January minus its weeks would be it)
+    rows = [{"date": D(2021, 1, 5), "version": 1, "Q01": 1, "Q06": 1} for _ in range(6)]
+    rows += [{"date": D(2021, 1, 20), "version": 1, "Q01": 2, "Q06": 2}]
+    frame = responses_frame(rows)
+    month = Period.month(D(2021, 1, 1))
+    got = group_figures(in_period(frame, month), None, month, "altona")
+    assert got["items"]["Q06"]["n"] == 6 and got["items"]["Q06"]["counts"]["2"] == 0
+    assert got["items"]["Q01"]["n"] == 7  # asked in every version: counted
+    weeks = [group_figures(in_period(frame, w), None, w, "altona") for w in month.weeks()]
+    assert sum(w["items"].get("Q06", {}).get("n", 0) for w in weeks) == got["items"]["Q06"]["n"]

@@ -227,7 +227,9 @@ def test_all_centres_present_fails_when_a_centre_open_in_the_registry_is_missing
     assert not check.passed
     examples = check.metadata["examples"].value
     assert "harburg: no report document" in examples and "Harburg: no figures stored" in examples
-    assert evaluations[("no_recoverable_cells", "2020-09-14")].passed  # (a centre without a report counts nothing)
+    assert evaluations[
+        ("no_recoverable_cells", "2020-09-14")
+    ].passed  # (a centre without a report counts nothing)
     assert _files(reports, "2020-W38") == []
 
 
