@@ -449,3 +449,48 @@ def test_a_centre_closing_inside_a_month_is_handled():
     month = _builder(rows, reg).disclosed(Period.month(D(2021, 2, 1)))
     assert month["altona"]["items"]["Q01"]["left_out"] == {"n": 2, "weeks": ["2021-W05"]}
     assert month["blankenese"]["items"]["Q01"]["n"] == 24
+
+
+def _small_survey(seed: int) -> list[dict]:
+    """Nine weeks (two whole months and a week) of seven centres in three districts, each
+    centre-week with 0 to 10 responses, answers drawn at random."""
+    import random
+
+    rnd = random.Random(seed)
+    rows = []
+    for week in range(9):
+        monday = D(2020, 9, 14) + dt.timedelta(weeks=week)
+        for centre in ("mitte", "billstedt", "finkenwerder", "altona", "blankenese", "lokstedt", "niendorf"):
+            for _ in range(rnd.randint(0, 10)):
+                rows.append({
+                    "centre": centre, "response_date": monday + dt.timedelta(days=rnd.randint(0, 5)),
+                    "questionnaire_version": 1, "language": rnd.choice(["de", "de", "de", "en", "tr"]),
+                    "channel": rnd.choice(["tablet", "web"]),
+                    "Q01": rnd.choice([1, 1, 2, 2, 3, 4, 5, 99]), "Q02": rnd.choice([1, 2, 3]),
+                })  # fmt: skip
+    return rows
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_an_attacker_on_a_small_survey_finds_nothing(seed, monkeypatch):
+    b = _builder(_small_survey(seed))
+    weeks = [Period.week(D(2020, 9, 14) + dt.timedelta(weeks=k)) for k in range(9)]
+    periods = [*weeks, Period.month(D(2020, 9, 1)), Period.month(D(2020, 10, 1))]
+    docs = [d for p in periods for d in b.documents(p).values()]
+    withheld = sum(1 for d in docs for c in d["items"].values() if c.get("suppressed") and c.get("n"))
+    assert withheld > 20  # small groups: much to protect
+    q = registry.questionnaire()
+    scale = [c for c, i in q.items.items() if i.kind == "scale"]
+    tables, members = attack.from_documents(docs)
+    report = attack.attack(tables, members, scale, registry.survey().start, registry.survey().end)
+    assert report.findings == [] and report.inconsistent == 0
+    for d in docs:  # no breakdown count of 1 to 4
+        counts = [*[d["responses"][k] for k in ("tablet", "web")], *d["by_language"].values()]
+        assert all(c == 0 or c >= RULES.min_valid_answers for c in counts), d["centre"]
+    # the same survey with small cells withheld only (groups and months counting all): narrowed
+    monkeypatch.setattr(disclosure, "protect", lambda groups, parts, rules, **_: {
+        g: suppress_small(f, rules) for g, f in groups.items()})  # fmt: skip
+    b = _builder(_small_survey(seed))
+    docs = [d for p in periods for d in b.documents(p).values()]
+    tables, members = attack.from_documents(docs)
+    assert attack.attack(tables, members, scale, registry.survey().start, registry.survey().end).findings
