@@ -88,7 +88,7 @@ def _hide(cell: dict, reason: str) -> None:
     cell["suppression"] = reason
 
 
-def _hidden(cell: dict | None) -> bool:
+def hidden(cell: dict | None) -> bool:
     """A suppressed cell that actually hides something (n > 0)."""
     return bool(cell) and bool(cell.get("suppressed")) and bool(cell.get("n"))
 

@@ -173,7 +173,7 @@ class ReportBuilder:
                 withheld = {
                     w.key: self.raw(w)[centre]["items"][code]
                     for w in open_weeks
-                    if disclosure._hidden(self.disclosed(w)[centre]["items"].get(code))
+                    if disclosure.hidden(self.disclosed(w)[centre]["items"].get(code))
                 }
                 if not withheld:
                     continue
