@@ -216,11 +216,14 @@ def attack(
     scale_items: Iterable[str] = (),
     first_day: dt.date | None = None,
     last_day: dt.date | None = None,
+    within: tuple[dt.date, dt.date] | None = None,
 ) -> Report:
     """Narrowed withheld cells of `tables`. `members`: group -> its centres (a centre maps
     to itself); `scale_items`: the items whose top-two count is the target (the others
     are categorical: every answer's count is); `first_day`, `last_day`: the survey's first
-    and last day (the attacker knows that nothing was answered before or after them)."""
+    and last day (the attacker knows that nothing was answered before or after them);
+    `within`: attack only the cells and days of tables overlapping these dates (the
+    period being published: what lies elsewhere was audited with its own period)."""
     scale = frozenset(scale_items)
     pieces = _pieces(tables)
     before = [
@@ -252,6 +255,10 @@ def attack(
         if before:
             program.equal(program.expression(centres, before, answers), 0)
         targets: list[tuple[Table, str, dict[int, float], int]] = []
+
+        def wanted(start: dt.date, end: dt.date) -> bool:
+            return within is None or (start <= within[1] and within[0] <= end)
+
         for t in tables:
             ks, who = cover[id(t)], members[t.group]
             if code == RESPONSES:
@@ -270,7 +277,7 @@ def attack(
             if counts is not None:
                 for a in answers:
                     program.equal(program.over(counted, [a]), int(counts.get(a, 0)))
-            elif cell["n"]:
+            elif cell["n"] and wanted(t.start, t.end):
                 if code in scale:
                     targets.append((t, "top2", program.over(counted, TOP_TWO), cell["n"]))
                 else:
@@ -286,7 +293,7 @@ def attack(
             }
             for c in centres:
                 for k, (a, b) in enumerate(pieces):
-                    if (c, (k,)) in shown or k in before:
+                    if (c, (k,)) in shown or k in before or not wanted(a, b):
                         continue
                     report.targets += 1
                     report.programs += 2

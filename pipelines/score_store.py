@@ -193,7 +193,9 @@ def check_period(
         "shares_in_range": _shares(groups, stored.documents),
         "counts_add_up": _counts(groups, parts, stored.documents),
         "all_centres_present": _centres_present(period, stored, parts, reg),
-        "no_recoverable_cells": _disclosure(groups, parts, stored.documents, published or []),
+        "no_recoverable_cells": _disclosure(
+            groups, parts, stored.documents, published or [], within=(period.start, period.end)
+        ),
     }
 
 
@@ -352,11 +354,13 @@ def _disclosure(
     parts: dict[str, list[str]],
     documents: dict[str, tuple[str, dict]],
     published: list[dict],
+    within: tuple[dt.date, dt.date] | None = None,
 ) -> list[str]:
     """Withheld cells whose figures are published anyway, or that an attacker narrows.
 
     The attacker (`pipelines.attack`) works on the report documents alone: the period's
-    and the others published with it.
+    and the others published with it; it attacks the cells of documents overlapping
+    `within` (the period's dates).
     """
     problems = []
     for code, g in sorted(groups.items()):
@@ -387,7 +391,12 @@ def _disclosure(
     # be of periods with other centres open)
     tables, members = attack.from_documents([d for _, d in documents.values()] + published)
     found = attack.attack(
-        tables, members, [c for c, i in q.items.items() if i.kind == "scale"], survey.start, survey.end
+        tables,
+        members,
+        [c for c, i in q.items.items() if i.kind == "scale"],
+        survey.start,
+        survey.end,
+        within=within,
     )
     problems += [str(f) for f in found.findings]
     if found.inconsistent:

@@ -197,3 +197,12 @@ def test_days_after_the_survey_are_no_targets():
     assert attack(tables, {"a": ["a"]}).targets == 1  # the days from 6 September on
     got = attack(tables, {"a": ["a"]}, last_day=D(2021, 9, 5))
     assert got.targets == 0 and got.findings == []
+
+
+def test_within_attacks_only_the_cells_of_the_period_being_published():
+    tables = [table("a", *FEB[0], withheld(3)), table("a", *FEB[1], withheld(2))]
+    tables.append(Table("a", FEB[0][0], FEB[1][1], None, {Q: shown({"1": 5})}))  # the two weeks' sum
+    everything = attack(tables, {"a": ["a"]}, [Q])
+    assert {f.period for f in everything.findings} == {f"{a}..{b}" for a, b in FEB[:2]}
+    only = attack(tables, {"a": ["a"]}, [Q], within=FEB[1])
+    assert [f.period for f in only.findings] == [f"{FEB[1][0]}..{FEB[1][1]}"]
