@@ -3,8 +3,9 @@
 `ReportBuilder` loads the response store once and builds, per period, the figures of
 every centre, district and the city: disclosure rules applied (small cells withheld,
 groups counting their centres' shown cells, months and reviews leaving out withheld weeks
-that would give themselves away), comparisons with the previous period, the running average, the district and the city, the trend so far,
-and the redacted comments where the group is large enough. Documents of periods
+that would give themselves away), comparisons with the previous period, the running
+average, the district and the city, the trend so far, and the redacted comments where
+the group is large enough. Documents of periods
 already built are memoised, so a year-long backfill computes each period once.
 """
 

@@ -33,8 +33,9 @@ CADENCE_NAMES = {
 CHECK_DESCRIPTIONS = {
     "shares_in_range": "Stored and reported top-two shares and intervals lie in 0-1, the share inside its "
     "interval, both as computed again from the stored counts.",
-    "counts_add_up": "Channels add up to the responses, counts to n, means match the counts, districts and "
-    "the city are the sums of their parts, and every report document equals the stored figures.",
+    "counts_add_up": "Breakdowns (channel, language, weekday) and what they withhold add up to the responses, "
+    "counts to n, means match the counts, districts and the city are the sums of their parts' shown cells, "
+    "and every report document equals the stored figures.",
     "all_centres_present": "Every centre open in the period by the registry's validity dates has its stored "
     "figures and its report document (the reviews: also the city report); none that is closed.",
     "no_recoverable_cells": "No withheld figure is shown in a report or stored, and an integer-programming "
