@@ -271,10 +271,7 @@ def breakdowns(rows: pd.DataFrame, rules: Rules, *, weekday: bool = False) -> di
     centres'. `rows` needs centre, response_date (datetime), channel and language."""
     q = registry.questionnaire()
     dates = pd.to_datetime(rows["response_date"])
-    unit = [
-        rows["centre"].astype(str).to_numpy(),
-        (dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")).to_numpy(),
-    ]
+    unit = [rows["centre"].astype(str).to_numpy(), figures.mondays(dates).to_numpy()]
     dimensions = {
         "channel": (rows["channel"].astype(str).to_numpy(), figures.CHANNELS),
         "language": (rows["language"].astype(str).to_numpy(), q.languages),

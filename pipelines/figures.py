@@ -241,22 +241,26 @@ def _count(series: pd.Series, keys: Sequence[str]) -> dict[str, int]:
     return {k: int(vc.get(k, 0)) for k in keys}
 
 
+def mondays(dates: pd.Series) -> pd.Series:
+    """The Monday of each date's ISO week (datetime64)."""
+    dates = pd.to_datetime(dates)
+    return dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")
+
+
 def _in_weeks_of(dates: pd.Series, holding: Collection[int], q: registry.Questionnaire) -> pd.Series:
     """Rows whose ISO week overlaps the validity of a version in `holding`: an item counts
     only in weeks that ask it, so a month is the sum of its weeks (a version-1 answer sent
     from home after the switch belongs to no week asking it, and so to no month)."""
     ordered = sorted(q.versions, key=lambda v: v.valid_from)
-    dates = pd.to_datetime(dates)
-    monday = dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")
-    out = pd.Series(False, index=dates.index)
+    monday = mondays(dates)
+    sunday = monday + pd.Timedelta(days=6)
+    out = pd.Series(False, index=monday.index)
     for i, v in enumerate(ordered):
-        if v.version not in holding:
-            continue
-        until = ordered[i + 1].valid_from - dt.timedelta(days=1) if i + 1 < len(ordered) else dt.date.max
-        sunday = monday + pd.Timedelta(days=6)
-        out |= (monday <= pd.Timestamp(min(until, dt.date(2262, 1, 1)))) & (
-            sunday >= pd.Timestamp(v.valid_from)
-        )
+        if v.version in holding:
+            inside = sunday >= pd.Timestamp(v.valid_from)
+            if i + 1 < len(ordered):  # valid until the day before the next version
+                inside &= monday < pd.Timestamp(ordered[i + 1].valid_from)
+            out |= inside
     return out
 
 

@@ -117,7 +117,7 @@ class StoredPeriod:
     documents: dict[str, tuple[str, dict]]
 
 
-def read_period(engine: sa.Engine, period: Period, *, documents: bool = True) -> StoredPeriod:
+def read_period(engine: sa.Engine, period: Period) -> StoredPeriod:
     def rows(conn, table) -> list[dict]:
         query = sa.select(table).where(table.c.cadence == period.cadence, table.c.period_key == period.key)
         return [dict(r._mapping) for r in conn.execute(query)]
@@ -126,7 +126,7 @@ def read_period(engine: sa.Engine, period: Period, *, documents: bool = True) ->
         scores, totals = rows(conn, schema.scores), rows(conn, schema.score_totals)
     for row in scores:
         row["counts"] = json.loads(row["counts"]) if row["counts"] is not None else None
-    return StoredPeriod(scores, totals, read_documents(engine, period) if documents else {})
+    return StoredPeriod(scores, totals, read_documents(engine, period))
 
 
 def stored_groups(period: Period, stored: StoredPeriod) -> dict[str, dict]:

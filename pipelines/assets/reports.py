@@ -284,9 +284,15 @@ def _published_with(engine, builder: reporting.ReportBuilder, period: Period) ->
     already published (with everything inside those). As stored, or - a period not yet
     built - as its run will publish it."""
 
+    stored: dict[Period, list[dict]] = {}
+
+    def published(p: Period) -> list[dict]:
+        if p not in stored:  # (read once: the longer periods are looked up twice)
+            stored[p] = [doc for _, doc in score_store.read_documents(engine, p).values()]
+        return stored[p]
+
     def documents(p: Period) -> list[dict]:
-        stored = score_store.read_documents(engine, p)
-        return [doc for _, doc in stored.values()] if stored else list(builder.documents(p).values())
+        return published(p) or list(builder.documents(p).values())
 
     def inside(p: Period) -> list[Period]:
         weeks = builder.survey_weeks(p) if p.cadence != "weekly" else []
@@ -296,7 +302,7 @@ def _published_with(engine, builder: reporting.ReportBuilder, period: Period) ->
     weeks = builder.survey_weeks(period) if period.cadence != "weekly" else [period]
     around = {Period.month_of(w) for w in weeks} | {Period.review(r) for r in REVIEWS}
     around = [p for p in around if p != period and p.start <= period.end and period.start <= p.end]
-    around = [p for p in around if score_store.read_documents(engine, p)]
+    around = [p for p in around if published(p)]
     periods = dict.fromkeys([*inside(period), *around, *(q for p in around for q in inside(p))])
     periods.pop(period, None)
     return [doc for p in periods for doc in documents(p)]
