@@ -1,4 +1,4 @@
-"""The integer-programming attacker (pipelines.attack) against the demo survey's reports.
+"""The integer-programming attacker (pipelines.figures.attack) against the demo survey's reports.
 
 python bench/bench_attack.py [--weeks 7 | --year]
 
@@ -27,16 +27,19 @@ from bench_reports import prepare_year  # noqa: E402  (the same generated and in
 
 MEASURE = """
 import collections, json, os, time
-from pipelines import attack, partitions, registry, reporting
-from pipelines.figures import Period
+from pipelines.figures import attack
+from pipelines.defs import partitions
+from pipelines.core import registry
+from pipelines.figures import documents as reporting
+from pipelines.core.periods import Period
 from pipelines.warehouse import engine_for
 def main():
     engine = engine_for(os.environ["B_URL"])
     year = os.environ["B_WEEKS"] == "year"
     keys = partitions.weekly.get_partition_keys()
-    weeks = [reporting.period_for("weekly", k) for k in (keys if year else keys[: int(os.environ["B_WEEKS"])])]
+    weeks = [Period.from_partition("weekly", k) for k in (keys if year else keys[: int(os.environ["B_WEEKS"])])]
     builder = reporting.ReportBuilder(engine)
-    months = [reporting.period_for("monthly", k) for k in partitions.monthly.get_partition_keys()]
+    months = [Period.from_partition("monthly", k) for k in partitions.monthly.get_partition_keys()]
     months = [m for m in months if set(builder.survey_weeks(m)) <= set(weeks)]
     reviews = [Period.review("midterm"), Period.review("final")] if year else []
     docs, per = [], {}

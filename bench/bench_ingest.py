@@ -35,8 +35,8 @@ def _child(code: str, env: dict) -> dict:
 INGEST = """
 import json, resource, time
 import dagster as dg
-from pipelines.assets import ingest
-from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
+from pipelines.defs.assets import ingest
+from pipelines.defs.resources import LandingResource, PseudonymiserResource, WarehouseResource
 import os
 t = time.perf_counter()
 result = dg.materialize([ingest.raw_exports, ingest.responses], instance=dg.DagsterInstance.ephemeral(), resources={

@@ -1,4 +1,4 @@
-"""Benchmark for pipelines.redaction: recall and over-redaction on the labelled evaluation
+"""Benchmark for pipelines.ingest.redaction: recall and over-redaction on the labelled evaluation
 set, side by side with Microsoft Presidio's pattern recognisers, and comments per second.
 
     python bench/bench_redaction.py                      # the newest independent set (test5)
@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pipelines.redaction import Redactor  # noqa: E402
+from pipelines.ingest.redaction import Redactor  # noqa: E402
 
 CLEAN = [
     "Sehr freundliche Beratung, lange Wartezeit (45 Minuten).",

@@ -31,14 +31,15 @@ sys.path.insert(0, str(ROOT))
 
 import pypdf  # noqa: E402
 
-from pipelines import rendering  # noqa: E402
+from pipelines.core import periods  # noqa: E402
+from pipelines.reports import rendering  # noqa: E402
 from tests.sample_docs import sample_doc  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=50, help="number of PDFs to render (default 50)")
-    parser.add_argument("--cadence", default="weekly", choices=rendering.CADENCES)
+    parser.add_argument("--cadence", default="weekly", choices=periods.CADENCES)
     parser.add_argument("--centre", default="altona", help="centre code, or hamburg for a city report")
     parser.add_argument("--keep", type=Path, help="write the PDFs here instead of a temporary folder")
     parser.add_argument("--db", type=Path, help="SQLite file with a report_documents table (real documents)")

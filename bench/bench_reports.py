@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SETUP = """
 import os, dagster as dg
-from pipelines.assets import ingest
-from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
+from pipelines.defs.assets import ingest
+from pipelines.defs.resources import LandingResource, PseudonymiserResource, WarehouseResource
 assert dg.materialize([ingest.raw_exports, ingest.responses], resources={
     "warehouse": WarehouseResource(url=os.environ["B_URL"]),
     "landing": LandingResource(landing_dir=os.environ["B_LANDING"], quarantine_dir=os.environ["B_Q"]),
@@ -32,20 +32,24 @@ assert dg.materialize([ingest.raw_exports, ingest.responses], resources={
 MEASURE = """
 import json, os, resource, time
 from pathlib import Path
-from pipelines import partitions, report_files, reporting, score_store
+from pipelines.defs import partitions
+from pipelines.reports import files as report_files
+from pipelines.core.periods import REVIEWS, Period
+from pipelines.figures import documents
+from pipelines.figures import store
 from pipelines.warehouse import engine_for
 def main():
     engine = engine_for(os.environ["B_URL"])
     weeks = partitions.weekly.get_partition_keys()[: int(os.environ["B_WEEKS"])]
-    periods = [reporting.period_for("weekly", k) for k in weeks]
-    periods += [reporting.period_for("monthly", k) for k in partitions.monthly.get_partition_keys()]
-    periods += [reporting.period_for(k, k) for k in ("midterm", "final")]
+    periods = [Period.from_partition("weekly", k) for k in weeks]
+    periods += [Period.from_partition("monthly", k) for k in partitions.monthly.get_partition_keys()]
+    periods += [Period.review(k) for k in REVIEWS]
     t = time.perf_counter()
-    builder = reporting.ReportBuilder(engine)
+    builder = documents.ReportBuilder(engine)
     docs = []
     for period in periods:
         groups, period_docs = builder.disclosed(period), builder.documents(period)
-        score_store.write_period(engine, period, groups, period_docs)
+        store.write_period(engine, period, groups, period_docs)
         docs += list(period_docs.values())
     figures = time.perf_counter() - t
     t = time.perf_counter()

@@ -1,13 +1,14 @@
 """Survey pipeline: a Dagster code location (`pipelines.definitions:defs`).
 
-`defs` is loaded lazily so that the pure modules (parsing, redaction, the demo
+The definitions are loaded lazily so that the pure modules (parsing, redaction, the demo
 generator) can be imported without starting Dagster, while
-`dagster job execute -m pipelines` still finds the definitions.
+`dagster job execute -m pipelines` still finds them (as `code_location`: the name `defs`
+is the package of the Dagster wiring).
 """
 
 
 def __getattr__(name: str):
-    if name == "defs":
+    if name == "code_location":
         from pipelines.definitions import defs
 
         return defs
@@ -15,4 +16,4 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return ["defs"]
+    return ["code_location"]

@@ -2,19 +2,18 @@
 
 import dagster as dg
 
-from pipelines import partitions, settings
-from pipelines.assets import ingest
-from pipelines.assets.reports import build_report_assets
-from pipelines.resources import (
+from pipelines.defs import partitions, settings
+from pipelines.defs.assets import ingest
+from pipelines.defs.assets.reports import build_report_assets
+from pipelines.defs.automation.schedules import build_report_schedules
+from pipelines.defs.automation.sensors import build_landing_sensor, run_failure_mail
+from pipelines.defs.resources import (
     LandingResource,
     PseudonymiserResource,
     ReportStorageResource,
     WarehouseResource,
 )
-from pipelines.resources.mail import MailResource
-from pipelines.schedules.landing_sensor import build_landing_sensor
-from pipelines.schedules.monitoring import freshness_checks, run_failure_mail
-from pipelines.schedules.reports import build_report_schedules
+from pipelines.defs.resources.mail import MailResource
 
 settings.ensure_local_dirs()
 
@@ -24,12 +23,12 @@ monthly = build_report_assets("monthly", partitions.monthly)
 review = build_report_assets("review", partitions.review)
 
 
-def _job(name: str, assets: list, partitions_def, description: str):
+def _job(name: str, assets: list, description: str):
     # Light steps: one process is faster than a subprocess per step; PDFs render in a pool.
+    # The partitions come from the selected report assets (ingestion is unpartitioned).
     return dg.define_asset_job(
         name,
         selection=dg.AssetSelection.assets(*ingest_assets, *assets),
-        partitions_def=partitions_def,
         executor_def=dg.in_process_executor,
         description=description,
     )
@@ -44,32 +43,25 @@ ingest_job = dg.define_asset_job(
 weekly_job = _job(
     "weekly_reports",
     weekly,
-    partitions.weekly,
     "Ingest, then figures, files and e-mails of one week (key: its Monday).",
 )
 monthly_job = _job(
     "monthly_reports",
     monthly,
-    partitions.monthly,
     "Ingest, then figures, files and e-mails of one month (key: its first day).",
 )
 review_job = _job(
     "review_reports",
     review,
-    partitions.review,
     "Ingest, then the mid-term review or the final report (key: midterm or final).",
 )
-freshness = freshness_checks(weekly[1], ingest.responses)
-
 defs = dg.Definitions(
     assets=[*ingest_assets, *weekly, *monthly, *review],
-    asset_checks=freshness,
     jobs=[ingest_job, weekly_job, monthly_job, review_job],
     schedules=build_report_schedules(weekly_job, monthly_job, review_job),
     sensors=[
         build_landing_sensor(ingest_job),
         run_failure_mail,
-        dg.build_sensor_for_freshness_checks(freshness_checks=freshness, name="freshness_checks_sensor"),
     ],
     resources={
         "warehouse": WarehouseResource(url=settings.setting("SURVEY_WAREHOUSE_URL")),

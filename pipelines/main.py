@@ -16,7 +16,7 @@ import time
 import dagster as dg
 import sqlalchemy as sa
 
-from pipelines import partitions, settings
+from pipelines.defs import partitions, settings
 
 JOBS = {
     "weekly_reports": partitions.weekly,

@@ -80,7 +80,7 @@ def small_registry(tmp_path, monkeypatch):
 
     import yaml
 
-    from pipelines import registry
+    from pipelines.core import registry
 
     target = tmp_path / "config"
     shutil.copytree(registry.DEFAULT_CONFIG_DIR, target)

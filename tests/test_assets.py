@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from pipelines import contracts
-from pipelines.assets import ingest
-from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
-from pipelines.schedules.landing_sensor import build_landing_sensor
+from pipelines.core import contracts
+from pipelines.defs.assets import ingest
+from pipelines.defs.automation.sensors import build_landing_sensor
+from pipelines.defs.resources import LandingResource, PseudonymiserResource, WarehouseResource
 from pipelines.warehouse import engine_for
 from tests import builders as b
 

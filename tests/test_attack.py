@@ -1,10 +1,10 @@
-"""The integer-programming attacker (pipelines.attack) on hand-made published tables."""
+"""The integer-programming attacker (pipelines.figures.attack) on hand-made published tables."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pipelines.attack import Table, attack, from_documents
+from pipelines.figures.attack import Table, attack, from_documents
 
 D = dt.date
 Q = "Q01"

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipelines import contracts, registry, validation
-from pipelines.exports import web_header
+from pipelines.core import contracts, registry
+from pipelines.ingest import validation
+from pipelines.ingest.parsing import web_header
 from pipelines.warehouse import schema
 
 

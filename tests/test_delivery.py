@@ -5,16 +5,17 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from pipelines import partitions, registry
-from pipelines.assets import ingest
-from pipelines.assets.reports import build_report_assets
-from pipelines.resources import (
+from pipelines.core import registry
+from pipelines.defs import partitions
+from pipelines.defs.assets import ingest
+from pipelines.defs.assets.reports import build_report_assets
+from pipelines.defs.resources import (
     LandingResource,
     PseudonymiserResource,
     ReportStorageResource,
     WarehouseResource,
 )
-from pipelines.resources.mail import MailResource
+from pipelines.defs.resources.mail import MailResource
 from tests import builders as b
 from tests.smtp_server import smtp_server
 

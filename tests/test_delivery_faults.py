@@ -25,9 +25,10 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
-from pipelines import delivery, registry
-from pipelines.delivery import POSSIBLE_DUPLICATE_HEADER, ReportVersion
-from pipelines.resources.mail import MailResource
+from pipelines.core import registry
+from pipelines.defs.resources.mail import MailResource
+from pipelines.delivery import ledger as delivery
+from pipelines.delivery.ledger import POSSIBLE_DUPLICATE_HEADER, ReportVersion
 from pipelines.warehouse import engine_for, schema
 from tests.smtp_server import smtp_server
 
@@ -459,10 +460,10 @@ def test_sender_killed_between_two_emails(tmp_path, sqlite_url):
 def test_refused_recipient_fails_the_run_and_the_next_run_sends_only_to_them(
     tmp_path, sqlite_url, small_registry
 ):
-    from pipelines import partitions
-    from pipelines.assets import ingest
-    from pipelines.assets.reports import build_report_assets
-    from pipelines.resources import (
+    from pipelines.defs import partitions
+    from pipelines.defs.assets import ingest
+    from pipelines.defs.assets.reports import build_report_assets
+    from pipelines.defs.resources import (
         LandingResource,
         PseudonymiserResource,
         ReportStorageResource,

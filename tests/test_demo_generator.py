@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import registry
+from pipelines.core import registry
 from pipelines.demo import generate
 from pipelines.demo.__main__ import main
 

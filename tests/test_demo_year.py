@@ -17,9 +17,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import figures, ingestion, registry, response_store
-from pipelines.anonymise import Pseudonymiser
-from pipelines.reporting import ReportBuilder
+from pipelines.core import registry
+from pipelines.core.periods import Period
+from pipelines.figures.documents import ReportBuilder
+from pipelines.ingest import response_store, staging
+from pipelines.ingest.pseudonyms import Pseudonymiser
 from pipelines.warehouse import engine_for, schema
 
 
@@ -39,7 +41,7 @@ def year(tmp_path_factory, demo_year_files):
     landing, truth_dir, summary = demo_year_files  # generate(..., seed=2020), shared and read-only
     summary = copy.deepcopy(summary)
     engine = engine_for(f"sqlite:///{tmp / 'w.db'}")
-    ingestor = ingestion.Ingestor(engine, landing, tmp / "q", Pseudonymiser(KEY))
+    ingestor = staging.Ingestor(engine, landing, tmp / "q", Pseudonymiser(KEY))
     ingest_summary = ingestor.ingest_new_files()
     dates = response_store.pending_dates(engine)
     for i in range(0, len(dates), 31):
@@ -78,7 +80,7 @@ def test_ingested_totals_agree_with_the_ground_truth_exactly(year):
     assert (excluded.reason == "misuse").sum() == summary["misuse_completions"]
     assert (excluded.reason == "unfinished").sum() == summary["unfinished_web"]["total"]
     totals = year["ingest"].totals()
-    assert totals["rows_read"] == sum(totals[o] for o in ingestion.OUTCOMES)
+    assert totals["rows_read"] == sum(totals[o] for o in staging.OUTCOMES)
 
 
 def test_every_questionnaire_is_stored_with_its_answers(year):
@@ -101,7 +103,7 @@ def test_weekly_figures_agree_with_a_direct_computation_from_the_ground_truth(ye
     q01 = registry.questionnaire().items["Q01"]
     checked = 0
     for key in ("2020-09-14", "2020-11-09", "2021-01-11", "2021-02-08", "2021-06-28"):
-        period = figures.Period.week(pd.Timestamp(key).date())
+        period = Period.week(pd.Timestamp(key).date())
         docs = builder.disclosed(period)
         in_week = expected[period.mask(expected["date"])]
         for centre in registry.registry().centres:
@@ -122,7 +124,7 @@ def test_review_headline_shares_are_in_the_range_of_the_real_survey(year):
     expected = _expected(year)
     builder = ReportBuilder(year["engine"])
     for name in ("midterm", "final"):
-        period = figures.Period.review(name)
+        period = Period.review(name)
         groups = builder.disclosed(period)
         city = groups[registry.registry().city_code]
         in_period = expected[(expected.date >= str(period.start)) & (expected.date <= str(period.end))]
@@ -147,7 +149,7 @@ def test_review_headline_shares_are_in_the_range_of_the_real_survey(year):
         share = city["items"]["Q01"]["top2"]
         assert share == _half_up(int(q01[valid].isin([1, 2]).sum()), int(valid.sum()))
         assert 0.88 <= share <= 0.97, (name, share)  # the real survey: about 93 % satisfied
-    midterm = builder.disclosed(figures.Period.review("midterm"))[registry.registry().city_code]
+    midterm = builder.disclosed(Period.review("midterm"))[registry.registry().city_code]
     assert 20_000 <= midterm["responses"]["total"] <= 25_000
     assert json.dumps(midterm)  # serialisable as the JSON twin
     assert Path(year["truth_dir"] / "pii.txt").exists()

@@ -8,8 +8,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from pipelines import attack, disclosure, registry
-from pipelines.disclosure import (
+from pipelines.core import registry
+from pipelines.core.periods import Period
+from pipelines.figures import attack, disclosure
+from pipelines.figures.disclosure import (
     Rules,
     comments_allowed,
     load_rules,
@@ -19,7 +21,7 @@ from pipelines.disclosure import (
     review_left_out,
     suppress_small,
 )
-from pipelines.figures import Period, group_figures, item_figures
+from pipelines.figures.groups import group_figures, item_figures
 from tests.test_figures import in_period, responses_frame
 
 D = dt.date
@@ -394,9 +396,9 @@ def test_breakdowns_count_only_weeks_that_single_nobody_out():
 
 def _builder(rows: list[dict], reg=None):
     """A ReportBuilder over hand-made responses (no warehouse)."""
-    from pipelines import reporting
+    from pipelines.figures import documents
 
-    b = reporting.ReportBuilder.__new__(reporting.ReportBuilder)
+    b = documents.ReportBuilder.__new__(documents.ReportBuilder)
     b.survey, b.registry, b.questionnaire = (
         registry.survey(),
         reg or registry.registry(),
@@ -406,7 +408,7 @@ def _builder(rows: list[dict], reg=None):
     b.items = [i.code for i in b.questionnaire.answer_items]
     b.trend_items = ["Q01"]
     b.snapshot = {"files": 0, "ledger_sha256": "", "responses": len(rows), "built_from": "test"}
-    columns = reporting._COLUMNS + b.items
+    columns = documents._COLUMNS + b.items
     resp = pd.DataFrame([{**dict.fromkeys(columns), "channel": "tablet", "language": "de",
                           "questionnaire_version": 2, **r} for r in rows])  # fmt: skip
     resp["response_date"] = pd.to_datetime(resp["response_date"])
@@ -414,7 +416,7 @@ def _builder(rows: list[dict], reg=None):
         resp[c] = resp[c].astype("Int16")
     excl = pd.DataFrame({"centre": pd.Series([], dtype=str), "reason": pd.Series([], dtype=str),
                          "response_date": pd.Series([], dtype="datetime64[ns]")})  # fmt: skip
-    b.frames = reporting.Frames(resp, excl)
+    b.frames = documents.Frames(resp, excl)
     return b
 
 

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import ingestion, response_store
-from pipelines.anonymise import Pseudonymiser
+from pipelines.ingest import response_store, staging
+from pipelines.ingest.pseudonyms import Pseudonymiser
 from pipelines.warehouse import OutdatedSchema, engine_for, exclusive, schema
 from tests import builders as b
 from tests import oracle
@@ -25,7 +25,7 @@ from tests import oracle
 
 def ingest(url, landing, tmp_path, key="k"):
     engine = engine_for(url)
-    summary = ingestion.Ingestor(
+    summary = staging.Ingestor(
         engine, landing, tmp_path / "quarantine", Pseudonymiser(key), run_id="t"
     ).ingest_new_files()
     with exclusive(engine, "ingest"):  # as the responses asset does
@@ -52,21 +52,21 @@ def test_a_broken_file_costs_only_itself(warehouse_url, landing, tmp_path, monke
         b.write_tablet(
             landing, "altona", f"TAB-{i:04d}", "2020-09-15", b.completion(i + 1, device=f"TAB-{i:04d}")
         )
-    original = ingestion.Ingestor._stage_tablet
+    original = staging.Ingestor._stage_tablet
 
     def fail_for_one(self, conn, f, rows, outcome):
         if rows and rows[0]["device_id"] == "TAB-0003":
             raise sa.exc.DataError("insert", {}, Exception("simulated: value the database refuses"))
         return original(self, conn, f, rows, outcome)
 
-    monkeypatch.setattr(ingestion.Ingestor, "_stage_tablet", fail_for_one)
+    monkeypatch.setattr(staging.Ingestor, "_stage_tablet", fail_for_one)
     engine, summary = ingest(warehouse_url, landing, tmp_path)
     assert len(frame(engine, schema.responses)) == 5
     assert len(summary.files_with("failed")) == 1
     q = frame(engine, schema.quarantine)
     assert q.rule.tolist() == ["ingest_error"] and "DataError" in q.reason[0]
     # Not in the ledger: the next run reads it again (and, once it can be stored, stores it).
-    monkeypatch.setattr(ingestion.Ingestor, "_stage_tablet", original)
+    monkeypatch.setattr(staging.Ingestor, "_stage_tablet", original)
     engine, summary = ingest(warehouse_url, landing, tmp_path)
     assert summary.files_new == 1 and len(frame(engine, schema.responses)) == 6
     assert frame(engine, schema.quarantine).empty
@@ -141,14 +141,14 @@ def test_another_pseudonym_key_is_refused_and_rotation_counts_once(landing, tmp_
     b.write_tablet(landing, "altona", "TAB-0417", "2020-09-15", b.completion(1) + b.completion(2))
     b.write_web(landing, "2020-09-16", [b.web_response(7)])
     engine, _ = ingest(sqlite_url, landing, tmp_path, key="first")
-    with pytest.raises(ingestion.KeyMismatch, match="rotate_pseudonym_key"):
+    with pytest.raises(staging.KeyMismatch, match="rotate_pseudonym_key"):
         ingest(sqlite_url, landing, tmp_path, key="second")
     assert len(frame(engine, schema.responses)) == 3  # nothing doubled
     with engine.connect() as conn:
         stored = conn.execute(sa.select(schema.ingest_state.c.value)).scalars().all()
     assert "first" not in "".join(stored) and "second" not in "".join(stored)
     # Rotating on purpose: everything read again with the new key, every response once.
-    ingestor = ingestion.Ingestor(engine, landing, tmp_path / "quarantine", Pseudonymiser("second"))
+    ingestor = staging.Ingestor(engine, landing, tmp_path / "quarantine", Pseudonymiser("second"))
     assert ingestor.rotate_key() == 2
     before = set(frame(engine, schema.responses).response_key)
     engine, summary = ingest(sqlite_url, landing, tmp_path, key="second")
@@ -188,22 +188,23 @@ _KILLABLE = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from pipelines import ingestion, response_store
-    from pipelines.anonymise import Pseudonymiser
+    from pipelines.ingest import staging
+    from pipelines.ingest import response_store
+    from pipelines.ingest.pseudonyms import Pseudonymiser
     from pipelines.warehouse import engine_for
 
-    ingestion.FILES_PER_TRANSACTION = 3  # commit often, so a kill lands between commits
+    staging.FILES_PER_TRANSACTION = 3  # commit often, so a kill lands between commits
     url, landing, quarantine = sys.argv[1:4]
     engine = engine_for(url)
-    original = ingestion.Ingestor.ingest_file
+    original = staging.Ingestor.ingest_file
 
     def slow(self, *args, **kwargs):
         time.sleep(0.05)
         return original(self, *args, **kwargs)
 
-    ingestion.Ingestor.ingest_file = slow
+    staging.Ingestor.ingest_file = slow
     print("ingesting", flush=True)
-    ingestion.Ingestor(engine, Path(landing), Path(quarantine), Pseudonymiser("k")).ingest_new_files()
+    staging.Ingestor(engine, Path(landing), Path(quarantine), Pseudonymiser("k")).ingest_new_files()
     print("rebuilding", flush=True)
     dates = response_store.pending_dates(engine)
     for i in range(0, len(dates), 2):

@@ -9,15 +9,15 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import ingestion, response_store
-from pipelines.anonymise import Pseudonymiser
+from pipelines.ingest import response_store, staging
+from pipelines.ingest.pseudonyms import Pseudonymiser
 from pipelines.warehouse import engine_for, schema
 from tests import builders as b
 
 
 def run(url, landing, tmp_path, key="test-key"):
     engine = engine_for(url)
-    ing = ingestion.Ingestor(engine, landing, tmp_path / "quarantine", Pseudonymiser(key), run_id="t")
+    ing = staging.Ingestor(engine, landing, tmp_path / "quarantine", Pseudonymiser(key), run_id="t")
     summary = ing.ingest_new_files()
     result = response_store.build_responses(engine, response_store.pending_dates(engine))
     response_store.write_responses(engine, result)
@@ -250,7 +250,7 @@ def test_every_raw_row_is_accounted_for(warehouse_url, landing, tmp_path):
     engine, summary = run(warehouse_url, landing, tmp_path)
     totals = summary.totals()
     assert totals["rows_read"] == len(rows) + 5 + 3 + 1
-    assert totals["rows_read"] == sum(totals[o] for o in ingestion.OUTCOMES)
+    assert totals["rows_read"] == sum(totals[o] for o in staging.OUTCOMES)
     ledger = table(engine, schema.ingested_files)
     assert (
         ledger.rows_read == ledger.accepted + ledger.duplicate + ledger.excluded + ledger.quarantined

@@ -16,7 +16,7 @@ import dagster as dg
 import pytest
 import yaml
 
-from pipelines import run_launcher
+from pipelines.defs import run_launcher
 from tests.processes import stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +47,7 @@ def _cmdline(pid: int) -> str:
 RENDER_SCRIPT = """
 import sys
 from pathlib import Path
-from pipelines import report_files
+from pipelines.reports import files as report_files
 from tests.sample_docs import sample_doc
 
 docs = [sample_doc(centre=c, week=f"2020-W{w}") for c in ("altona", "mitte", "blankenese") for w in range(38, 46)]
@@ -135,9 +135,10 @@ def test_instance_configs_monitor_runs_with_the_checking_launcher(tmp_path):
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert config["run_monitoring"]["enabled"] is True, path
         assert config["run_monitoring"]["max_resume_run_attempts"] == 0, path
-        assert config["run_launcher"] == {"module": "pipelines.run_launcher", "class": "LocalRunLauncher"}, (
-            path
-        )
+        assert config["run_launcher"] == {
+            "module": "pipelines.defs.run_launcher",
+            "class": "LocalRunLauncher",
+        }, path
         assert config["run_coordinator"]["class"] == "QueuedRunCoordinator", path
     (tmp_path / "dagster.yaml").write_text(yaml.safe_dump(_instance_config()), encoding="utf-8")
     with dg.DagsterInstance.from_config(str(tmp_path)) as instance:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pypdf
 
-from pipelines import rendering
+from pipelines.reports import rendering
 from tests import builders as b
 from tests.sample_docs import sample_doc
 
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WRITER = r"""
 import sys, time
 from pathlib import Path
-from pipelines import rendering
+from pipelines.reports import rendering
 from tests.sample_docs import sample_doc
 
 root, mode = Path(sys.argv[1]), sys.argv[2]
@@ -148,10 +148,10 @@ def test_temporary_files_of_a_live_writer_stay(tmp_path):
 FILES_RUN = r"""
 import os, sys
 import dagster as dg
-from pipelines import partitions
-from pipelines.assets import ingest
-from pipelines.assets.reports import build_report_assets
-from pipelines.resources import LandingResource, PseudonymiserResource, ReportStorageResource, WarehouseResource
+from pipelines.defs import partitions
+from pipelines.defs.assets import ingest
+from pipelines.defs.assets.reports import build_report_assets
+from pipelines.defs.resources import LandingResource, PseudonymiserResource, ReportStorageResource, WarehouseResource
 
 tmp = sys.argv[1]
 assets = build_report_assets("weekly", partitions.weekly)

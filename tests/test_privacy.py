@@ -18,16 +18,17 @@ import pypdf
 import pytest
 import sqlalchemy as sa
 
-from pipelines import partitions, registry
-from pipelines.assets import ingest
-from pipelines.assets.reports import build_report_assets
-from pipelines.resources import (
+from pipelines.core import registry
+from pipelines.defs import partitions
+from pipelines.defs.assets import ingest
+from pipelines.defs.assets.reports import build_report_assets
+from pipelines.defs.resources import (
     LandingResource,
     PseudonymiserResource,
     ReportStorageResource,
     WarehouseResource,
 )
-from pipelines.resources.mail import MailResource
+from pipelines.defs.resources.mail import MailResource
 from tests import builders as b
 
 DEVICE = "TAB-9137"

@@ -1,4 +1,4 @@
-"""Redaction of free-text comments (pipelines/redaction.py, config/redaction.yaml)."""
+"""Redaction of free-text comments (pipelines/ingest/redaction/, config/redaction.yaml)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import shutil
 import pytest
 import yaml
 
-from pipelines.redaction import KINDS, Redacted, RedactionConfigError, Redactor, load_rules
-from pipelines.registry import DEFAULT_CONFIG_DIR
+from pipelines.core.registry import DEFAULT_CONFIG_DIR
+from pipelines.ingest.redaction import KINDS, Redacted, RedactionConfigError, Redactor, load_rules
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import ingestion, response_store
-from pipelines.assets import ingest
-from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
+from pipelines.defs.assets import ingest
+from pipelines.defs.resources import LandingResource, PseudonymiserResource, WarehouseResource
+from pipelines.ingest import response_store
+from pipelines.ingest import staging as ingestion
 from pipelines.warehouse import engine_for, schema
 from tests import builders as b
 from tests import oracle

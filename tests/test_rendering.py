@@ -15,7 +15,8 @@ import pypdf
 import pytest
 import yaml
 
-from pipelines import registry, rendering
+from pipelines.core import registry
+from pipelines.reports import rendering
 from tests.sample_docs import sample_doc, scale_item
 
 WITHHELD = "Q05_SQ004"

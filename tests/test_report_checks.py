@@ -16,16 +16,19 @@ import pypdf
 import pytest
 import sqlalchemy as sa
 
-from pipelines import disclosure, figures, partitions, reporting, score_store
-from pipelines.assets import ingest
-from pipelines.assets.reports import build_report_assets
-from pipelines.resources import (
+from pipelines.defs import partitions
+from pipelines.defs.assets import ingest
+from pipelines.defs.assets.reports import build_report_assets
+from pipelines.defs.resources import (
     LandingResource,
     PseudonymiserResource,
     ReportStorageResource,
     WarehouseResource,
 )
-from pipelines.resources.mail import MailResource
+from pipelines.defs.resources.mail import MailResource
+from pipelines.figures import disclosure, store
+from pipelines.figures import documents as reporting
+from pipelines.figures import groups as figures
 from pipelines.warehouse import engine_for, schema
 from tests import builders as b
 from tests.smtp_server import smtp_server
@@ -128,7 +131,7 @@ def test_all_checks_pass_and_attach_to_the_partition_of_a_one_week_run(env):
     result = run("2020-09-21", upto="files")
     assert result.success
     evaluations = _evaluations(result)
-    assert set(evaluations) == {(c, "2020-09-21") for c in score_store.CHECKS}
+    assert set(evaluations) == {(c, "2020-09-21") for c in store.CHECKS}
     assert all(e.passed for e in evaluations.values())
     # … and they target this run's materialization of the figures (shown as current in the UI).
     assert {e.target_materialization_data.run_id for e in evaluations.values()} == {result.run_id}
@@ -137,7 +140,7 @@ def test_all_checks_pass_and_attach_to_the_partition_of_a_one_week_run(env):
     )
     with engine_for(url).connect() as conn:
         rows = conn.execute(sa.select(schema.report_checks.c.check_name, schema.report_checks.c.passed)).all()
-    assert sorted(rows) == sorted((c, True) for c in score_store.CHECKS)
+    assert sorted(rows) == sorted((c, True) for c in store.CHECKS)
 
 
 # --------------------------------------------------------------------------- each check fails
@@ -163,7 +166,7 @@ def test_shares_in_range_fails_on_a_share_outside_0_1(env, monkeypatch):
     assert "harburg Q01: share outside 0-1" in examples
     assert any("does not match its counts" in e for e in examples)
     # The document and the stored figures agree with each other: only the share check fails.
-    assert all(evaluations[(c, "2020-09-14")].passed for c in score_store.CHECKS if c != "shares_in_range")
+    assert all(evaluations[(c, "2020-09-14")].passed for c in store.CHECKS if c != "shares_in_range")
     assert _files(reports, "2020-W38") == []
     assert "2020-W38: shares_in_range" in _failure(result)
 
@@ -191,7 +194,7 @@ def test_counts_add_up_fails_when_channels_do_not_add_up(env, monkeypatch):
 
 def test_counts_add_up_fails_when_the_stored_rows_differ_from_the_document(env, monkeypatch):
     run, reports, _, _ = env
-    original = score_store.score_rows
+    original = store.score_rows
 
     def corrupted(period, groups):  # what is written, not what was computed
         items, totals = original(period, groups)
@@ -200,7 +203,7 @@ def test_counts_add_up_fails_when_the_stored_rows_differ_from_the_document(env, 
                 row["n"] += 1
         return items, totals
 
-    monkeypatch.setattr(score_store, "score_rows", corrupted)
+    monkeypatch.setattr(store, "score_rows", corrupted)
     result = run("2020-09-14", upto="files")
     assert not result.success
     examples = _evaluations(result)[("counts_add_up", "2020-09-14")].metadata["examples"].value
@@ -317,12 +320,12 @@ def test_a_failed_disclosure_audit_in_one_week_of_a_range_blocks_only_that_week(
     # Per period check results, attached to the partitions.
     evaluations = _evaluations(result)
     for partition in WEEKS:
-        for check in score_store.CHECKS:
+        for check in store.CHECKS:
             failed = partition == "2020-09-21" and check in ("counts_add_up", "no_recoverable_cells")
             assert evaluations[(check, partition)].passed is not failed
-    assert {
-        evaluations[(c, p)].target_materialization_data.run_id for c in score_store.CHECKS for p in WEEKS
-    } == {result.run_id}
+    assert {evaluations[(c, p)].target_materialization_data.run_id for c in store.CHECKS for p in WEEKS} == {
+        result.run_id
+    }
     summary = evaluations[("no_recoverable_cells", None)]
     assert not summary.passed and summary.metadata["failed_periods"].value == ["2020-W39"]
     assert "| 2020-W39 | FAILED |" in summary.metadata["by_period"].value
@@ -379,7 +382,7 @@ def test_a_blocked_single_week_records_no_report_files(env, monkeypatch):
     monkeypatch.setattr(disclosure, "protect", _only_in("2020-W38", _primary_only, disclosure.protect))
     result = run("2020-09-14")
     assert not result.success and "2020-W38: counts_add_up, no_recoverable_cells" in _failure(result)
-    # Nothing that would tell the freshness check the week's reports are out.
+    # Nothing that would tell the freshness policy the week's reports are out.
     materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
     assert materialized.isdisjoint({"weekly_report_files", "weekly_delivery"})
     assert _files(reports, "2020-W38") == []
@@ -391,7 +394,8 @@ def test_a_blocked_single_week_records_no_report_files(env, monkeypatch):
 def test_the_audit_fails_on_a_month_that_gives_a_withheld_week_away():
     # February 2021 of one centre: W05 withholds Q04 (3 answers); a month counting W05's
     # answers gives them away as the month minus the other weeks, one leaving them out not
-    from pipelines.figures import Period, group_figures
+    from pipelines.core.periods import Period
+    from pipelines.figures.groups import group_figures
     from tests.test_disclosure import RULES, february_frame, in_period
 
     frame = february_frame()
@@ -400,7 +404,7 @@ def test_the_audit_fails_on_a_month_that_gives_a_withheld_week_away():
              for w in month.weeks()]  # fmt: skip
     raw_month = group_figures(in_period(frame, month), None, month, "altona")
     whole = disclosure.suppress_small(raw_month, RULES)
-    problems = score_store._disclosure({}, {}, {"altona": ("v", whole)}, weeks)
+    problems = store._disclosure({}, {}, {"altona": ("v", whole)}, weeks)
     assert (
         "altona 2021-02-01..2021-02-28 Q04 (top2): narrowed to 1 values" not in problems
     )  # (the month is shown)
@@ -408,4 +412,4 @@ def test_the_audit_fails_on_a_month_that_gives_a_withheld_week_away():
     w05 = month.weeks()[0]
     left = [(w05.key, group_figures(in_period(frame, w05), None, w05, "altona")["items"]["Q04"])]
     protected = disclosure.protect({"altona": raw_month}, {}, RULES, left_out={"altona": {"Q04": left}})
-    assert score_store._disclosure({}, {}, {"altona": ("v", protected["altona"])}, weeks) == []
+    assert store._disclosure({}, {}, {"altona": ("v", protected["altona"])}, weeks) == []

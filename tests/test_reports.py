@@ -9,10 +9,10 @@ import pypdf
 import pytest
 import sqlalchemy as sa
 
-from pipelines import partitions
-from pipelines.assets import ingest
-from pipelines.assets.reports import build_report_assets
-from pipelines.resources import (
+from pipelines.defs import partitions
+from pipelines.defs.assets import ingest
+from pipelines.defs.assets.reports import build_report_assets
+from pipelines.defs.resources import (
     LandingResource,
     PseudonymiserResource,
     ReportStorageResource,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines import partitions, staleness
-from pipelines.assets import ingest
-from pipelines.assets.reports import build_report_assets
-from pipelines.resources import LandingResource, PseudonymiserResource, WarehouseResource
+from pipelines.defs import partitions
+from pipelines.defs.assets import ingest
+from pipelines.defs.assets.reports import build_report_assets
+from pipelines.defs.resources import LandingResource, PseudonymiserResource, WarehouseResource
+from pipelines.figures import staleness
 from pipelines.warehouse import engine_for
 from tests import builders as b
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from pipelines.statistics import Z95, fisher_p, half_up, holm, proportion_test, two_proportion_p, wilson
+from pipelines.core.statistics import Z95, fisher_p, half_up, holm, proportion_test, two_proportion_p, wilson
 
 Z2 = Z95 * Z95  # 3.841459
 

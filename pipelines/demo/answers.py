@@ -13,7 +13,8 @@ from statistics import NormalDist
 
 import numpy as np
 
-from pipelines.registry import Item, Questionnaire
+from pipelines.core.periods import week_key
+from pipelines.core.registry import Item, Questionnaire
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,7 @@ class Dip:
 
     def weeks(self) -> list[str]:
         days = (self.last - self.first).days + 1
-        keys = {(self.first + dt.timedelta(days=i)).isocalendar()[:2] for i in range(days)}
-        return [f"{y}-W{w:02d}" for y, w in sorted(keys)]
+        return sorted({week_key(self.first + dt.timedelta(days=i)) for i in range(days)})
 
 
 DIPS = (

@@ -13,8 +13,8 @@ import random
 
 import numpy as np
 
+from pipelines.core.registry import Questionnaire
 from pipelines.demo import tablet, web
-from pipelines.registry import Questionnaire
 
 UNKNOWN_CENTRE = "kz-unbekannt"
 BAD_TABLET_TIMES = ("2020-13-45 25:61:00", "gestern")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from pipelines.registry import Centre, Survey
+from pipelines.core.registry import Centre, Survey
 
 # Counted questionnaires over the survey year at scale 1 (the real survey had 52,496).
 TARGET_PER_YEAR = 52_500

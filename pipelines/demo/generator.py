@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipelines import registry
+from pipelines.core import registry
 from pipelines.demo import answers, breakage, web
 from pipelines.demo.breakage import Schedule
 from pipelines.demo.calendar import VisitCalendar

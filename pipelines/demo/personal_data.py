@@ -12,7 +12,7 @@ import random
 import unicodedata
 from pathlib import Path
 
-from pipelines import registry
+from pipelines.core import registry
 
 _DOMAINS = (
     "gmail.com",

@@ -7,20 +7,15 @@ while the year is generated; breakage.csv, pii.txt and summary.json at the end.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
 
+from pipelines.core.periods import week_key
+from pipelines.core.registry import Questionnaire, Survey
 from pipelines.demo.breakage import NOT_COUNTED
-from pipelines.registry import Questionnaire, Survey
 
 BREAKAGE_COLUMNS = ("kind", "file", "row", "channel", "ref", "item", "effect")
-
-
-def week_of(day: dt.date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 class Truth:
@@ -77,7 +72,7 @@ class Truth:
             self.counted["channel"][channel] += 1
             self.counted["centre"][centre] += 1
             self.counted["month"][day.strftime("%Y-%m")] += 1
-            self.counted["week"][week_of(day)] += 1
+            self.counted["week"][week_key(day)] += 1
             self.counted_midterm += day <= self.survey.midterm_end
 
     def tablet(self, session) -> None:

@@ -16,13 +16,13 @@ import random
 from collections import Counter
 from pathlib import Path
 
+from pipelines.core.registry import Centre, Questionnaire
 from pipelines.demo import breakage, tablet
 from pipelines.demo.breakage import ITEM_MISSING, NONE, Schedule
 from pipelines.demo.calendar import VisitCalendar
 from pipelines.demo.comments import for_cp1252
 from pipelines.demo.tablet import Device, Fleet, Session
 from pipelines.demo.truth import Truth
-from pipelines.registry import Centre, Questionnaire
 
 SESSION_KINDS = ("unknown_centre", "out_of_range", "item_not_in_version", "bad_timestamp")
 

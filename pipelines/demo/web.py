@@ -15,8 +15,8 @@ import random
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from pipelines.core.registry import Questionnaire
 from pipelines.demo import personal_data
-from pipelines.registry import Questionnaire
 
 META = (
     "id",

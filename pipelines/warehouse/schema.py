@@ -7,7 +7,7 @@ import re
 
 import sqlalchemy as sa
 
-from pipelines import contracts, registry
+from pipelines.core import contracts, registry
 
 metadata = sa.MetaData()
 

@@ -1,0 +1,1 @@
+"""What every stage shares: reference data, contracts, periods, statistics."""

@@ -1,0 +1,208 @@
+"""Data contracts (ODCS YAML in `data_contracts/`) and what is derived from them.
+
+The contracts are the one source for: the row checks of the raw exports (which
+rows go to quarantine, and why), the warehouse table of responses, and the Great
+Expectations suite that guards the response store before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "data_contracts"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One checkable rule of a contract property (or of the whole dataset)."""
+
+    name: str
+    kind: str  # required | unique | pattern | valid_values | max_length | datetime | versions | duplicates
+    column: str | None
+    value: object = None
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    logical_type: str
+    physical_type: str | None
+    required: bool
+    unique: bool
+    primary_key: bool
+    classification: str | None
+    description: str
+    pattern: str | None
+    max_length: int | None
+    datetime_format: str | None
+    valid_values: tuple | None
+    valid_values_from: str | None
+    versions: tuple[int, ...] | None
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern | None:
+        return re.compile(self.pattern) if self.pattern else None
+
+
+@dataclass(frozen=True)
+class Contract:
+    id: str
+    name: str
+    version: str
+    properties: tuple[Property, ...]
+    dataset_rules: tuple[Rule, ...]
+    raw: dict
+
+    @functools.cached_property
+    def by_name(self) -> dict[str, Property]:
+        return {p.name: p for p in self.properties}
+
+    @property
+    def columns(self) -> list[str]:
+        return [p.name for p in self.properties]
+
+    def personal_columns(self) -> list[str]:
+        return [p.name for p in self.properties if p.classification == "personal"]
+
+    def rules(self) -> list[Rule]:
+        """Every rule of the contract, each with a stable name (used in check metadata)."""
+        out: list[Rule] = list(self.dataset_rules)
+        for p in self.properties:
+            if p.required:
+                out.append(Rule(f"{p.name}_required", "required", p.name))
+            if p.unique:
+                out.append(Rule(f"{p.name}_unique", "unique", p.name))
+            if p.pattern:
+                out.append(Rule(f"{p.name}_pattern", "pattern", p.name, p.pattern))
+            if p.max_length:
+                out.append(Rule(f"{p.name}_max_length", "max_length", p.name, p.max_length))
+            if p.datetime_format:
+                out.append(Rule(f"{p.name}_datetime", "datetime", p.name, p.datetime_format))
+            if p.valid_values is not None:
+                out.append(Rule(f"{p.name}_valid_values", "valid_values", p.name, p.valid_values))
+            if p.versions is not None:
+                out.append(Rule(f"{p.name}_only_in_versions", "versions", p.name, p.versions))
+        return out
+
+
+def contracts_dir() -> Path:
+    return Path(os.environ.get("SURVEY_CONTRACTS_DIR") or CONTRACTS_DIR)
+
+
+def _custom(entries: list | None, key: str):
+    for entry in entries or []:
+        if entry.get("property") == key:
+            return entry.get("value")
+    return None
+
+
+def _valid_values(quality: list | None) -> tuple | None:
+    for q in quality or []:
+        if q.get("metric") == "invalidValues":
+            return tuple((q.get("arguments") or {}).get("validValues") or ())
+    return None
+
+
+def parse_contract(data: dict) -> Contract:
+    (schema,) = data["schema"]  # one dataset per contract
+    props = []
+    for raw in schema["properties"]:
+        opts = raw.get("logicalTypeOptions") or {}
+        versions = _custom(raw.get("customProperties"), "questionnaireVersions")
+        props.append(
+            Property(
+                name=raw["name"],
+                logical_type=raw.get("logicalType", "string"),
+                physical_type=raw.get("physicalType"),
+                required=bool(raw.get("required", False)),
+                unique=bool(raw.get("unique", False)),
+                primary_key=bool(raw.get("primaryKey", False)),
+                classification=raw.get("classification"),
+                description=str(raw.get("description") or ""),
+                pattern=opts.get("pattern"),
+                max_length=opts.get("maxLength"),
+                datetime_format=opts.get("format"),
+                valid_values=_valid_values(raw.get("quality")),
+                valid_values_from=_custom(raw.get("customProperties"), "validValuesFrom"),
+                versions=tuple(versions) if versions is not None else None,
+            )
+        )
+    dataset_rules = []
+    for q in schema.get("quality") or []:
+        if q.get("metric") == "duplicateValues":
+            cols = tuple((q.get("arguments") or {}).get("properties") or ())
+            dataset_rules.append(Rule(q["name"], "duplicates", None, cols))
+    return Contract(
+        id=data["id"],
+        name=data["name"],
+        version=str(data["version"]),
+        properties=tuple(props),
+        dataset_rules=tuple(dataset_rules),
+        raw=data,
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _load(path: str) -> Contract:
+    with open(path, encoding="utf-8") as fh:
+        return parse_contract(yaml.safe_load(fh))
+
+
+def load(name: str) -> Contract:
+    return _load(str(contracts_dir() / f"{name}.odcs.yaml"))
+
+
+# --------------------------------------------------------------------------- row checks
+
+
+def check_value(prop: Property, value: str | None) -> str | None:
+    """Check one raw string value against its property; return the broken rule or None.
+
+    Rules that need reference data (`validValuesFrom`) are checked by the parsers,
+    which know the registry and the questionnaire.
+    """
+    if value is None or value == "":
+        return f"{prop.name}_required" if prop.required else None
+    if prop.max_length and len(value) > prop.max_length:
+        return f"{prop.name}_max_length"
+    if prop.regex is not None and not prop.regex.match(value):
+        return f"{prop.name}_pattern"
+    if prop.valid_values is not None and value not in {str(v) for v in prop.valid_values}:
+        return f"{prop.name}_valid_values"
+    if prop.datetime_format and parse_time(value, prop.datetime_format) is None:
+        return f"{prop.name}_datetime"
+    return None
+
+
+_ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def parse_time(value: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> dt.datetime | None:
+    """A timestamp in the contract's format, or None. Cached: the rows of one
+    questionnaire share their time, and strptime is slow."""
+    try:
+        if fmt == "%Y-%m-%d %H:%M:%S":  # fast path for the format both exports use
+            return dt.datetime.fromisoformat(value) if _ISO_SECONDS.match(value) else None
+        return dt.datetime.strptime(value, fmt)
+    except ValueError:
+        return None
+
+
+def check_row(
+    contract: Contract, row: dict[str, str | None], columns: Iterable[str] | None = None
+) -> str | None:
+    """First broken rule of a raw row (in contract order), or None."""
+    for name in columns or contract.columns:
+        broken = check_value(contract.by_name[name], row.get(name))
+        if broken:
+            return broken
+    return None

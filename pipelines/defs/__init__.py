@@ -1,0 +1,1 @@
+"""Dagster wiring: assets, automation, resources, partitions, settings (the only code importing dagster)."""

@@ -1,0 +1,1 @@
+"""The assets of each stage and their checks."""

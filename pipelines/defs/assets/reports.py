@@ -1,0 +1,406 @@
+"""Stages 2 and 3: per-period figures in the warehouse, report files, delivery by e-mail.
+
+One chain of three assets per cadence (weekly, monthly, review), partitioned like the
+reports. A run over a range of partitions (a backfill) processes them in one run.
+"""
+
+import warnings
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+# Not exported by dagster 1.13: the materialization a per-partition check result targets.
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,
+)
+
+from pipelines.core import registry
+from pipelines.core.periods import JOB_CADENCES, REVIEWS, Period
+from pipelines.defs.assets.ingest import OWNERS, responses
+from pipelines.defs.automation import freshness
+from pipelines.defs.resources import ReportStorageResource, WarehouseResource
+from pipelines.defs.resources.mail import MailResource
+from pipelines.delivery import ledger as delivery
+from pipelines.figures import documents as reporting
+from pipelines.figures import store
+from pipelines.reports import files as report_files
+from pipelines.reports import rendering
+
+CADENCE_NAMES = {
+    "weekly": "Wochenberichte",
+    "monthly": "Monatsberichte",
+    "review": "Zwischenbilanz und Abschlussbericht",
+}
+
+
+# Computed on the figures and documents read back after writing. A failure stops the
+# period's report files and e-mails (the run fails naming the period and the check).
+CHECK_DESCRIPTIONS = {
+    "shares_in_range": "Stored and reported top-two shares and intervals lie in 0-1, the share inside its "
+    "interval, both as computed again from the stored counts.",
+    "counts_add_up": "Breakdowns (channel, language, weekday) and what they withhold add up to the responses, "
+    "counts to n, means match the counts, districts and the city are the sums of their parts' shown cells, "
+    "and every report document equals the stored figures.",
+    "all_centres_present": "Every centre open in the period by the registry's validity dates has its stored "
+    "figures and its report document (the reviews: also the city report); none that is closed.",
+    "no_recoverable_cells": "No withheld figure is shown in a report or stored, and an integer-programming "
+    "attacker on everything published with the period (its weeks and months, the periods around it) narrows "
+    "no withheld count to fewer than min(n, 3) values.",
+}
+
+
+class DeliveryConfig(dg.Config):
+    # auto: send unless the run is a backfill (several periods or a backfill tag);
+    # yes: send also in a backfill; no: never. The run tag survey/deliver overrides.
+    deliver: str = "auto"
+
+
+def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    """Figures, report files and delivery of one cadence."""
+    # Single-run backfills (beta) and partitioned checks (preview) are what range runs
+    # need, chosen on purpose: their notices are for us, not for every user's console.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        warnings.simplefilter("ignore", dg.PreviewWarning)
+        return _build_report_assets(cadence, partitions_def)
+
+
+def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    figures_key, files_key, delivery_key = (
+        f"{cadence}_figures",
+        f"{cadence}_report_files",
+        f"{cadence}_delivery",
+    )
+    group = f"{cadence}_reports"
+    policy = dg.BackfillPolicy.single_run()
+    checks = list(store.CHECKS)
+
+    @dg.asset(
+        name=figures_key,
+        group_name=group,
+        owners=OWNERS,
+        deps=[responses],
+        partitions_def=partitions_def,
+        backfill_policy=policy,
+        kinds={"sql", "pandas"},
+        description=(
+            f"Figures ({CADENCE_NAMES[cadence]}) of every centre, district and the city per item: valid answers, "
+            "'cannot judge', distribution, mean, top-two share with 95% Wilson interval, counts by channel and "
+            "language; disclosure rules applied; comparisons and trend. Tables `scores`, `score_totals`, "
+            "`report_documents`, replaced per period."
+        ),
+        check_specs=[
+            dg.AssetCheckSpec(
+                c, asset=figures_key, partitions_def=partitions_def, description=CHECK_DESCRIPTIONS[c]
+            )
+            for c in checks
+        ],
+    )
+    def figures_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        builder = reporting.ReportBuilder(warehouse.engine)
+        periods = _periods(cadence, context)
+        outcomes: dict[str, dict[str, list[str]]] = {}
+        summary = []
+        for period in periods:
+            groups = builder.disclosed(period)
+            docs = builder.documents(period)
+            store.write_period(warehouse.engine, period, groups, docs)
+            # The checks read back what was written and hold it against the registry and itself.
+            stored = store.read_period(warehouse.engine, period)
+            problems = store.check_period(
+                period, stored, published=_published_with(warehouse.engine, builder, period)
+            )
+            store.write_checks(warehouse.engine, period, problems, context.run_id)
+            outcomes[period.key] = problems
+            city = groups[registry.registry().city_code]
+            q01 = city["items"].get("Q01", {})
+            withheld = sum(1 for d in docs.values() for cell in d["items"].values() if cell.get("suppressed"))
+            summary.append((period.key, city["responses"]["total"], q01.get("top2"), withheld))
+        blocked = {
+            key: [c for c, found in p.items() if found] for key, p in outcomes.items() if any(p.values())
+        }
+        # Materialization first: the check results then target this run's materialization.
+        yield dg.MaterializeResult(
+            metadata={
+                "periods": len(summary),
+                "responses": sum(s[1] for s in summary),
+                "withheld_items": sum(s[3] for s in summary),
+                "blocked_periods": [f"{k}: {', '.join(v)}" for k, v in blocked.items()],
+                "snapshot_files": builder.snapshot["files"],
+                "snapshot_ledger_sha256": builder.snapshot["ledger_sha256"][:16],
+                "headline": dg.MetadataValue.md(_headline(summary)),
+            }
+        )
+        yield from _check_results(context, periods, outcomes)
+        if blocked and not _runs_later(context, [files_key, delivery_key]):
+            raise _blocked_failure(blocked)
+
+    @dg.asset(
+        name=files_key,
+        group_name=group,
+        owners=OWNERS,
+        deps=[figures_asset],
+        partitions_def=partitions_def,
+        backfill_policy=policy,
+        kinds={"pdf", "csv", "json"},
+        freshness_policy=freshness.WEEKLY_REPORTS if cadence == "weekly" else None,
+        description=(
+            "Report files per centre and city-wide (`hamburg`): PDF for people, CSV for spreadsheets, JSON twin "
+            "(shared/spec/report-figures.md), at `<reports dir>/<centre>/<cadence>/<period>.<ext>`."
+        ),
+    )
+    def files_asset(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, reports: ReportStorageResource
+    ):
+        docs, periods = [], []
+        all_periods = _periods(cadence, context)
+        # A period whose checks failed keeps its earlier files: nothing of it is written or replaced.
+        blocked = store.blocked_periods(warehouse.engine, all_periods)
+        for period in all_periods:
+            stored = store.read_documents(warehouse.engine, period)
+            if not stored:
+                raise dg.Failure(f"no figures for {period.key}: materialise {figures_key} first")
+            if period.key in blocked:
+                context.log.warning(
+                    f"{period.key}: no report files, checks failed: {', '.join(blocked[period.key])}"
+                )
+                continue
+            docs += [doc for _, (_, doc) in sorted(stored.items())]
+            periods.append(period.key)
+        rendering.remove_stale_temp_files(reports.root)
+        paths = report_files.write_reports(docs, reports.root)
+        withheld = sum(1 for d in docs for cell in d["items"].values() if cell.get("suppressed"))
+        sample = paths[0]["pdf"] if paths else ""
+        result = dg.MaterializeResult(
+            metadata={
+                "reports": len(paths),
+                "files": 3 * len(paths),
+                "periods": ", ".join(periods[:5]) + (" …" if len(periods) > 5 else ""),
+                "blocked_periods": [f"{k}: {', '.join(v)}" for k, v in blocked.items()],
+                "withheld_items": withheld,
+                "root": dg.MetadataValue.path(str(reports.root)),
+                "example_pdf": dg.MetadataValue.path(sample),
+            }
+        )
+        # Fail here when nothing was written (a blocked week must not look delivered to the
+        # freshness policy) or when no later step of the run will.
+        if blocked and (not periods or not _runs_later(context, [delivery_key])):
+            if periods:
+                yield result
+            raise _blocked_failure(blocked)
+        yield result
+
+    @dg.asset(
+        name=delivery_key,
+        group_name=group,
+        owners=OWNERS,
+        deps=[files_asset],
+        partitions_def=partitions_def,
+        backfill_policy=policy,
+        kinds={"email"},
+        description=(
+            "E-mails each report (PDF and CSV attached, short German summary) to its centre's recipients, "
+            "city-wide reports to the city recipients. The delivery ledger sends each report version once; "
+            "a changed report goes out once more, marked as correction. Backfills send nothing unless asked "
+            "(config deliver: yes, or run tag survey/deliver=yes)."
+        ),
+    )
+    def delivery_asset(
+        context: dg.AssetExecutionContext,
+        config: DeliveryConfig,
+        warehouse: WarehouseResource,
+        reports: ReportStorageResource,
+        mail: MailResource,
+    ):
+        blocked = store.blocked_periods(warehouse.engine, _periods(cadence, context))  # failed checks
+        choice = context.run.tags.get("survey/deliver", config.deliver).lower()
+        backfill = "dagster/backfill" in context.run.tags or len(context.partition_keys) > 1
+        if choice == "no" or (choice == "auto" and backfill):
+            context.log.info("delivery skipped: backfill runs send no mail unless asked (survey/deliver=yes)")
+            _fail_if_blocked(blocked)
+            return dg.MaterializeResult(
+                metadata={"sent": 0, "skipped_reason": "backfill" if backfill else "deliver=no"}
+            )
+        reg = registry.registry()
+        versions = []
+        # E-mails a killed or failed run of another period left unsent go out now, too.
+        own = _periods(cadence, context)
+        cadences = JOB_CADENCES[cadence]
+        retries = [Period.from_key(k) for c, k in delivery.unsent_periods(warehouse.engine, cadences)
+                   if k not in {p.key for p in own}]  # fmt: skip
+        not_now = set(blocked) | set(store.blocked_periods(warehouse.engine, retries))
+        for period in own + retries:
+            if period.key in not_now:
+                continue  # its checks failed: no e-mail of this period
+            for code, (version, doc) in sorted(store.read_documents(warehouse.engine, period).items()):
+                recipients = reg.city_recipients if code == reg.city_code else reg.by_code[code].recipients
+                paths = [
+                    rendering.report_path(reports.root, code, period.cadence, period.key, ext)
+                    for ext in ("pdf", "csv")
+                ]
+                versions.append(
+                    delivery.ReportVersion(
+                        centre=code, cadence=period.cadence, period_key=period.key,
+                        title=rendering.report_title(doc), recipients=tuple(recipients),
+                        summary=rendering.render_email_text(doc), attachments=tuple(Path(p) for p in paths),
+                        version=version,
+                    )
+                )  # fmt: skip
+        outcomes = delivery.deliver(
+            warehouse.engine, versions, mail, mail_from=mail.mail_from, run_id=context.run_id
+        )
+        counts = pd.Series([o.action for o in outcomes], dtype="object").value_counts().to_dict()
+        failed = [f"{o.report.centre} {o.report.period_key}" for o in outcomes if o.action == "failed"]
+        _fail_if_blocked(blocked, failed_mail=failed)
+        if failed:
+            raise dg.Failure(
+                f"{len(failed)} report e-mails failed after retries; they are retried on the next run",
+                metadata={"failed": failed[:20]},
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "sent": counts.get("sent", 0),
+                "corrections": counts.get("correction", 0),
+                "unchanged_not_sent": counts.get("unchanged", 0),
+                "transport": mail.transport,
+            }
+        )
+
+    return [figures_asset, files_asset, delivery_asset]
+
+
+def _periods(cadence: str, context: dg.AssetExecutionContext) -> list:
+    """The report periods of the run's partitions (a review's key is its cadence)."""
+    return [Period.from_partition(cadence, key) for key in context.partition_keys]
+
+
+def _headline(summary: list[tuple]) -> str:
+    lines = ["| period | responses (city) | satisfied Q01 (city) | withheld items |", "|---|---:|---:|---:|"]
+    for key, total, top2, withheld in summary[:60]:
+        share = "–" if top2 is None else f"{top2:.1%}"
+        lines.append(f"| {key} | {total} | {share} | {withheld} |")
+    return "\n".join(lines)
+
+
+def _published_with(engine, builder: reporting.ReportBuilder, period: Period) -> list[dict]:
+    """The report documents published together with the period's, for the disclosure
+    audit: every week and month inside it, and the longer periods around it that are
+    already published (with everything inside those). As stored, or - a period not yet
+    built - as its run will publish it."""
+
+    stored: dict[Period, list[dict]] = {}
+
+    def published(p: Period) -> list[dict]:
+        if p not in stored:  # (read once: the longer periods are looked up twice)
+            stored[p] = [doc for _, doc in store.read_documents(engine, p).values()]
+        return stored[p]
+
+    def documents(p: Period) -> list[dict]:
+        return published(p) or list(builder.documents(p).values())
+
+    def inside(p: Period) -> list[Period]:
+        weeks = builder.survey_weeks(p) if p.cadence != "weekly" else []
+        months = builder.months_inside(p, weeks) if p.cadence in REVIEWS else []
+        return [w for w in weeks if w != p] + [m for m in months if m != p]
+
+    weeks = builder.survey_weeks(period) if period.cadence != "weekly" else [period]
+    around = {Period.month_of(w) for w in weeks} | {Period.review(r) for r in REVIEWS}
+    around = [p for p in around if p != period and p.start <= period.end and period.start <= p.end]
+    around = [p for p in around if published(p)]
+    periods = dict.fromkeys([*inside(period), *around, *(q for p in around for q in inside(p))])
+    periods.pop(period, None)
+    return [doc for p in periods for doc in documents(p)]
+
+
+def _check_results(
+    context: dg.AssetExecutionContext, periods: list, outcomes: dict[str, dict[str, list[str]]]
+):
+    """The check results: attached to the run's partition in a one-period run; in a range
+    run, one result per period and check attached to its partition (Dagster 1.13 attaches
+    an AssetCheckResult to a partition only from the run's partition tag, so these are
+    logged as AssetCheckEvaluation events with `partition=`), then per check a summary
+    for the run as a whole (stored without a partition) listing the failed periods."""
+    if context.has_partition_key:
+        period = periods[0]
+        for name, found in outcomes[period.key].items():
+            yield dg.AssetCheckResult(
+                check_name=name, passed=not found, metadata=_check_metadata(period.key, found)
+            )
+        return
+    asset_key = context.asset_key
+    for partition, period in zip(context.partition_keys, periods, strict=True):
+        records = context.instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition]), limit=1
+        ).records
+        target = (
+            AssetCheckEvaluationTargetMaterializationData(
+                run_id=records[0].run_id, storage_id=records[0].storage_id, timestamp=records[0].timestamp
+            )
+            if records
+            else None
+        )
+        for name, found in outcomes[period.key].items():
+            context.log_event(
+                dg.AssetCheckEvaluation(
+                    asset_key=asset_key, check_name=name, passed=not found, partition=partition,
+                    metadata=_check_metadata(period.key, found), target_materialization_data=target,
+                )
+            )  # fmt: skip
+    for name in store.CHECKS:
+        failed = {key: p[name] for key, p in outcomes.items() if p[name]}
+        rows = ["| period | result | problems | first problem |", "|---|---|---:|---|"]
+        rows += [
+            f"| {key} | {'FAILED' if p[name] else 'passed'} | {len(p[name])} | {(p[name] or [''])[0]} |"
+            for key, p in list(outcomes.items())[:100]
+        ]
+        yield dg.AssetCheckResult(
+            check_name=name,
+            passed=not failed,
+            description="summary of a range run; each period's result is attached to its partition",
+            metadata={
+                "periods": len(outcomes),
+                "failed_periods": list(failed),
+                "problems": sum(len(v) for v in failed.values()),
+                "examples": [e for v in failed.values() for e in v][:10],
+                "by_period": dg.MetadataValue.md("\n".join(rows)),
+            },
+        )
+
+
+def _check_metadata(period_key: str, found: list[str]) -> dict:
+    return {"period": period_key, "problems": len(found), "examples": found[:10]}
+
+
+def _runs_later(context: dg.AssetExecutionContext, asset_keys: list[str]) -> bool:
+    """Whether any of these assets is still to be materialised in this run."""
+    plan = context.get_step_execution_context().execution_plan
+    planned = {
+        out.properties.asset_key.to_user_string()
+        for step in plan.get_steps_to_execute_in_topo_order()
+        for out in step.step_outputs
+        if out.properties and out.properties.asset_key
+    }
+    return any(key in planned for key in asset_keys)
+
+
+def _blocked_failure(blocked: dict[str, list[str]], failed_mail: list[str] | None = None) -> dg.Failure:
+    listing = "; ".join(f"{key}: {', '.join(checks)}" for key, checks in blocked.items())
+    text = (
+        f"{len(blocked)} period(s) not published, their checks failed (no report files written or "
+        f"replaced, no e-mails sent for them): {listing}. Other periods of the run, if any, were published."
+    )
+    if failed_mail:
+        text += (
+            f" Also {len(failed_mail)} report e-mails failed after retries; they are retried on the next run."
+        )
+    metadata = {"blocked_periods": [f"{k}: {', '.join(v)}" for k, v in blocked.items()]}
+    if failed_mail:
+        metadata["failed"] = failed_mail[:20]
+    return dg.Failure(text, metadata=metadata)
+
+
+def _fail_if_blocked(blocked: dict[str, list[str]], failed_mail: list[str] | None = None) -> None:
+    """The last step of a run fails it for the periods its checks blocked (so the failure mail goes out)."""
+    if blocked:
+        raise _blocked_failure(blocked, failed_mail)

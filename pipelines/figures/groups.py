@@ -1,0 +1,332 @@
+"""The figures of one group (centre, district or city) and one period: the JSON twin.
+
+Pure logic on pandas frames, no I/O besides the reference data of `registry`. The
+output of `group_figures` is the document described in
+shared/spec/report-figures.md ("survey-report-figures/1"), before the disclosure rules
+(`pipelines.figures.disclosure`) withhold small cells. `comparisons` and `trend` derive the
+significance tests and the chart series from such documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from pipelines.core import registry
+from pipelines.core.periods import Period, mondays
+from pipelines.core.statistics import half_up, holm, newcombe, proportion_test, wilson
+
+SCHEMA = "survey-report-figures/1"
+WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")  # ISO order, Monday first
+CHANNELS = ("tablet", "web")
+EXCLUSION_REASONS = ("misuse", "unfinished")
+
+
+def versions_in(period: Period, questionnaire: registry.Questionnaire | None = None) -> list[int]:
+    """Questionnaire versions whose validity overlaps the period.
+
+    A version is valid from its `valid_from` until the day before the next version's
+    `valid_from`: the switch week 2021-01-11 has version 2 only, January 2021 both.
+    """
+    q = questionnaire or registry.questionnaire()
+    ordered = sorted(q.versions, key=lambda v: v.valid_from)
+    out = []
+    for i, v in enumerate(ordered):
+        until = ordered[i + 1].valid_from - dt.timedelta(days=1) if i + 1 < len(ordered) else dt.date.max
+        if v.valid_from <= period.end and until >= period.start:
+            out.append(v.version)
+    return sorted(out)
+
+
+def items_of_versions(versions: Collection[int], questionnaire: registry.Questionnaire | None = None):
+    """Answer items (scale and categorical) contained in at least one of the versions, in
+    questionnaire order."""
+    q = questionnaire or registry.questionnaire()
+    codes = {c for v in versions for c in q.version(v).items}
+    return [item for item in q.answer_items if item.code in codes]
+
+
+# --------------------------------------------------------------------------- one item
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    if len(values) == 0:
+        return np.empty(0, dtype=np.int64)
+    return values.to_numpy(dtype="int64", na_value=-1)
+
+
+def exact_scale(counts: dict[str, int], item: registry.Item) -> tuple[int, Fraction]:
+    """(top-two count, exact mean) of a scale item's counts of valid answers (n > 0)."""
+    n = sum(counts.values())
+    successes = sum(counts.get(str(code), 0) for code in item.top_two)
+    return successes, Fraction(sum(int(k) * c for k, c in counts.items()), n)
+
+
+def item_figures(values: pd.Series, item: registry.Item) -> dict:
+    """Figures of one item over the answers `values` (nullable integers; NA = not answered).
+
+    Scale items: n (valid answers 1–5), cannot_judge (code 99), counts of 1–5, mean
+    (2 decimals), top2 (share of the top-two codes among n, 4 decimals) and its 95% Wilson
+    interval (4 decimals). Categorical items: n and the counts of every valid code. Codes
+    outside the item's answers are not counted. With n = 0, mean/top2/top2_ci are None.
+    """
+    a = _codes(values)
+    counts = {str(code): int(np.count_nonzero(a == code)) for code in item.valid}
+    cannot_judge = int(np.count_nonzero(a == item.cannot_judge)) if item.cannot_judge is not None else 0
+    return cell_from_counts(counts, cannot_judge, item)
+
+
+def cell_from_counts(counts: dict[str, int], cannot_judge: int, item: registry.Item) -> dict:
+    """The figures of one item from its answer counts (as `item_figures` gives them): the
+    one place where means, shares and intervals are derived, so that a cell summed from
+    other cells is computed exactly like one counted from rows."""
+    counts = {str(code): int(counts.get(str(code), 0)) for code in item.valid}
+    n = sum(counts.values())
+    if item.kind == "categorical":
+        return {"n": n, "counts": counts, "suppressed": False}
+    if item.kind != "scale":
+        raise ValueError(f"item {item.code}: no figures for {item.kind} items")
+    mean = top2 = ci = None
+    if n:
+        # rounded once from the exact fraction (spec: shares to 4 decimals, means to 2)
+        successes, exact_mean = exact_scale(counts, item)
+        mean = half_up(exact_mean, 2)
+        top2 = half_up(Fraction(successes, n), 4)
+        lo, hi = wilson(successes, n)
+        ci = [half_up(lo, 4), half_up(hi, 4)]
+    return {
+        "n": n,
+        "cannot_judge": cannot_judge,
+        "counts": counts,
+        "mean": mean,
+        "top2": top2,
+        "top2_ci": ci,
+        "suppressed": False,
+    }
+
+
+# --------------------------------------------------------------------------- one group
+
+
+def _count(series: pd.Series, keys: Sequence[str]) -> dict[str, int]:
+    vc = series.value_counts()
+    return {k: int(vc.get(k, 0)) for k in keys}
+
+
+def _in_weeks_of(dates: pd.Series, holding: Collection[int], q: registry.Questionnaire) -> pd.Series:
+    """Rows whose ISO week overlaps the validity of a version in `holding`: an item counts
+    only in weeks that ask it, so a month is the sum of its weeks (a version-1 answer sent
+    from home after the switch belongs to no week asking it, and so to no month)."""
+    ordered = sorted(q.versions, key=lambda v: v.valid_from)
+    monday = mondays(dates)
+    sunday = monday + pd.Timedelta(days=6)
+    out = pd.Series(False, index=monday.index)
+    for i, v in enumerate(ordered):
+        if v.version in holding:
+            inside = sunday >= pd.Timestamp(v.valid_from)
+            if i + 1 < len(ordered):  # valid until the day before the next version
+                inside &= monday < pd.Timestamp(ordered[i + 1].valid_from)
+            out |= inside
+    return out
+
+
+def group_figures(
+    responses: pd.DataFrame,
+    excluded: pd.DataFrame | None,
+    period: Period,
+    centre: str,
+    *,
+    versions: Sequence[int] | None = None,
+) -> dict:
+    """The JSON twin (before disclosure rules) of one group and period.
+
+    `responses` and `excluded` must already be filtered to the group and the period (see
+    `Period.mask`); `centre` is the group's code (`hamburg` for the city). `versions`
+    defaults to `versions_in(period)`. Items are those of the versions (answer items
+    only, questionnaire order); each item is computed over the rows whose
+    questionnaire_version contains it, so in a month with both versions Q06 counts the
+    version-1 rows and Q07/Q08 the version-2 rows. Weekly figures carry no `by_weekday`:
+    a weekly report must not break down finer than the week.
+    """
+    q = registry.questionnaire()
+    versions = sorted(versions) if versions is not None else versions_in(period, q)
+    total = len(responses)
+    out: dict = {
+        "schema": SCHEMA,
+        "centre": centre,
+        "cadence": period.cadence,
+        "period": period.as_json(),
+        "responses": {"total": total, **_count(responses["channel"], CHANNELS)},
+        "excluded": (
+            _count(excluded["reason"], EXCLUSION_REASONS)
+            if excluded is not None and len(excluded)
+            else dict.fromkeys(EXCLUSION_REASONS, 0)
+        ),
+        "by_language": _count(responses["language"], q.languages),
+    }
+    if period.cadence != "weekly":
+        if total:
+            days = pd.to_datetime(responses["response_date"]).dt.dayofweek
+            per_day = np.bincount(days.to_numpy(dtype="int64"), minlength=7)
+        else:
+            per_day = np.zeros(7, dtype=np.int64)
+        out["by_weekday"] = {name: int(c) for name, c in zip(WEEKDAYS, per_day, strict=True)}
+    out["questionnaire_versions"] = list(versions)
+
+    row_versions = responses["questionnaire_version"]
+    masks: dict[tuple[int, ...], pd.Series] = {}
+    items = {}
+    for item in items_of_versions(versions, q):
+        holding = tuple(v.version for v in q.versions if item.code in v.items)
+        if holding not in masks:
+            masks[holding] = row_versions.isin(holding).fillna(False).astype(bool) & _in_weeks_of(
+                responses["response_date"], holding, q
+            )
+        if item.code in responses.columns:
+            values = responses[item.code][masks[holding]]
+        else:
+            values = pd.Series([], dtype="Int16")
+        items[item.code] = item_figures(values, item)
+    out["items"] = items
+    return out
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def _top2_counts(figure: dict | None, item: registry.Item) -> tuple[int, int] | None:
+    """(successes, n) of a shown scale item, None when absent, suppressed or empty."""
+    if not figure:
+        return None
+    cell = figure.get("items", {}).get(item.code)
+    if not cell or cell.get("suppressed") or cell.get("counts") is None or not cell.get("n"):
+        return None
+    return sum(cell["counts"][str(c)] for c in item.top_two), cell["n"]
+
+
+def _pooled(figures: Sequence[dict], item: registry.Item) -> tuple[int, int] | None:
+    parts = [c for c in (_top2_counts(f, item) for f in figures) if c is not None]
+    if not parts:
+        return None
+    return sum(x for x, _ in parts), sum(n for _, n in parts)
+
+
+def comparisons(
+    current: dict,
+    others: dict[str, dict | list[dict] | None],
+    alpha: float = 0.05,
+    *,
+    nested: Collection[str] = ("district", "city"),
+) -> dict:
+    """Compare the top-two shares of the current figures with other groups or periods.
+
+    `others` maps a comparison name to figures of the same kind, typically
+    `previous` (the group's previous period), `running_average` (a LIST of the group's
+    earlier periods: their counts are pooled, i.e. the share of all their answers),
+    `district` and `city` (the district's and the city's figures of the same period). A
+    None value is skipped. Only scale items present, shown (not suppressed) and with
+    n > 0 on both sides are compared; suppressed periods do not enter the pooled
+    running average. Across the questionnaire switch only the items of both versions
+    compare, since absent items are absent.
+
+    Test (`statistics.proportion_test`): the two-sided pooled two-proportion z-test of
+    x1/n1 (current top-two count / valid answers) against x2/n2 where every expected
+    count of the 2x2 table is at least 5, Fisher's exact test otherwise; the row records
+    which ("test": "z" or "fisher"). For the comparisons
+    named in `nested` (district, city) the current group is part of the other one, so
+    the two samples would overlap: the comparison is then with the REST of the other
+    group (x2 - x1 of n2 - n1), the independent sample, and says so (`"against":
+    "rest"`, else `"group"`); with no rest (a district of one centre) there is nothing
+    to compare (`top2`, `delta` None). The p-values of one comparison are
+    Holm–Bonferroni adjusted across its items (`statistics.holm`); `significant` =
+    p_adjusted < alpha, and `direction` is "up"/"down" (current higher/lower) only when
+    significant, else None. `n`, `top2_count` and `top2` are the compared group's valid
+    answers, top-two answers and share, `delta` = current share - compared share and `delta_ci` its 95% Newcombe
+    interval (`statistics.newcombe`), all from exact counts (4 decimals, half up); p is
+    None when no test is possible (then not significant).
+    """
+    q = registry.questionnaire()
+    scale_items = [
+        q.items[c] for c in current.get("items", {}) if c in q.items and q.items[c].kind == "scale"
+    ]
+    out: dict = {}
+    for name, other in others.items():
+        if other is None:
+            continue
+        rows: dict[str, dict] = {}
+        raw: list[float | None] = []
+        diffs: list[float] = []
+        for item in scale_items:
+            mine = _top2_counts(current, item)
+            theirs = _pooled(other, item) if isinstance(other, list) else _top2_counts(other, item)
+            if mine is None or theirs is None:
+                continue
+            (x1, n1), (x2, n2) = mine, theirs
+            if name in nested:
+                x2, n2 = x2 - x1, n2 - n1  # the rest of the group
+                if x2 < 0 or n2 < 0 or x2 > n2:
+                    raise ValueError(
+                        f"comparison {name!r}, item {item.code}: the figures do not contain the current group"
+                    )
+            p, test = proportion_test(x1, n1, x2, n2)
+            diff = Fraction(x1, n1) - Fraction(x2, n2) if n2 else None
+            ci = newcombe(x1, n1, x2, n2)
+            rows[item.code] = {
+                "against": "rest" if name in nested else "group",
+                "n": n2,
+                # (the count itself: share x n would give it too; the report prints from it exactly)
+                "top2_count": x2,
+                "top2": half_up(Fraction(x2, n2), 4) if n2 else None,
+                "delta": half_up(diff, 4) if diff is not None else None,
+                "delta_ci": [half_up(ci[0], 4), half_up(ci[1], 4)] if ci else None,
+                "p": p,
+                "test": test,
+            }
+            raw.append(p)
+            diffs.append(diff or 0)
+        for row, adjusted, diff in zip(rows.values(), holm(raw), diffs, strict=True):
+            significant = adjusted is not None and adjusted < alpha
+            row["p_adjusted"] = adjusted
+            row["significant"] = significant
+            row["direction"] = ("up" if diff > 0 else "down") if significant and diff else None
+        out[name] = rows
+    return out
+
+
+# --------------------------------------------------------------------------- trend
+
+
+def trend(figures_by_period: Sequence[dict], items: Sequence[str]) -> list[dict]:
+    """Chart series: per period (in the order given) its key, dates, responses and, per
+    requested item, n and top2. n is None when the item is absent from the period; top2
+    is None when absent, suppressed or not a scale item. For trends across the
+    questionnaire switch pass only the items of both versions
+    (`registry.questionnaire().common_items()`)."""
+    out = []
+    for fig in figures_by_period:
+        cells = fig.get("items", {})
+        row_items = {}
+        for code in items:
+            cell = cells.get(code)
+            if cell is None:
+                row_items[code] = {"n": None, "top2": None}
+            else:
+                top2 = None if cell.get("suppressed") else cell.get("top2")
+                row_items[code] = {"n": cell.get("n"), "top2": top2}
+                if cell.get("suppressed") and cell.get("suppression"):
+                    # (why it is missing, for the chart's caption: too few answers or protection)
+                    row_items[code]["suppression"] = cell.get("suppression")
+        out.append(
+            {
+                "period": fig["period"]["key"],
+                "start": fig["period"]["start"],
+                "end": fig["period"]["end"],
+                "responses": fig["responses"]["total"],
+                "items": row_items,
+            }
+        )
+    return out

@@ -1,0 +1,1 @@
+"""Stage 1: landed files → pseudonymous, redacted staging → the response store."""

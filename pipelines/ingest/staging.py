@@ -1,0 +1,567 @@
+"""Ingestion: landed files → pseudonymous staging → the response store.
+
+Every raw row ends up in exactly one of: accepted, duplicate, excluded (misuse,
+unfinished) or quarantined. Personal data stops here: identifiers are hashed with
+a key, clock times are cut to a date and a part of the day, free text is redacted,
+IP addresses and referrer URLs are dropped. Only quarantine keeps raw content.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import logging
+import os
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from pipelines import warehouse
+from pipelines.core import contracts, registry
+from pipelines.ingest import landing, parsing, response_store
+from pipelines.ingest.pseudonyms import Pseudonymiser, daypart
+from pipelines.ingest.redaction import Redactor
+from pipelines.warehouse import schema
+
+log = logging.getLogger(__name__)
+OUTCOMES = ("accepted", "duplicate", "excluded", "quarantined")
+FILES_PER_TRANSACTION = 500
+_KEY_FINGERPRINT = "pseudonym_key_fingerprint"
+
+
+class KeyMismatch(RuntimeError):
+    """The pseudonym key differs from the one the warehouse was built with."""
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    channel: str
+    status: str  # ingested | quarantined | kept_previous | failed
+    encoding: str | None = None
+    records: int = 0  # data records the parser read from the file (its own count)
+    counts: Counter = field(default_factory=Counter)  # per outcome
+    reasons: Counter = field(default_factory=Counter)  # quarantine rule → rows
+    dates: set = field(default_factory=set)
+
+    @property
+    def accounted(self) -> int:
+        return sum(self.counts[o] for o in OUTCOMES)
+
+
+@dataclass
+class IngestSummary:
+    files_seen: int = 0
+    files_unchanged: int = 0
+    files_new: int = 0
+    files_changed: int = 0
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def totals(self) -> Counter:
+        total = Counter()
+        for o in self.outcomes:
+            total.update({k: o.counts[k] for k in OUTCOMES})
+        total["rows_read"] = sum(o.records for o in self.outcomes)
+        return total
+
+    def unbalanced(self) -> list[str]:
+        """Files whose records, as counted by the parser, are not all accounted for."""
+        return [f"{o.path}: {o.records} read, {o.accounted} accounted" for o in self.outcomes
+                if o.records != o.accounted]  # fmt: skip
+
+    def reasons(self) -> Counter:
+        total = Counter()
+        for o in self.outcomes:
+            total.update(o.reasons)
+        return total
+
+    def files_with(self, status: str) -> list[str]:
+        return [o.path for o in self.outcomes if o.status == status]
+
+    def files_quarantined(self) -> int:
+        return len(self.files_with("quarantined"))
+
+    def encodings(self) -> Counter:
+        return Counter(o.encoding or "unreadable" for o in self.outcomes)
+
+
+class Ingestor:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        landing_dir: Path,
+        quarantine_dir: Path,
+        pseudonymiser: Pseudonymiser,
+        redactor: Redactor | None = None,
+        run_id: str | None = None,
+    ):
+        self.engine = engine
+        self.landing_dir = Path(landing_dir)
+        self.quarantine_dir = Path(quarantine_dir)
+        self.pseudo = pseudonymiser
+        self.redactor = redactor or Redactor.default()
+        self.run_id = run_id or "local"
+        self.now = dt.datetime.now(dt.UTC)
+        self.items = registry.questionnaire().answer_items
+        self.text_item = registry.questionnaire().text_items[0].code
+        self.centre_codes = set(registry.registry().by_code)
+        self._original: dict[str, str] = {}  # stored name → name in the landing folder
+
+    # ------------------------------------------------------------------ key
+
+    def check_key(self, conn: sa.Connection) -> None:
+        """Refuse another pseudonym key than the one the warehouse was built with: its
+        pseudonyms would all be new, so every tablet file would count a second time."""
+        t = schema.ingest_state
+        stored = conn.execute(sa.select(t.c.value).where(t.c.name == _KEY_FINGERPRINT)).scalar()
+        current = self.pseudo.fingerprint()
+        if stored is None:
+            conn.execute(sa.insert(t), [{"name": _KEY_FINGERPRINT, "value": current}])
+        elif stored != current:
+            raise KeyMismatch(
+                f"SURVEY_PSEUDONYM_KEY is not the key this warehouse was built with (fingerprint "
+                f"{current} instead of {stored}); nothing was ingested. Set the original key again. "
+                "To change the key on purpose, run the ingest job once with run config "
+                '{"ops": {"raw_exports": {"config": {"rotate_pseudonym_key": true}}}}: it clears '
+                "staging and the file ledger and reads every file of the landing folder again with "
+                "the new key (files no longer in the landing folder are then lost)."
+            )
+
+    def rotate_key(self) -> int:
+        """Start over with the current key: every date that had rows is rebuilt from the
+        files read again. Returns the number of files forgotten."""
+        with warehouse.exclusive(self.engine, "ingest"), self.engine.begin() as conn:
+            dates = set(response_store.store_dates(conn)) | set(response_store.staged_dates(conn))
+            forgotten = conn.execute(
+                sa.select(sa.func.count()).select_from(schema.ingested_files)
+            ).scalar_one()
+            for table in (schema.ingested_files, schema.tablet_rows, schema.web_versions, schema.quarantine):
+                conn.execute(sa.delete(table))
+            t = schema.ingest_state
+            conn.execute(sa.delete(t).where(t.c.name == _KEY_FINGERPRINT))
+            self.check_key(conn)
+            response_store.mark_dates(conn, dates)
+        return forgotten
+
+    # ------------------------------------------------------------------ files
+
+    def ingest_new_files(self) -> IngestSummary:
+        # One ingestion at a time, whichever run or process starts it.
+        with warehouse.exclusive(self.engine, "ingest"):
+            return self._ingest_new_files()
+
+    def _ingest_new_files(self) -> IngestSummary:
+        summary = IngestSummary()
+        with self.engine.begin() as conn:
+            self.check_key(conn)
+        landed = landing.scan(self.landing_dir)
+        summary.files_seen = len(landed)
+        t = schema.ingested_files
+        with self.engine.connect() as conn:
+            known = {row.path: row for row in conn.execute(sa.select(t)).all()}
+        todo = []
+        for f in landed:
+            ref = self.file_ref(f.path)
+            if ref in known and known[ref].sha256 == f.sha256:
+                summary.files_unchanged += 1
+                continue
+            if ref in known:
+                summary.files_changed += 1
+            else:
+                summary.files_new += 1
+            todo.append((f, known.get(ref)))
+        # Files are committed in batches (each batch is one transaction, ledger and staging
+        # together): a commit per file would cost more than reading it. Should a batch fail,
+        # it is done again file by file, so one broken file never holds back its neighbours.
+        for i in range(0, len(todo), FILES_PER_TRANSACTION):
+            batch = todo[i : i + FILES_PER_TRANSACTION]
+            try:
+                with self.engine.begin() as conn:
+                    outcomes = [self.ingest_file(f, conn, before) for f, before in batch]
+            except Exception as exc:  # noqa: BLE001 - isolated below, file by file
+                log.warning(
+                    "a batch of %d files failed (%s); storing them one by one", len(batch), type(exc).__name__
+                )
+                outcomes = [self._ingest_alone(f, before) for f, before in batch]
+            summary.outcomes += outcomes
+        return summary
+
+    def _ingest_alone(self, f: landing.LandedFile, before) -> FileOutcome:
+        try:
+            with self.engine.begin() as conn:
+                return self.ingest_file(f, conn, before)
+        except Exception as exc:  # noqa: BLE001 - this file's failure is its quarantine entry
+            ref = self.file_ref(f.path)
+            reason = (
+                f"Datei konnte nicht gespeichert werden ({type(exc).__name__}); die zuletzt gelesene "
+                "Fassung bleibt in Kraft, die Datei wird beim nächsten Lauf erneut gelesen"
+            )
+            q = schema.quarantine
+            with self.engine.begin() as conn:
+                conn.execute(sa.delete(q).where(q.c.source_file == ref, q.c.rule == "ingest_error"))
+                conn.execute(sa.insert(q), [self._q_row(ref, f.channel, None, "ingest_error", reason, None)])
+            outcome = FileOutcome(ref, f.channel, "failed")
+            outcome.reasons["ingest_error"] += 1
+            return outcome
+
+    def file_ref(self, rel: str) -> str:
+        """The file's name as stored. Tablet file names carry the device serial, which is
+        personal data, so it is replaced by its pseudonym, and so is a tablet folder that is
+        no centre of the registry (e.g. one folder per device). A name that fits no export
+        may carry a serial or a name anywhere: only its top folder stays. The quarantine
+        folder keeps the original names (`names.csv`) for the operator."""
+        if m := landing.TABLET_NAME.fullmatch(rel):
+            folder = m.group(1)
+            if folder not in self.centre_codes:
+                folder = f"folder-{self.pseudo('tablet-folder', folder)[:8]}"
+            return f"tablet/{folder}/dev-{self.pseudo('device', m.group(2))[:12]}_{m.group(3)}.csv"
+        if landing.classify(rel)[0] == "web":
+            return rel
+        top = rel.split("/", 1)[0] if rel.split("/", 1)[0] in ("tablet", "web") else "other"
+        return f"{top}/name-{self.pseudo('file-name', rel)[:16]}"
+
+    def _read(self, f: landing.LandedFile, ref: str) -> tuple[bytes | None, parsing.Parsed, str | None, bool]:
+        """(raw bytes, parsed, encoding, ends inside a record)."""
+        if not f.regular:
+            reject = parsing.Reject(
+                None,
+                "not_regular_file",
+                "Keine reguläre Datei (z. B. symbolischer Link): Inhalt nicht gelesen",
+            )
+            return None, parsing.Parsed([], [], 0, reject), None, False
+        data = (self.landing_dir / f.path).read_bytes()
+        if f.channel == "unknown":
+            reject = parsing.Reject(None, "file_name_unknown", "Dateiname passt zu keinem Export")
+            return data, parsing.Parsed([], [], 0, reject), None, False
+        encodings = ("utf-8-sig", "cp1252") if f.channel == "tablet" else ("utf-8-sig",)
+        decoded = landing.decode(data, encodings)
+        if decoded is None:
+            reject = parsing.Reject(
+                None, "encoding", f"Zeichenkodierung nicht lesbar (erwartet: {', '.join(encodings)})"
+            )
+            return data, parsing.Parsed([], [], 0, reject), None, False
+        text, encoding = decoded
+        if encoding == "utf-8-sig":
+            encoding = "utf-8-bom" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+        parse = parsing.parse_tablet if f.channel == "tablet" else parsing.parse_web
+        parsed = parse(text.removeprefix("\ufeff"), ref)
+        last = parsed.rejects[-1] if parsed.rejects else None
+        cut = (
+            not text.endswith(("\n", "\r"))
+            and last is not None
+            and last.rule == "field_count"
+            and last.source_row == parsed.rows_read
+        )
+        return data, parsed, encoding, cut
+
+    def ingest_file(self, f: landing.LandedFile, conn: sa.Connection, before=None) -> FileOutcome:
+        """Read one landed file into staging. `before` is its ledger row, if it was read before."""
+        ref = self.file_ref(f.path)
+        data, parsed, encoding, cut = self._read(f, ref)
+        self._original[ref] = f.path
+        # From here on the file is known by its stored name only.
+        f = dataclasses.replace(f, path=ref)
+        outcome = FileOutcome(ref, f.channel, "ingested", encoding=encoding, records=parsed.rows_read)
+        in_force = (
+            before is not None
+            and before.status != "quarantined"
+            and (before.accepted + before.duplicate + before.excluded > 0)
+        )
+        unreadable = parsed.file_reject
+        if in_force and unreadable is None and parsed.rows_read == 0:
+            unreadable = parsing.Reject(None, "file_empty", "Datei enthält keine Datenzeilen mehr")
+        if in_force and unreadable is None and cut:
+            unreadable = parsing.Reject(
+                None,
+                "file_truncated",
+                f"Datei endet mitten in Zeile {parsed.rows_read} (Übertragung abgebrochen?)",
+            )
+        if in_force and unreadable is not None:
+            return self._keep_previous(conn, f, data, unreadable, outcome, before)
+        # A file delivered again with other content replaces exactly its own rows; the dates
+        # its old rows were on are derived again too (a session may have moved to another day).
+        # (A file never read before has no staged rows: nothing to look up.)
+        old_dates = self._dates_sharing_keys(conn, ref) if before is not None else set()
+        for table in (schema.tablet_rows, schema.web_versions, schema.quarantine):
+            conn.execute(sa.delete(table).where(table.c.source_file == ref))
+        if unreadable is not None:
+            outcome.status = "quarantined"
+            self._quarantine_file(conn, f, data, unreadable, outcome)
+        else:
+            if parsed.rejects:
+                self._quarantine_rows(conn, f, parsed.rejects, outcome)
+            if f.channel == "tablet":
+                self._stage_tablet(conn, f, parsed.rows, outcome)
+            else:
+                self._stage_web(conn, f, parsed.rows, outcome)
+        response_store.mark_dates(conn, outcome.dates | old_dates)
+        self._record(conn, f, outcome, in_force_sha256=f.sha256 if outcome.status == "ingested" else None)
+        return outcome
+
+    @staticmethod
+    def _dates_sharing_keys(conn, ref: str) -> set:
+        """Dates of every staged row, in any file, of a session or web response this file
+        holds: when its rows go, another file's version of a response may count again."""
+        dates = set()
+        for table, key in ((schema.tablet_rows, schema.tablet_rows.c.session_key),
+                           (schema.web_versions, schema.web_versions.c.response_key)):  # fmt: skip
+            mine = sa.select(key).where(table.c.source_file == ref)
+            dates |= set(
+                conn.execute(sa.select(table.c.response_date).where(key.in_(mine)).distinct()).scalars()
+            )
+        return dates
+
+    def _keep_previous(
+        self, conn, f, data, reject: parsing.Reject, outcome: FileOutcome, before
+    ) -> FileOutcome:
+        """An unreadable re-delivery: quarantined, while the content read last stays in force."""
+        outcome.status = "kept_previous"
+        reject = dataclasses.replace(
+            reject, reason=f"{reject.reason}; die zuletzt lesbare Fassung bleibt in Kraft"
+        )
+        q = schema.quarantine
+        # Row entries of the content in force stay; an earlier unreadable delivery's entry goes.
+        conn.execute(sa.delete(q).where(q.c.source_file == f.path, q.c.source_row.is_(None)))
+        self._quarantine_file(conn, f, data, reject, outcome)
+        t = schema.ingested_files
+        conn.execute(
+            sa.update(t)
+            .where(t.c.path == f.path)
+            .values(
+                sha256=f.sha256, size=f.size, status="kept_previous",
+                in_force_sha256=before.in_force_sha256 or before.sha256, run_id=self.run_id, ingested_at=self.now,
+            )
+        )  # fmt: skip
+        return outcome
+
+    # ------------------------------------------------------------------ quarantine
+
+    def _quarantine_dir(self) -> Path:
+        # Raw content may carry personal data: folders and files for the owner only.
+        path = self.quarantine_dir / self.now.strftime("%Y-%m-%d")
+        for folder in (self.quarantine_dir, path):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder.chmod(0o700)
+        return path
+
+    @staticmethod
+    def _safe_name(rel: str) -> str:
+        name = re.sub(r"[^A-Za-z0-9_.-]", "__", rel)
+        if len(name) > 150:  # file names are limited to 255 bytes
+            name = f"{name[:100]}~{hashlib.sha256(rel.encode()).hexdigest()[:16]}"
+        return name
+
+    @staticmethod
+    def _private(path: Path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        return open(fd, "wb")
+
+    def _note_original_name(self, ref: str) -> None:
+        """The operator finds a quarantined file in the landing folder by its original name,
+        kept only here, in the restricted quarantine folder."""
+        original = self._original.get(ref, ref)
+        if original == ref:
+            return
+        path = self._quarantine_dir() / "names.csv"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with open(fd, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerow([ref, original])
+
+    def _quarantine_file(self, conn, f, data: bytes | None, reject: parsing.Reject, outcome: FileOutcome):
+        self._note_original_name(f.path)
+        target = None
+        if data is not None:  # a link or special file is named, its content never copied
+            target = self._quarantine_dir() / self._safe_name(f.path)
+            with self._private(target) as fh:
+                fh.write(data)
+        conn.execute(
+            sa.insert(schema.quarantine),
+            [self._q_row(f.path, f.channel, None, reject.rule, reject.reason, target)],
+        )
+        # Every record of a file quarantined whole is quarantined with it.
+        outcome.counts["quarantined"] += outcome.records
+        outcome.reasons[reject.rule] += 1
+
+    def _quarantine_rows(self, conn, f, rejects: list[parsing.Reject], outcome: FileOutcome):
+        self._note_original_name(f.path)
+        target = self._quarantine_dir() / (self._safe_name(f.path) + ".rows.csv")
+        with self._private(target) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["source_row", "rule", "fields"])
+            for r in rejects:
+                writer.writerow([r.source_row, r.rule, *r.raw])
+        conn.execute(
+            sa.insert(schema.quarantine),
+            [self._q_row(f.path, f.channel, r.source_row, r.rule, r.reason, target) for r in rejects],
+        )
+        outcome.counts["quarantined"] += len(rejects)
+        outcome.reasons.update(r.rule for r in rejects)
+
+    def _q_row(self, path, channel, source_row, rule, reason, target: Path | None) -> dict:
+        return {
+            "source_file": path,
+            "source_row": source_row,
+            "channel": channel,
+            "rule": rule[:60],
+            "reason": reason[:300],
+            "content_ref": target.relative_to(self.quarantine_dir).as_posix() if target else None,
+            "run_id": self.run_id,
+            "quarantined_at": self.now,
+        }
+
+    # ------------------------------------------------------------------ staging
+
+    def _comment(self, text: str) -> tuple[str | None, str, str | None]:
+        if not text or not text.strip():
+            return None, "none", None
+        redacted = self.redactor.redact(text)
+        kinds = ",".join(redacted.kinds) or None
+        if redacted.held_back:
+            return None, "held_back", kinds
+        return redacted.text, "published", kinds
+
+    def _existing(self, conn, column, keys: list[str], exclude_file: str) -> dict:
+        """Staged rows of other files with these keys (chunked IN queries)."""
+        out = {}
+        table = column.table
+        for i in range(0, len(keys), response_store.IN_CHUNK):
+            chunk = keys[i : i + response_store.IN_CHUNK]
+            if table is schema.web_versions:
+                query = (
+                    sa.select(column, sa.func.max(table.c.progress_seconds))
+                    .where(column.in_(chunk), table.c.source_file != exclude_file)
+                    .group_by(column)
+                )
+            else:
+                query = sa.select(column, sa.literal(0)).where(
+                    column.in_(chunk), table.c.source_file != exclude_file
+                )
+            out.update(dict(conn.execute(query).all()))
+        return out
+
+    def _stage_tablet(self, conn, f, rows: list[dict], outcome: FileOutcome):
+        staged = []
+        for row in rows:
+            moment = contracts.parse_time(row["local_time"])
+            is_text = row["question_code"] == self.text_item
+            comment, status, kinds = self._comment(row["free_text"]) if is_text else (None, "none", None)
+            staged.append(
+                {
+                    "source_file": f.path,
+                    "source_row": row["source_row"],
+                    "feedback_key": self.pseudo("tablet-row", row["feedback_id"].lower()),
+                    "session_key": self.pseudo("tablet-session", row["session_id"].lower()),
+                    "device_key": self.pseudo("device", row["device_id"]),
+                    "centre": row["centre_code"],
+                    "response_date": moment.date(),
+                    "daypart": daypart(moment),
+                    "questionnaire_version": int(row["questionnaire_version"]),
+                    "language": row["language"],
+                    "question_code": row["question_code"],
+                    "answer": int(row["answer"]) if row["answer"] else None,
+                    "comment": comment,
+                    "comment_status": status,
+                    "comment_redactions": kinds,
+                    "misuse": row["misuse"] == "1",
+                }
+            )
+        seen = self._existing(
+            conn, schema.tablet_rows.c.feedback_key, sorted({s["feedback_key"] for s in staged}), f.path
+        )
+        for s in staged:
+            if s["feedback_key"] in seen:
+                outcome.counts["duplicate"] += 1
+            else:
+                seen[s["feedback_key"]] = 0
+                outcome.counts["excluded" if s["misuse"] else "accepted"] += 1
+            outcome.dates.add(s["response_date"])
+        if staged:
+            conn.execute(sa.insert(schema.tablet_rows), staged)
+
+    def _stage_web(self, conn, f, rows: list[dict], outcome: FileOutcome):
+        staged = []
+        for row in rows:
+            finished = bool(row["submitdate"])
+            last = contracts.parse_time(row["datestamp"])
+            started = contracts.parse_time(row["startdate"]) if row["startdate"] else last
+            moment = contracts.parse_time(row["submitdate"]) if finished else last
+            comment, status, kinds = self._comment(row[self.text_item])
+            record = {
+                "source_file": f.path,
+                "source_row": row["source_row"],
+                "response_key": self.pseudo("web-response", row["id"]),
+                "progress_seconds": int((last - started).total_seconds()),
+                "finished": finished,
+                "centre": row["KZ"],
+                "response_date": moment.date(),
+                "daypart": daypart(moment),
+                "questionnaire_version": int(row["QV"]),
+                "language": row["startlanguage"],
+                "comment": comment,
+                "comment_status": status,
+                "comment_redactions": kinds,
+            }
+            for item in self.items:
+                record[item.code] = int(row[item.code]) if row[item.code] else None
+            staged.append(record)
+        newest = self._existing(
+            conn, schema.web_versions.c.response_key, sorted({s["response_key"] for s in staged}), f.path
+        )
+        for s in staged:
+            key, progress = s["response_key"], s["progress_seconds"]
+            if key in newest and newest[key] >= progress:
+                outcome.counts["duplicate"] += 1  # the same or an older state of a known response
+            else:
+                newest[key] = progress
+                outcome.counts["accepted" if s["finished"] else "excluded"] += 1
+            outcome.dates.add(s["response_date"])
+        if staged:
+            conn.execute(sa.insert(schema.web_versions), staged)
+            # Dates of other versions too: a newer version can move a response to another day.
+            outcome.dates.update(self._dates_sharing_keys(conn, f.path))
+
+    def _record(self, conn, f, outcome: FileOutcome, in_force_sha256: str | None):
+        t = schema.ingested_files
+        conn.execute(sa.delete(t).where(t.c.path == f.path))
+        conn.execute(
+            sa.insert(t),
+            [
+                {
+                    "path": f.path,
+                    "sha256": f.sha256,
+                    "in_force_sha256": in_force_sha256,
+                    "size": f.size,
+                    "channel": f.channel,
+                    "status": outcome.status,
+                    "encoding": outcome.encoding,
+                    "rows_read": outcome.records,
+                    **{o: outcome.counts[o] for o in OUTCOMES},
+                    "run_id": self.run_id,
+                    "ingested_at": self.now,
+                }
+            ],
+        )
+
+    def purge_quarantine(self, retention_days: int) -> int:
+        """Delete raw quarantine content older than the retention period."""
+        cutoff = (self.now - dt.timedelta(days=retention_days)).strftime("%Y-%m-%d")
+        removed = 0
+        if self.quarantine_dir.is_dir():
+            for folder in self.quarantine_dir.iterdir():
+                if (
+                    folder.is_dir()
+                    and re.fullmatch(r"\d{4}-\d{2}-\d{2}", folder.name)
+                    and folder.name < cutoff
+                ):
+                    shutil.rmtree(folder)
+                    removed += 1
+        return removed

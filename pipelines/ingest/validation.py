@@ -1,0 +1,173 @@
+"""Great Expectations suites built from the data contracts, and running them.
+
+GX is driven directly (dagster-ge needs GX < 1). Its import costs seconds, so it
+happens once, lazily, and one ephemeral context serves the whole process.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipelines.core.contracts import Contract
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+# Columns whose values may be shown as examples in check metadata: coded values
+# only, never keys, free text or anything classified as personal.
+_SAFE_EXAMPLE_TYPES = ("integer", "date")
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    column: str | None
+    success: bool
+    unexpected_count: int
+    examples: list
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    contract: str
+    rows: int
+    results: tuple[RuleResult, ...]
+
+    @property
+    def success(self) -> bool:
+        return all(r.success for r in self.results)
+
+    @property
+    def failed(self) -> list[RuleResult]:
+        return [r for r in self.results if not r.success]
+
+    def metadata(self) -> dict:
+        return {
+            "contract": self.contract,
+            "rows": self.rows,
+            "rules_checked": len(self.results),
+            "rules_failed": [
+                {"rule": r.rule, "column": r.column, "rows": r.unexpected_count, "examples": r.examples}
+                for r in self.failed
+            ],
+        }
+
+
+@functools.cache
+def _context():
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    # Progress bars would end up in every Dagster log line.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def expectations_for(contract: Contract, rule_values: dict[str, list] | None = None) -> list:
+    """One GX expectation per contract rule, each tagged with the rule's name in `meta`.
+
+    `rule_values` supplies valid values that live in reference data (the centre
+    registry): rule name → allowed values.
+    """
+    import great_expectations as gx
+
+    E = gx.expectations
+    out = []
+    for rule in contract.rules():
+        meta = {"rule": rule.name}
+        col = rule.column
+        if rule.kind == "required":
+            out.append(E.ExpectColumnValuesToNotBeNull(column=col, meta=meta))
+        elif rule.kind == "unique":
+            out.append(E.ExpectColumnValuesToBeUnique(column=col, meta=meta))
+        elif rule.kind == "duplicates":
+            cols = list(rule.value)
+            if len(cols) == 1:
+                out.append(E.ExpectColumnValuesToBeUnique(column=cols[0], meta=meta))
+            else:
+                out.append(E.ExpectCompoundColumnsToBeUnique(column_list=cols, meta=meta))
+        elif rule.kind == "pattern":
+            out.append(E.ExpectColumnValuesToMatchRegex(column=col, regex=rule.value, meta=meta))
+        elif rule.kind == "max_length":
+            out.append(E.ExpectColumnValueLengthsToBeBetween(column=col, max_value=rule.value, meta=meta))
+        elif rule.kind == "valid_values":
+            out.append(E.ExpectColumnValuesToBeInSet(column=col, value_set=list(rule.value), meta=meta))
+        elif rule.kind == "versions":
+            # An item absent from a questionnaire version must be empty in its rows.
+            versions = ",".join(str(v) for v in rule.value)
+            out.append(
+                E.ExpectColumnValuesToBeNull(
+                    column=col,
+                    row_condition=f"questionnaire_version not in [{versions}]",
+                    condition_parser="pandas",
+                    meta=meta,
+                )
+            )
+        elif rule.kind == "datetime":
+            continue  # the stored tables hold dates, not raw strings: checked by type
+        else:  # pragma: no cover - a new rule kind must be mapped here
+            raise ValueError(f"no expectation for rule kind {rule.kind!r}")
+    for name, values in (rule_values or {}).items():
+        column = name.removesuffix("_valid_values")
+        out.append(E.ExpectColumnValuesToBeInSet(column=column, value_set=list(values), meta={"rule": name}))
+    out.append(
+        E.ExpectTableColumnsToMatchSet(
+            column_set=contract.columns, exact_match=True, meta={"rule": f"{contract.name}_columns"}
+        )
+    )
+    return out
+
+
+def suite_for(contract: Contract, rule_values: dict[str, list] | None = None):
+    import great_expectations as gx
+
+    _context()  # GX needs a context before suites are built
+    name = f"{contract.name}-{contract.version}"
+    suite = gx.ExpectationSuite(name=name)
+    for expectation in expectations_for(contract, rule_values):
+        suite.add_expectation(expectation)
+    return suite
+
+
+def validate(
+    contract: Contract, frame: pd.DataFrame, rule_values: dict[str, list] | None = None
+) -> ValidationOutcome:
+    """Run the contract's suite over a DataFrame (the rows about to be written)."""
+    context = _context()
+    source_name = f"contract-{contract.name}"
+    try:
+        source = context.data_sources.get(source_name)
+    except (KeyError, ValueError):
+        source = context.data_sources.add_pandas(source_name)
+    try:
+        asset = source.get_asset(contract.name)
+    except LookupError:
+        asset = source.add_dataframe_asset(contract.name)
+    try:
+        batch_definition = asset.get_batch_definition("whole")
+    except KeyError:
+        batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(suite_for(contract, rule_values), result_format="SUMMARY")
+    safe = {
+        p.name for p in contract.properties if p.logical_type in _SAFE_EXAMPLE_TYPES and not p.classification
+    }
+    rule_results = []
+    for r in result.results:
+        config = r.expectation_config
+        column = config.kwargs.get("column")
+        examples = r.result.get("partial_unexpected_list") or []
+        rule_results.append(
+            RuleResult(
+                rule=config.meta.get("rule", config.type),
+                column=column,
+                success=bool(r.success),
+                unexpected_count=int(r.result.get("unexpected_count") or 0),
+                examples=[str(e) for e in examples[:5]] if column in safe else [],
+            )
+        )
+    return ValidationOutcome(contract=contract.name, rows=len(frame), results=tuple(rule_results))

@@ -1,0 +1,1 @@
+"""Stage 3: report files (PDF, CSV, JSON twin) from the report documents."""

@@ -1,0 +1,54 @@
+"""Writing many report files: PDF rendering is the slow part, so it runs in parallel."""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pipelines.reports import rendering
+
+# Below this many reports a worker pool costs more (start-up, imports) than it saves.
+_PARALLEL_FROM = 12
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Pool initializer: a worker must not outlive the process that started it.
+
+    A killed run (SIGKILL, OOM) cannot shut its pool down, and spawned workers would
+    go on rendering and writing report files beside the re-run. On Linux the kernel
+    sends them SIGKILL when their parent dies; the parent may already have died before
+    this ran, in which case the worker was re-parented and exits at once.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _write(args: tuple[dict, str]) -> dict[str, str]:
+    doc, root = args
+    return {ext: str(p) for ext, p in rendering.write_report(doc, Path(root)).items()}
+
+
+def write_reports(docs: list[dict], root: Path, workers: int | None = None) -> list[dict[str, str]]:
+    """PDF, CSV and JSON of every document; returns their paths in the same order."""
+    workers = workers or max(1, min(os.cpu_count() or 1, 4))
+    jobs = [(doc, str(root)) for doc in docs]
+    if workers == 1 or len(docs) < _PARALLEL_FROM:
+        return [_write(job) for job in jobs]
+    # spawn, not fork: the parent holds database connections and Dagster threads.
+    # PR_SET_PDEATHSIG fires when the *thread* that started a worker ends: here that is
+    # this thread (blocked in map) or the pool's manager thread, both alive as long as the pool.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        return list(pool.map(_write, jobs, chunksize=4))

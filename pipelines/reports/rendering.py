@@ -1,0 +1,1164 @@
+"""Rendering a report's figures document: PDF for people, CSV for spreadsheets, JSON twin.
+
+Pure logic, no Dagster. The input is the figures document of one report (see
+`shared/spec/report-figures.md`): the spec keys plus optional extra sections
+(comparisons, trend, comments, ...). Everything shown is taken from the document;
+this module only formats, orders and draws it. Item labels come from the
+questionnaire in `config/questionnaire.yaml`.
+
+Templates live in `reports/templates/` (Jinja2, German). Charts are SVG whose
+geometry is computed here and whose markup is written by the templates
+(`charts/*.svg`), so every label passes through autoescaping; they go into the
+page as `<img>` with a `data:` URI and a text alternative.
+
+Speed matters: a survey year is some 1,300 PDFs, to be rendered in minutes on
+two cores. WeasyPrint's cost is per box and per line of text (a table cell, an
+SVG letter), hardly per page, so the templates keep both down; `styles.css` is
+parsed once per process (`render_pdf` passes it, `render_html` has no link).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import gc
+import io
+import json
+import os
+import re
+import tempfile
+import urllib.parse
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+from markupsafe import Markup, escape
+
+from pipelines.core import periods, registry
+from pipelines.core.statistics import newcombe, wilson
+from pipelines.figures import disclosure, groups
+from pipelines.figures.groups import exact_scale
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "reports" / "templates"
+EXTENSIONS = ("pdf", "csv", "json")
+# The figures document's keys that the spec requires; `comments` and `meta` never
+# go into the JSON twin (comments are free text, meta changes with every run).
+SPEC_KEYS = ("schema", "centre", "cadence", "period", "responses", "items")
+NOT_IN_TWIN = ("comments", "meta")
+LOCAL_TZ = ZoneInfo(registry.survey().timezone)
+
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+MONTHS_SHORT = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+LANGUAGES = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch"}
+REPORT_NAMES = {
+    "weekly": "Wochenbericht",
+    "monthly": "Monatsbericht",
+    "midterm": "Zwischenbilanz",
+    "final": "Abschlussbericht",
+}
+COMPARISON_ORDER = ("previous", "running_average", "district", "city")
+# Scale answers 1..5 from "sehr zufrieden" to "sehr unzufrieden": dark to light
+# grey, the last one hatched, so the order survives black-and-white printing.
+SHADES = {"1": "#1f1f1f", "2": "#5c5c5c", "3": "#9e9e9e", "4": "#d4d4d4", "5": "#ffffff"}
+INK_ON = {"1": "ink-light", "2": "ink-light", "3": "ink-dark", "4": "ink-dark", "5": "ink-dark"}
+# A report with fewer counted questionnaires than this gets a note on small numbers.
+SMALL_TOTAL = 50
+
+_CODE = re.compile(r"^[a-z][a-z0-9_-]*$")
+_PLACEHOLDER = re.compile(r"\[[A-ZÄÖÜ][A-ZÄÖÜ_-]*\]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _round(value: float | Fraction, digits: int) -> Decimal:
+    """Half-up to `digits` decimals; an exact fraction (a share from its counts) is rounded
+    once from its exact value, so 6/11 prints as 54,5 %, not 54,6 % via 0.5455."""
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)  # (28 digits: ties are exact)
+    else:
+        exact = Decimal(str(value))
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def _german(number: Decimal, digits: int) -> str:
+    """1234.5 -> '1.234,5' (dot for thousands, comma for decimals)."""
+    text = f"{number:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def fmt_decimal(value, digits: int = 2) -> str:
+    """`1.6` -> `1,60`; None -> `–`."""
+    if value is None:
+        return "–"
+    return _german(_round(value, digits), digits)
+
+
+def fmt_percent(value, digits: int = 1) -> str:
+    """A share (0-1) as percent: `0.9091` -> `90,9 %`; None -> `–`."""
+    if value is None:
+        return "–"
+    return f"{_german(_round(value * 100, digits), digits)} %"
+
+
+def fmt_int(value) -> str:
+    """`52496` -> `52.496`; None -> `–`."""
+    if value is None:
+        return "–"
+    return _german(Decimal(int(value)), 0)
+
+
+def fmt_points(delta, digits: int = 1) -> str:
+    """A difference of shares in percentage points, signed: `0.069` -> `+6,9 Pp.`."""
+    if delta is None:
+        return "–"
+    rounded = _round(delta * 100, digits)
+    sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
+    return f"{sign}{_german(abs(rounded), digits)} Pp."
+
+
+def fmt_interval(ci) -> str:
+    """A difference's 95 % interval in percentage points, not to be broken across lines:
+    `(-0.068, 0.257)` -> `−6,8; +25,7` (with a no-break space)."""
+    if not ci:
+        return "–"
+    return f"{fmt_points(ci[0]).removesuffix(' Pp.')};\u00a0{fmt_points(ci[1]).removesuffix(' Pp.')}"
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def fmt_date(value) -> str:
+    """`2020-09-14` (string or date) -> `14.09.2020`."""
+    return "–" if value is None else _as_date(value).strftime("%d.%m.%Y")
+
+
+def fmt_weekday_date(value) -> str:
+    """`2020-09-14` -> `Montag, 14.09.2020`."""
+    day = _as_date(value)
+    return f"{WEEKDAYS[day.weekday()]}, {fmt_date(day)}"
+
+
+def fmt_datetime(value) -> str:
+    """An ISO timestamp -> `21.09.2020, 06:15 Uhr` in local time."""
+    if value is None:
+        return "–"
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(LOCAL_TZ)
+    return moment.strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def week_long(key: str) -> str:
+    """`2020-W38` -> `Kalenderwoche 38/2020`."""
+    number = periods.week_number(key)
+    return f"Kalenderwoche {number[1]}/{number[0]}" if number else period_name(key)
+
+
+def period_name(key: str) -> str:
+    """A period key as people say it: `KW 38/2020`, `September 2020`, `Zwischenbilanz`."""
+    if number := periods.week_number(key):
+        return f"KW {number[1]}/{number[0]}"
+    if number := periods.month_number(key):
+        return f"{MONTHS[number[1] - 1]} {number[0]}"
+    return REPORT_NAMES.get(key, key)
+
+
+def period_short(key: str) -> str:
+    """Axis label: `KW 38`, `Sep 20`."""
+    if number := periods.week_number(key):
+        return f"KW {number[1]}"
+    if number := periods.month_number(key):
+        return f"{MONTHS_SHORT[number[1] - 1]} {number[0] % 100:02d}"
+    return period_name(key)
+
+
+def mark_placeholders(text: str) -> Markup:
+    """Escape a redacted comment, then mark its placeholders ([NAME], [TELEFON], ...)."""
+    escaped = str(escape(text))
+    return Markup(_PLACEHOLDER.sub(lambda m: f'<span class="placeholder">{m[0]}</span>', escaped))
+
+
+def neutralise(cell) -> str:
+    """A CSV cell that a spreadsheet must not read as a formula gets a leading `'`."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "svg"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        percent=fmt_percent,
+        decimal=fmt_decimal,
+        thousands=fmt_int,
+        points=fmt_points,
+        interval=fmt_interval,
+        date=fmt_date,
+        weekday_date=fmt_weekday_date,
+        datetime=fmt_datetime,
+        kw=week_long,
+        period=period_name,
+        placeholders=mark_placeholders,
+        num=lambda v: f"{float(v):.1f}",  # SVG coordinates (also of exact shares)
+    )
+    env.globals["svg_uri"] = functools.partial(_svg_uri, env)
+    return env
+
+
+def _svg_uri(env: jinja2.Environment, template: str, **context) -> str:
+    """A chart rendered from its SVG template (autoescaped) as a `data:` URI for `<img src>`.
+
+    Charts go into the page as images rather than inline `<svg>`: WeasyPrint then
+    reads them with the XML parser instead of styling every SVG element as HTML.
+    The percent-encoding leaves no quote, `<`, `&`, `#` or `,` in the attribute.
+    """
+    svg = env.get_template(template).render(**context)
+    return "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(" ".join(svg.split()), safe="/=.")
+
+
+# --------------------------------------------------------------------------- the view model
+
+
+def _label(code: str) -> str:
+    item = registry.questionnaire().items.get(code)
+    return item.label if item else code
+
+
+def _answer_labels(code: str, keys) -> dict[str, str]:
+    item = registry.questionnaire().items.get(code)
+    labels = item.labels if item else {}
+    return {k: labels.get(int(k), k) if k.isdigit() else k for k in keys}
+
+
+def _is_scale(code: str, figures: dict) -> bool:
+    item = registry.questionnaire().items.get(code)
+    return item.kind == "scale" if item else "top2" in figures
+
+
+def _ordered_codes(codes) -> list[str]:
+    order = {c: i for i, c in enumerate(registry.questionnaire().items)}
+    return sorted(codes, key=lambda c: (order.get(c, len(order)), c))
+
+
+def area_name(doc: dict) -> str:
+    """The centre's name (or the city's) as the title shows it."""
+    if doc.get("centre_name"):
+        return str(doc["centre_name"])
+    reg = registry.registry()
+    if doc["centre"] == reg.city_code:
+        return reg.city_name or "Stadt gesamt"
+    centre = reg.by_code.get(doc["centre"])
+    return centre.name if centre else str(doc["centre"])
+
+
+def report_title(doc: dict) -> str:
+    """`Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum Altona`."""
+    name = REPORT_NAMES.get(doc["cadence"], "Bericht")
+    if doc["cadence"] not in periods.REVIEWS:
+        name = f"{name} {period_name(doc['period']['key'])}"
+    return f"Kundenbefragung – {name}, {area_name(doc)}"
+
+
+@functools.lru_cache(maxsize=4)
+def _thresholds(directory: str) -> dict[str, int]:
+    rules = disclosure.load_rules(Path(directory))
+    return {"min_valid": rules.min_valid_answers, "min_comments": rules.min_responses_for_comments}
+
+
+def thresholds() -> dict[str, int]:
+    """The disclosure thresholds the texts quote (`config/disclosure.yaml`)."""
+    return _thresholds(str(registry.config_dir()))
+
+
+def _suppression_reason(figures: dict) -> str:
+    kind = figures.get("suppression")
+    if kind == "primary":
+        return f"weniger als {thresholds()['min_valid']} Antworten"
+    if kind == "complementary":
+        return "zum Schutz anderer Werte"
+    return "Datenschutz"
+
+
+def _reasons_text(reasons: list[str]) -> str:
+    """ "2 mit weniger als 5 Antworten, 1 zum Schutz anderer Werte": how many for each reason."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        counts[reason] = counts.get(reason, 0) + 1
+    return ", ".join(f"{n} {'mit ' if r.startswith('weniger') else ''}{r}" for r, n in counts.items())
+
+
+def _gap_reason(figures: dict) -> str:
+    """Why a trend point is missing: not asked, no answers, or withheld (and why)."""
+    if not figures or figures.get("n") is None:
+        return "Frage nicht gestellt"
+    if figures.get("n") == 0:
+        return "keine Antworten"
+    if not figures.get("suppression") and figures["n"] < thresholds()["min_valid"]:
+        return _suppression_reason({"suppression": "primary"})
+    return _suppression_reason(figures)
+
+
+def _suppression_text(figures: dict) -> str:
+    return f"unterdrückt – {_suppression_reason(figures)}"
+
+
+def _left_out(figures: dict) -> str | None:
+    """ "KW 52/2020 und KW 53/2020": the withheld weeks whose answers a month or review does
+    not count (pipelines.figures.disclosure), None when it counts them all."""
+    weeks = [period_name(k) for k in (figures.get("left_out") or {}).get("weeks") or []]
+    if not weeks:
+        return None
+    if len(weeks) > 4:
+        return f"{len(weeks)} Wochen"
+    return weeks[0] if len(weeks) == 1 else f"{', '.join(weeks[:-1])} und {weeks[-1]}"
+
+
+def _left_out_text(rows: list[dict]) -> str | None:
+    """ "KW 52/2020 (9 Fragen), KW 52/2020 und KW 53/2020 (2 Fragen)": where answers are not counted."""
+    by_weeks: dict[str, int] = {}
+    for row in rows:
+        if row["left_out"]:
+            by_weeks[row["left_out"]] = by_weeks.get(row["left_out"], 0) + 1
+    parts = [f"{w} ({n} {'Frage' if n == 1 else 'Fragen'})" for w, n in by_weeks.items()]
+    return "; ".join(parts) or None
+
+
+def _scale_row(code: str, figures: dict) -> dict:
+    counts = figures.get("counts") or {}
+    n = figures.get("n") or 0
+    suppressed = bool(figures.get("suppressed"))
+    shares = {} if suppressed or not n else {k: counts.get(k, 0) / n for k in SHADES}
+    mean, top2, ci = figures.get("mean"), figures.get("top2"), figures.get("top2_ci")
+    item = registry.questionnaire().items.get(code)
+    if not suppressed and n and counts and item is not None and item.top_two:
+        # printed from the exact counts, rounded once (the twin's 4 decimals are rounded already)
+        successes, mean = exact_scale(counts, item)
+        top2 = Fraction(successes, n)
+        ci = list(wilson(successes, n))
+    return {
+        "code": code,
+        "label": _label(code),
+        "n": figures.get("n"),
+        "cannot_judge": figures.get("cannot_judge"),
+        "counts": None if suppressed else {k: counts.get(k, 0) for k in SHADES},
+        "shares": shares,
+        "mean": None if suppressed else mean,
+        "top2": None if suppressed else top2,
+        "ci": None if suppressed else ci,
+        "suppressed": suppressed,
+        "suppression": figures.get("suppression"),
+        "suppression_text": _suppression_text(figures) if suppressed else "",
+        "suppression_reason": _suppression_reason(figures) if suppressed else "",
+        "left_out": _left_out(figures),
+    }
+
+
+def _categorical_row(code: str, figures: dict) -> dict:
+    counts = figures.get("counts") or {}
+    suppressed = bool(figures.get("suppressed"))
+    n = figures.get("n") or 0
+    item = registry.questionnaire().items.get(code)
+    keys = [str(v) for v in item.valid] if item else sorted(counts, key=lambda k: (len(k), k))
+    labels = _answer_labels(code, keys)
+    answers = (
+        []
+        if suppressed
+        else [
+            {
+                "code": k,
+                "label": labels[k],
+                "count": counts.get(k, 0),
+                "share": Fraction(counts.get(k, 0), n) if n else None,
+            }
+            for k in keys
+        ]
+    )
+    return {
+        "code": code,
+        "label": _label(code),
+        "n": figures.get("n"),
+        "answers": answers,
+        "suppressed": suppressed,
+        "suppression": figures.get("suppression"),
+        "suppression_text": _suppression_text(figures) if suppressed else "",
+        "left_out": _left_out(figures),
+    }
+
+
+# Bar charts with many labels (distribution per item, centres overview) are
+# drawn in two parts: the labels are HTML text in rows of fixed height, the bars
+# an SVG image beside them whose rows have the same height. WeasyPrint lays out
+# SVG text letter by letter, about as costly as a whole line of HTML text.
+# 1 SVG user unit = 0.25 mm; the CSS gives the bar images their width in mm.
+UNITS_PER_MM = 4.0
+LABEL_LINE = 12.0  # one line of label text (3 mm, the CSS line-height)
+LABEL_CHARS = 40  # wrap labels at about this many characters (64 mm of 7.8 pt text)
+
+
+def _label_lines(label: str) -> list[str]:
+    """A label broken into lines for a chart row: `Räumlichkeiten:` / `Orientierung ...`."""
+    if len(label) <= LABEL_CHARS:
+        return [label]
+    head, sep, tail = label.partition(": ")
+    if sep and len(head) < LABEL_CHARS and len(tail) <= LABEL_CHARS:
+        return [head + ":", tail]
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _label_row(lines: list[str], pitch: float) -> dict:
+    """Height of a chart row and the label's top padding, in SVG units and as CSS."""
+    height = max(pitch, len(lines) * LABEL_LINE + 2)
+    pad = (height - len(lines) * LABEL_LINE) / 2
+    note_pad = (height - LABEL_LINE) / 2
+    mm = UNITS_PER_MM
+    return {
+        "lines": lines,
+        "text": "\n".join(lines),
+        "height": height,
+        # the usual rows have a class; any other gets its height as a style
+        "cls": f"r{len(lines)}" if height == pitch and len(lines) <= 2 else "",
+        "style": f"height: {height / mm:.2f}mm; padding-top: {pad / mm:.2f}mm",
+        "note_style": f"height: {height / mm:.2f}mm; padding-top: {note_pad / mm:.2f}mm",
+    }
+
+
+def _distribution_chart(rows: list[dict]) -> dict:
+    """100 % stacked bars, one per scale item, in rows of 6.5 mm (26 units)."""
+    width, bar_h, pitch = 100 * UNITS_PER_MM, 18.0, 26.0
+    bars, y = [], 0.0
+    for row in rows:
+        label = _label_row(_label_lines(row["label"]), pitch)
+        top = y + (label["height"] - bar_h) / 2
+        segments, x = [], 0.0
+        for k, share in row["shares"].items():
+            w = share * width
+            segments.append(
+                {
+                    "x": x,
+                    "w": w,
+                    "fill": SHADES[k],
+                    "ink": INK_ON[k],
+                    "code": k,
+                    "text": fmt_percent(share, 0) if share >= 0.07 else "",
+                    "hatch": k == "5",
+                }
+            )
+            x += w
+        bars.append({"y": top, "h": bar_h, "label": label, "segments": segments, "row": row})
+        y += label["height"]
+    first = registry.questionnaire().items.get(rows[0]["code"])
+    scale = first.labels if first else {}
+    legend = [
+        {"code": k, "fill": SHADES[k], "text": f"{k} = {scale.get(int(k), k)}", "hatch": k == "5"}
+        for k in SHADES
+    ]
+    desc = "; ".join(
+        f"{r['label']}: "
+        + (
+            r["suppression_text"]
+            if r["suppressed"]
+            else ", ".join(f"{scale.get(int(k), k)} {fmt_percent(s, 0)}" for k, s in r["shares"].items())
+        )
+        for r in rows
+    )
+    return {
+        "width": width,
+        "height": y,
+        "bar_w": width,
+        "bars": bars,
+        "legend": legend,
+        "title": "Verteilung der Antworten je Frage, Anteile unter den gültigen Antworten",
+        "desc": desc,
+    }
+
+
+def _trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
+    """A line of one item's top-two share over the periods so far; gaps where withheld."""
+    if not trend:
+        return None
+    width, height, left, right, top, bottom = 680.0, 155.0, 46.0, 16.0, 14.0, 24.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = len(trend)
+    step = plot_w / max(count - 1, 1)
+    points, segments, current = [], [], []
+    for i, entry in enumerate(trend):
+        figures = (entry.get("items") or {}).get(code) or {}
+        top2 = figures.get("top2")
+        x = left + (i * step if count > 1 else plot_w / 2)
+        if top2 is None:
+            points.append(
+                {"x": x, "y": None, "key": entry["period"], "top2": None, "reason": _gap_reason(figures)}
+            )
+            if current:
+                segments.append(current)
+                current = []
+            continue
+        y = top + (1 - top2) * plot_h
+        points.append({"x": x, "y": y, "key": entry["period"], "top2": top2, "n": figures.get("n")})
+        current.append((x, y))
+    if current:
+        segments.append(current)
+    every = max(1, -(-count // 13))
+    ticks = [
+        {"x": p["x"], "text": period_short(p["key"])}
+        for i, p in enumerate(points)
+        if i % every == 0 or i == count - 1
+    ]
+    if len(ticks) > 1 and ticks[-1]["x"] - ticks[-2]["x"] < step * every * 0.6:
+        del ticks[-2]
+    grid = [{"y": top + (1 - v) * plot_h, "text": fmt_percent(v, 0)} for v in (0, 0.25, 0.5, 0.75, 1)]
+    switch = None
+    versions = registry.questionnaire().versions
+    starts = [periods.key_start(p["key"]) for p in points]
+    if (
+        len(versions) > 1
+        and count > 1
+        and None not in starts
+        and starts[0] < versions[-1].valid_from <= starts[-1]
+    ):
+        # The line goes before the first period of the new version, or through the period it began in.
+        since = versions[-1].valid_from
+        i = max(j for j, start in enumerate(starts) if start <= since)
+        x = points[i]["x"] - step / 2 if starts[i] == since else points[i]["x"]
+        switch = {
+            "x": x,
+            "text": f"Fragebogen {versions[-1].version} ab {fmt_date(since)}",
+            "anchor": "end" if x > width - right - 150 else "start",
+            "text_x": x - 4 if x > width - right - 150 else x + 4,
+        }
+    last = points[-1]
+    desc = "; ".join(
+        f"{period_name(p['key'])}: {fmt_percent(p['top2']) if p['top2'] is not None else 'nicht ausgewiesen'}"
+        for p in points
+    )
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": width - right,
+        "top": top,
+        "bottom": top + plot_h,
+        "points": points,
+        "lines": [" ".join(f"{x:.1f},{y:.1f}" for x, y in seg) for seg in segments],
+        "ticks": ticks,
+        "grid": grid,
+        "switch": switch,
+        "last": last,
+        "gaps": sum(1 for p in points if p["top2"] is None),
+        "gap_reasons": _reasons_text([p["reason"] for p in points if p["top2"] is None]),
+        "title": f"{_label(code)}: Anteil zufrieden (Top-2) je Zeitraum seit Beginn der Befragung",
+        "desc": desc,
+        "label": _label(code),
+    }
+
+
+def _interval_chart(top2: float, ci) -> dict:
+    """Page 1: the headline share as a point on 0-100 % with its interval."""
+    width, left, right = 320.0, 14.0, 296.0
+    span = right - left
+    lo, hi = ci if ci else (top2, top2)
+    return {
+        "width": width,
+        "height": 38.0,
+        "left": left,
+        "right": right,
+        "x": left + top2 * span,
+        "lo": left + lo * span,
+        "hi": left + hi * span,
+        "ticks": [{"x": left + v * span, "text": fmt_percent(v, 0)} for v in (0, 0.25, 0.5, 0.75, 1)],
+    }
+
+
+def _centres_chart(overview: list[dict]) -> dict:
+    """One bar per centre, best first, in rows of 5 mm (20 units); withheld ones last."""
+    rows = [
+        {
+            "centre": r.get("centre"),
+            "name": r.get("name") or r.get("centre") or "",
+            "responses": r.get("responses"),
+            "top2": None if r.get("suppressed") else r.get("top2"),
+            "suppressed": bool(r.get("suppressed")) or r.get("top2") is None,
+        }
+        for r in overview
+    ]
+    rows.sort(key=lambda r: (r["suppressed"], -(r["top2"] or 0), r["name"]))
+    width, bar_h, pitch, left, right_w = 100 * UNITS_PER_MM, 14.0, 20.0, 12.0, 46.0
+    bar_w = width - left - right_w
+    bars, y = [], 0.0
+    for r in rows:
+        label = _label_row(_label_lines(r["name"]), pitch)
+        bars.append(
+            {
+                "y": y + (label["height"] - bar_h) / 2,
+                "h": bar_h,
+                "label": label,
+                "name": r["name"],
+                "w": (r["top2"] or 0) * bar_w,
+                "top2": r["top2"],
+                "suppressed": r["suppressed"],
+            }
+        )
+        y += label["height"]
+    grid = [{"x": left + v * bar_w, "text": fmt_percent(v, 0)} for v in (0, 0.25, 0.5, 0.75, 1)]
+    desc = "; ".join(
+        f"{b['name']}: {'unterdrückt' if b['suppressed'] else fmt_percent(b['top2'])}" for b in bars
+    )
+    return {
+        "width": width,
+        "height": y + 18,
+        "left": left,
+        "bar_w": bar_w,
+        "bars": bars,
+        "grid": grid,
+        "axis_y": y,
+        "title": "Gesamtzufriedenheit (Top-2) je Kundenzentrum, absteigend sortiert",
+        "desc": desc,
+        "rows": rows,
+    }
+
+
+def _comparison_heading(key: str, block: dict, doc: dict) -> str:
+    if key == "previous":
+        word = {"weekly": "Vorwoche", "monthly": "Vormonat"}.get(doc["cadence"], "Vorperiode")
+        return f"{word} ({period_name(block['period'])})" if block.get("period") else word
+    if key == "running_average":
+        return "bisheriger Durchschnitt"
+    if key == "district":
+        # (compared with the district's other centres: the own one is not part of the sample)
+        name = str(block.get("name") or "")
+        return f"übrige Zentren im {name if name.startswith('Bezirk') else f'Bezirk {name}'.strip()}"
+    if key == "city":
+        return "übrige Zentren der Stadt"
+    return block.get("name") or key
+
+
+def _against(key: str, heading: str, cadence: str) -> str:
+    """`als in der Vorwoche (KW 37/2020)`, `als im Bezirk Altona`, ... for a sentence."""
+    if key == "previous":
+        return f"als {'im' if cadence == 'monthly' else 'in der'} {heading}"
+    if key == "running_average":
+        return "als im bisherigen Durchschnitt"
+    if key == "district":
+        return f"als in den {heading.replace('übrige', 'übrigen', 1)}"
+    if key == "city":
+        return "als in den übrigen Zentren der Stadt"
+    return f"als bei {heading}"
+
+
+def _direction(cell: dict) -> str | None:
+    if not cell.get("significant"):
+        return None
+    direction = cell.get("direction")
+    if direction in ("up", "down"):
+        return direction
+    delta = cell.get("delta")
+    return None if not delta else "up" if delta > 0 else "down"
+
+
+def _comparisons(doc: dict, scale_rows: list[dict]) -> dict | None:
+    blocks = doc.get("comparisons") or {}
+    keys = [k for k in COMPARISON_ORDER if k in blocks] + sorted(
+        k for k in blocks if k not in COMPARISON_ORDER
+    )
+    if not keys:
+        return None
+    columns = [{"key": k, "heading": _comparison_heading(k, blocks[k], doc)} for k in keys]
+    rows = []
+    for row in scale_rows:
+        cells = []
+        for k in keys:
+            cell = (blocks[k].get("items") or {}).get(row["code"])
+            if cell is None:
+                cells.append(
+                    {
+                        "value": None,
+                        "delta": None,
+                        "ci": None,
+                        "direction": None,
+                        "comparable": False,
+                        "tested": False,
+                    }
+                )
+                continue
+            # A withheld item's row shows no figures at all, not even the comparison group's.
+            comparable = not row["suppressed"] and cell.get("delta") is not None
+            # (a test needs a p-value: none where a group is empty or all answers agree)
+            p = cell.get("p_adjusted", cell.get("p"))
+            value, delta, ci = cell.get("top2"), cell.get("delta"), cell.get("delta_ci")
+            if comparable and isinstance(row["top2"], Fraction) and cell.get("top2_count") is not None:
+                # printed from the exact counts, rounded once (the twin's 4 decimals are rounded already)
+                n1, x2, n2 = row["n"], cell["top2_count"], cell["n"]
+                x1 = int(row["top2"] * n1)
+                value, delta, ci = Fraction(x2, n2), row["top2"] - Fraction(x2, n2), newcombe(x1, n1, x2, n2)
+            cells.append(
+                {
+                    "value": None if row["suppressed"] else value,
+                    "delta": delta if comparable else None,
+                    "ci": ci if comparable else None,
+                    "direction": _direction(cell) if comparable else None,
+                    "comparable": comparable,
+                    "tested": comparable and p is not None,
+                }
+            )
+        rows.append({"row": row, "cells": cells})
+    return {"columns": columns, "rows": rows}
+
+
+def _statements(
+    doc: dict, scale_rows: list[dict], categorical: list[dict], comparisons: dict | None
+) -> list[dict]:
+    """Three or four sentences for page 1: best and worst item, significant changes."""
+    out = []
+    shown = [r for r in scale_rows if r["code"] != "Q01" and r["top2"] is not None]
+    if len(shown) >= 2:
+        best = max(shown, key=lambda r: (r["top2"], r["label"]))
+        worst = min(shown, key=lambda r: (r["top2"], r["label"]))
+        out.append(
+            {
+                "mark": "",
+                "text": f"Am besten bewertet: {best['label']} – {fmt_percent(best['top2'])} zufrieden.",
+            }
+        )
+        if worst is not best:
+            out.append(
+                {
+                    "mark": "",
+                    "text": f"Am schwächsten bewertet: {worst['label']} – "
+                    f"{fmt_percent(worst['top2'])} zufrieden.",
+                }
+            )
+    changes = []
+    if comparisons:
+        for ci, column in enumerate(comparisons["columns"]):
+            what = column["heading"]
+            for line in comparisons["rows"]:
+                cell = line["cells"][ci]
+                if cell["direction"]:
+                    verb = "signifikant besser" if cell["direction"] == "up" else "signifikant schlechter"
+                    phrase = f"{verb} {_against(column['key'], what, doc['cadence'])}"
+                    changes.append(
+                        {
+                            "mark": "▲" if cell["direction"] == "up" else "▼",
+                            "text": f"{line['row']['label']}: {phrase}, {fmt_points(cell['delta'])}",
+                        }
+                    )
+        tested = [
+            c["heading"]
+            for ci, c in enumerate(comparisons["columns"])
+            if any(line["cells"][ci]["tested"] for line in comparisons["rows"])
+        ]
+        if not changes and tested:
+            changes.append(
+                {
+                    "mark": "",
+                    "text": f"Keine signifikanten Unterschiede zu den Vergleichswerten ({', '.join(tested)}).",
+                }
+            )
+        elif not changes:
+            # nothing could be tested: say so, not "no differences"
+            changes.append(
+                {
+                    "mark": "",
+                    "text": "Unterschiede zu den Vergleichswerten ließen sich nicht prüfen: "
+                    "zu wenige vergleichbare Antworten.",
+                }
+            )
+    out.extend(changes[: max(1, 4 - len(out))])
+    settled = next((c for c in categorical if c["code"] == "Q02" and not c["suppressed"]), None)
+    if len(out) < 4 and settled and settled["answers"]:
+        yes = settled["answers"][0]
+        out.append(
+            {
+                "mark": "",
+                "text": f"{settled['label']} – „{yes['label']}“ sagten {fmt_percent(yes['share'])} "
+                f"({fmt_int(yes['count'])} von {fmt_int(settled['n'])}).",
+            }
+        )
+    return out[:4]
+
+
+def _footer(doc: dict) -> dict:
+    """Data snapshot and creation time; without `meta.generated_at` the time is now."""
+    snapshot = doc.get("snapshot") or {}
+    generated = (doc.get("meta") or {}).get("generated_at") or dt.datetime.now(LOCAL_TZ).isoformat()
+    return {
+        "built_from": snapshot.get("built_from"),
+        "files": snapshot.get("files"),
+        "responses": snapshot.get("responses"),
+        "checksum": str(snapshot.get("ledger_sha256") or "")[:12],
+        "generated_at": generated,
+    }
+
+
+def build_context(doc: dict) -> dict:
+    """Everything the templates need, with every optional section present (None when absent)."""
+    items = doc.get("items") or {}
+    codes = _ordered_codes(items)
+    scale_rows = [_scale_row(c, items[c]) for c in codes if _is_scale(c, items[c])]
+    categorical = [_categorical_row(c, items[c]) for c in codes if not _is_scale(c, items[c])]
+    headline = next((r for r in scale_rows if r["code"] == "Q01"), None)
+    comparisons = _comparisons(doc, scale_rows)
+    withheld = [r for r in scale_rows + categorical if r["suppressed"]]
+    overview = doc.get("centres_overview") or None
+    responses = doc["responses"]
+    weekday = doc.get("by_weekday") or None
+    return {
+        "doc": doc,
+        "title": report_title(doc),
+        "report_name": REPORT_NAMES.get(doc["cadence"], "Bericht"),
+        "area": area_name(doc),
+        "is_city": doc["centre"] == registry.registry().city_code,
+        "district": doc.get("district"),
+        "period": doc["period"],
+        "period_label": period_name(doc["period"]["key"]) if doc["cadence"] not in periods.REVIEWS else None,
+        "period_long": week_long(doc["period"]["key"]) if doc["cadence"] == "weekly" else None,
+        "period_word": {"weekly": "dieser Woche", "monthly": "diesem Monat"}.get(
+            doc["cadence"], "diesem Zeitraum"
+        ),
+        "responses": responses,
+        "small_total": (responses.get("total") or 0) < SMALL_TOTAL,
+        "excluded": {k: (doc["excluded"].get(k) or 0) for k in ("misuse", "unfinished")}
+        if doc.get("excluded")
+        else None,
+        "by_language": [
+            {"code": k, "label": LANGUAGES.get(k, k), "count": v}
+            for k, v in (doc.get("by_language") or {}).items()
+        ]
+        if sum((doc.get("by_language") or {}).values())
+        else None,
+        # responses not broken down by channel, language or weekday (pipelines.figures.disclosure)
+        "split_withheld": doc.get("breakdowns_withheld") or {},
+        "by_weekday": [{"key": k, "count": weekday.get(k, 0)} for k in groups.WEEKDAYS]
+        if weekday and sum(weekday.values())
+        else None,
+        "versions": doc.get("questionnaire_versions"),
+        "headline": headline,
+        "interval": _interval_chart(headline["top2"], headline["ci"])
+        if headline and headline["top2"] is not None
+        else None,
+        "scale_rows": scale_rows,
+        "distribution": _distribution_chart(scale_rows) if scale_rows else None,
+        "categorical": categorical,
+        "withheld": withheld,
+        "withheld_reasons": _reasons_text([_suppression_reason(r) for r in withheld]),
+        "left_out": _left_out_text(scale_rows + categorical),
+        "comparisons": comparisons,
+        "statements": _statements(doc, scale_rows, categorical, comparisons),
+        "trend": _trend_chart(doc.get("trend") or []),
+        "overview": _centres_chart(overview) if overview else None,
+        "comments": [
+            {"text": str(c.get("text") or ""), "language": c.get("language") or "de"} for c in doc["comments"]
+        ]
+        if doc.get("comments") is not None
+        else None,
+        "comments_note": doc.get("comments_note"),
+        "languages": LANGUAGES,
+        "footer": _footer(doc),
+        "rules": thresholds(),
+        "shades": SHADES,
+    }
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def render_html(doc: dict) -> str:
+    return environment().get_template("report.html").render(build_context(doc))
+
+
+def render_email_text(doc: dict) -> str:
+    """The mail body: period, responses, headline satisfaction, number of withheld items."""
+    return environment().get_template("email.txt").render(build_context(doc))
+
+
+# Temporary files are written beside their target as `.<name>.<host>-<pid>.<random>.tmp`
+# and renamed over it when complete. A process killed meanwhile leaves its temporary file
+# (never a half-written report); the next write of the folder removes it.
+_TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)\.[^.]+\.tmp$")
+_OLD_TEMP_NAME = re.compile(r"^\..+\.tmp$")
+STALE_TEMP_SECONDS = 3600  # a temporary file of another host (or unknown owner) this old is stale
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", os.uname().nodename) or "host"
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    """`data` in a new temporary file beside `path`; returns its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.{_host()}-{os.getpid()}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write through a temporary file beside `path`, so readers never see half a report."""
+    tmp = _write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _owner_gone(match: re.Match) -> bool:
+    if match["host"] != _host():
+        return False
+    pid = int(match["pid"])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def remove_stale_temp_files(folder: Path, target: str | None = None) -> list[Path]:
+    """Remove temporary report files left by killed writers under `folder` (recursively;
+    only those of `target` with a name given): their process on this host is gone, or
+    they are older than STALE_TEMP_SECONDS. Returns the files removed."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    pattern = f".{target}.*.tmp" if target else ".*.tmp"
+    found = folder.glob(pattern) if target else folder.rglob(pattern)
+    removed = []
+    now = dt.datetime.now().timestamp()
+    for path in found:
+        match = _TEMP_NAME.match(path.name)
+        if match is None and not _OLD_TEMP_NAME.match(path.name):
+            continue
+        try:
+            old = now - path.stat().st_mtime > STALE_TEMP_SECONDS
+            if (match is not None and _owner_gone(match)) or old:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:
+            continue  # removed meanwhile
+    return removed
+
+
+def pdf_bytes(doc: dict) -> bytes:
+    """The report as a tagged PDF (title and language in its metadata)."""
+    import weasyprint  # imported lazily: only rendering needs it (and it loads fonts)
+
+    html = weasyprint.HTML(string=render_html(doc), base_url=str(TEMPLATES_DIR))
+    document = html.render(font_config=_font_config(), stylesheets=[_stylesheet()], pdf_tags=True)
+    data = document.write_pdf(pdf_tags=True)
+    _settle_after_first_report()
+    return data
+
+
+def render_pdf(doc: dict, path: Path) -> None:
+    """The report as a tagged PDF (title and language in its metadata)."""
+    _atomic_write(Path(path), pdf_bytes(doc))
+
+
+@functools.cache
+def _settle_after_first_report() -> None:
+    """Once per process, after the first report: exempt what is loaded by now from GC.
+
+    Fonts, the parsed stylesheet, compiled templates and WeasyPrint's own tables
+    live as long as the process. Python's cyclic garbage collector would walk
+    them again in every full collection, and a report triggers several (about
+    10 % of its time). `gc.freeze()` moves them to the permanent generation;
+    later garbage is collected as before.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+@functools.cache
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@functools.cache
+def _stylesheet():
+    """`styles.css`, parsed once per process and shared by every report."""
+    import weasyprint
+
+    return weasyprint.CSS(filename=str(TEMPLATES_DIR / "styles.css"), font_config=_font_config())
+
+
+def figures(doc: dict) -> dict:
+    """The JSON twin: the document without comments and run metadata."""
+    missing = [k for k in SPEC_KEYS if k not in doc]
+    if missing:
+        raise ValueError(f"figures document lacks {missing}")
+    if doc["schema"] != groups.SCHEMA:
+        raise ValueError(f"figures document has schema {doc['schema']!r}, expected {groups.SCHEMA!r}")
+    return {k: v for k, v in doc.items() if k not in NOT_IN_TWIN}
+
+
+def _json_default(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def json_bytes(doc: dict) -> bytes:
+    text = (
+        json.dumps(figures(doc), ensure_ascii=False, sort_keys=True, indent=2, default=_json_default) + "\n"
+    )
+    return text.encode("utf-8")
+
+
+def write_json(doc: dict, path: Path) -> None:
+    _atomic_write(Path(path), json_bytes(doc))
+
+
+CSV_COLUMNS = (
+    "Bereich",
+    "Zeitraum",
+    "Frage-Code",
+    "Frage",
+    "n gültig",
+    "kann ich nicht beurteilen",
+    "Anzahl 1",
+    "Anzahl 2",
+    "Anzahl 3",
+    "Anzahl 4",
+    "Anzahl 5",
+    "Mittelwert",
+    "Anteil zufrieden (Top-2) in %",
+    "KI unten in %",
+    "KI oben in %",
+    "unterdrückt",
+    "Antwortcodes",
+)
+
+
+def _period_text(doc: dict) -> str:
+    span = f"{fmt_date(doc['period']['start'])}–{fmt_date(doc['period']['end'])}"
+    if doc["cadence"] in periods.REVIEWS:
+        return f"{REPORT_NAMES[doc['cadence']]} ({span})"
+    return f"{period_name(doc['period']['key'])} ({span})"
+
+
+def csv_rows(doc: dict) -> list[list[str]]:
+    """Header and one row per item, every cell a string with German decimals."""
+    area, period = area_name(doc), _period_text(doc)
+    items = doc["items"]
+    rows = [list(CSV_COLUMNS)]
+    for code in _ordered_codes(items):
+        f = items[code]
+        suppressed = bool(f.get("suppressed"))
+        counts = f.get("counts") or {}
+        item = registry.questionnaire().items.get(code)
+        codes = "; ".join(f"{k} = {v}" for k, v in (item.labels if item else {}).items())
+        ci = f.get("top2_ci") or (None, None)
+        rows.append(
+            [
+                area,
+                period,
+                code,
+                _label(code),
+                "" if f.get("n") is None else str(f["n"]),
+                "" if f.get("cannot_judge") is None else str(f["cannot_judge"]),
+                *("" if suppressed or k not in counts else str(counts[k]) for k in SHADES),
+                "" if suppressed or f.get("mean") is None else fmt_decimal(f["mean"], 2),
+                *("" if suppressed or v is None else fmt_decimal(v * 100, 2) for v in (f.get("top2"), *ci)),
+                f"ja ({_suppression_reason(f)})" if suppressed else "nein",
+                codes,
+            ]
+        )
+    return [[neutralise(cell) for cell in row] for row in rows]
+
+
+def csv_bytes(doc: dict) -> bytes:
+    """`;`-separated, UTF-8 with BOM, decimal comma: opens as is in a German Excel."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=";", quotechar='"', lineterminator="\r\n").writerows(csv_rows(doc))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_csv(doc: dict, path: Path) -> None:
+    """`;`-separated, UTF-8 with BOM, decimal comma: opens as is in a German Excel."""
+    _atomic_write(Path(path), csv_bytes(doc))
+
+
+def report_path(root: Path, centre: str, cadence: str, period_key: str, ext: str) -> Path:
+    """`<root>/<centre>/<cadence>/<period>.<ext>`; a mid-term or final report's period is its cadence."""
+    if cadence not in periods.CADENCES:
+        raise ValueError(f"unknown cadence {cadence!r}")
+    if not _CODE.match(centre):
+        raise ValueError(f"not a centre code: {centre!r}")
+    ext = ext.lstrip(".")
+    if ext not in EXTENSIONS:
+        raise ValueError(f"unknown report extension {ext!r}")
+    if cadence in periods.REVIEWS:
+        period_key = cadence
+    if not periods.key_fits(cadence, period_key):
+        raise ValueError(f"period {period_key!r} does not fit cadence {cadence!r}")
+    return Path(root) / centre / cadence / f"{period_key}.{ext}"
+
+
+def write_report(doc: dict, root: Path) -> dict[str, Path]:
+    """PDF, CSV and JSON twin of one report under `root`; returns the paths by extension."""
+    paths = {
+        ext: report_path(root, doc["centre"], doc["cadence"], doc["period"]["key"], ext) for ext in EXTENSIONS
+    }
+    # All three complete in memory and on disk (temporary names beside their places)
+    # before any replaces its predecessor: a kill at any point leaves complete files.
+    data = {"json": json_bytes(doc), "csv": csv_bytes(doc), "pdf": pdf_bytes(doc)}
+    temps: dict[str, str] = {}
+    try:
+        for ext in EXTENSIONS:
+            remove_stale_temp_files(paths[ext].parent, target=paths[ext].name)
+            temps[ext] = _write_temp(paths[ext], data[ext])
+        for ext in EXTENSIONS:
+            os.replace(temps[ext], paths[ext])
+            del temps[ext]
+    finally:
+        for tmp in temps.values():
+            Path(tmp).unlink(missing_ok=True)
+    return paths
