@@ -36,16 +36,23 @@ def test_reference_data_loads_with_the_spec_values():
         ("centres.yaml", lambda d: d["centres"][0].update(valid_to="2019-01-01"), "valid_to is before"),
         ("questionnaire.yaml", lambda d: d["versions"][0]["items"].append("Q99"), "unknown items"),
         ("survey.yaml", lambda d: d.update(start="2020-09-15"), "Monday"),
+        ("questionnaire.yaml", lambda d: d["report_items"].update(headline="Q02"), "must be a scale item"),
+        (
+            "questionnaire.yaml",
+            lambda d: d["report_items"].update(settled="Q99"),
+            "must be a categorical item",
+        ),
+        ("reports.yaml", lambda d: d["max_comments"].update(weekly=0), "positive number"),
     ],
 )
 def test_invalid_reference_data_is_refused(tmp_path, file, edit, message):
-    for name in ("centres.yaml", "questionnaire.yaml", "survey.yaml"):
+    for name in ("centres.yaml", "questionnaire.yaml", "survey.yaml", "reports.yaml"):
         shutil.copy(registry.DEFAULT_CONFIG_DIR / name, tmp_path / name)
     data = yaml.safe_load((tmp_path / file).read_text(encoding="utf-8"))
     edit(data)
     (tmp_path / file).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     loader = {"centres.yaml": registry.load_registry, "questionnaire.yaml": registry.load_questionnaire,
-              "survey.yaml": registry.load_survey}[file]  # fmt: skip
+              "survey.yaml": registry.load_survey, "reports.yaml": registry.load_report_settings}[file]  # fmt: skip
     with pytest.raises(registry.RegistryError, match=message):
         loader(tmp_path)
 
@@ -129,3 +136,53 @@ def test_valid_rows_pass():
     for col in [i.code for i in registry.questionnaire().answer_items] + ["questionnaire_version"]:
         frame[col] = frame[col].astype("Int16")
     assert validation.validate(contracts.load("responses"), frame).success
+
+
+def _contracts_copy(tmp_path, monkeypatch, name: str, edit) -> None:
+    """A contracts folder whose `name` contract is edited, in force for the test."""
+    folder = tmp_path / "contracts"
+    shutil.copytree(contracts.CONTRACTS_DIR, folder)
+    path = folder / f"{name}.odcs.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("SURVEY_CONTRACTS_DIR", str(folder))
+
+
+def test_the_file_format_is_read_from_the_contract(tmp_path, monkeypatch):
+    from pipelines.ingest.parsing import parse_tablet
+    from tests.builders import completion, tablet_text
+
+    assert contracts.raw("tablet").file_format.encodings == ("utf-8-sig", "cp1252")
+    assert contracts.raw("web").file_format == contracts.FileFormat(",", '"', True, ("utf-8-sig",))
+    text = tablet_text(completion(1))
+    assert parse_tablet(text, "t.csv").rows and not parse_tablet(text.replace(";", "|"), "t.csv").rows
+
+    def pipe(data):
+        fmt = next(p for p in data["customProperties"] if p["property"] == "format")
+        fmt["value"]["delimiter"] = "|"
+
+    _contracts_copy(tmp_path, monkeypatch, "tablet_raw", pipe)
+    assert len(parse_tablet(text.replace(";", "|"), "t.csv").rows) == len(completion(1))
+
+
+def test_a_reason_quotes_only_unclassified_columns(tmp_path, monkeypatch):
+    from pipelines.ingest.parsing import parse_tablet
+    from tests.builders import completion, tablet_text
+
+    def reasons(rows) -> list[str]:
+        return [r.reason for r in parse_tablet(tablet_text(rows), "t.csv").rejects]
+
+    bad_time = [dict(r, local_time="2020-09-15T10:12") for r in completion(1)]
+    bad_language = [dict(r, language="xx") for r in completion(2)]
+    assert all("(Wert nicht angezeigt)" in r and "10:12" not in r for r in reasons(bad_time))
+    assert all("'xx'" in r for r in reasons(bad_language))
+    assert not contracts.raw("web").quotable("ipaddr") and contracts.raw("web").quotable("KZ")
+
+    # The classification decides, not the code: declassify local_time and its value is quoted.
+    def declassify(data):
+        prop = next(p for p in data["schema"][0]["properties"] if p["name"] == "local_time")
+        del prop["classification"]
+
+    _contracts_copy(tmp_path, monkeypatch, "tablet_raw", declassify)
+    assert all("'2020-09-15T10:12'" in r for r in reasons(bad_time))

@@ -53,6 +53,16 @@ class Property:
 
 
 @dataclass(frozen=True)
+class FileFormat:
+    """How a delivered file is read (the contract's `format` custom property)."""
+
+    delimiter: str
+    quotechar: str
+    header: bool
+    encodings: tuple[str, ...]  # tried in order
+
+
+@dataclass(frozen=True)
 class Contract:
     id: str
     name: str
@@ -71,6 +81,24 @@ class Contract:
 
     def personal_columns(self) -> list[str]:
         return [p.name for p in self.properties if p.classification == "personal"]
+
+    def quotable(self, column: str) -> bool:
+        """Whether a value of `column` may be quoted (in a quarantine reason, a check's
+        examples): only unclassified columns, never personal or identifying ones."""
+        prop = self.by_name.get(column)
+        return prop is not None and not prop.classification
+
+    @functools.cached_property
+    def file_format(self) -> FileFormat:
+        raw = _custom(self.raw.get("customProperties"), "format")
+        if not raw:
+            raise ValueError(f"contract {self.name} declares no file format")
+        return FileFormat(
+            delimiter=raw["delimiter"],
+            quotechar=raw.get("quotechar", '"'),
+            header=bool(raw.get("header", True)),
+            encodings=tuple(raw["encodings"]),
+        )
 
     def rules(self) -> list[Rule]:
         """Every rule of the contract, each with a stable name (used in check metadata)."""
@@ -158,6 +186,11 @@ def _load(path: str) -> Contract:
 
 def load(name: str) -> Contract:
     return _load(str(contracts_dir() / f"{name}.odcs.yaml"))
+
+
+def raw(channel: str) -> Contract:
+    """The contract of a channel's files as delivered (`tablet`, `web`)."""
+    return load(f"{channel}_raw")
 
 
 # --------------------------------------------------------------------------- row checks

@@ -72,6 +72,8 @@ class Survey:
     holiday_country: str
     holiday_subdivision: str | None
     web_survey_id: str
+    report_hour: int  # local hour the reports of the period just ended are built
+    reports_due_hour: int  # local hour by which the weekly reports must be out
 
     def days(self) -> list[dt.date]:
         n = (self.end - self.start).days + 1
@@ -99,6 +101,8 @@ def load_survey(directory: Path | None = None) -> Survey:
             holiday_country=str(data["holidays"]["country"]),
             holiday_subdivision=data["holidays"].get("subdivision"),
             web_survey_id=str(data["web_survey_id"]),
+            report_hour=int(data["schedule"]["report_hour"]),
+            reports_due_hour=int(data["schedule"]["reports_due_hour"]),
         )
     except KeyError as exc:
         raise RegistryError(f"survey.yaml: missing key {exc}") from exc
@@ -106,6 +110,8 @@ def load_survey(directory: Path | None = None) -> Survey:
         raise RegistryError("survey.start must be a Monday (weeks are ISO weeks)")
     if not survey.start < survey.midterm_end < survey.end:
         raise RegistryError("survey: start < midterm_end < end must hold")
+    if not 0 <= survey.report_hour < survey.reports_due_hour <= 23:
+        raise RegistryError("survey.schedule: 0 <= report_hour < reports_due_hour <= 23 must hold")
     return survey
 
 
@@ -218,6 +224,8 @@ class Questionnaire:
     items: dict[str, Item]
     versions: tuple[Version, ...]
     languages: tuple[str, ...]
+    headline: str  # the scale item the reports lead with
+    settled: str | None  # the categorical item "matter settled?", if the survey asks it
 
     def version(self, number: int) -> Version:
         for v in self.versions:
@@ -294,17 +302,40 @@ def load_questionnaire(directory: Path | None = None) -> Questionnaire:
     numbers = [v.version for v in versions]
     if len(set(numbers)) != len(numbers):
         raise RegistryError("questionnaire.yaml: duplicate version numbers")
+    roles = data.get("report_items") or {}
+    headline, settled = roles.get("headline"), roles.get("settled")
+    if headline not in items or items[headline].kind != "scale":
+        raise RegistryError(f"questionnaire.yaml: report_items.headline {headline!r} must be a scale item")
+    if settled is not None and (settled not in items or items[settled].kind != "categorical"):
+        raise RegistryError(
+            f"questionnaire.yaml: report_items.settled {settled!r} must be a categorical item"
+        )
     return Questionnaire(
         items=items,
         versions=tuple(sorted(versions, key=lambda v: v.valid_from)),
         languages=tuple(data.get("languages") or ("de",)),
+        headline=headline,
+        settled=settled,
     )
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    max_comments: dict[str, int]  # by cadence: the newest comments shown
+
+
+def load_report_settings(directory: Path | None = None) -> ReportSettings:
+    data = _load("reports.yaml", directory)
+    limits = data.get("max_comments") or {}
+    if not limits or not all(isinstance(v, int) and v > 0 for v in limits.values()):
+        raise RegistryError("reports.yaml: max_comments must give a positive number per cadence")
+    return ReportSettings(max_comments={str(k): int(v) for k, v in limits.items()})
 
 
 @functools.lru_cache(maxsize=4)
 def _cached(directory: str):
     d = Path(directory)
-    return load_survey(d), load_registry(d), load_questionnaire(d)
+    return load_survey(d), load_registry(d), load_questionnaire(d), load_report_settings(d)
 
 
 def survey() -> Survey:
@@ -317,3 +348,7 @@ def registry() -> Registry:
 
 def questionnaire() -> Questionnaire:
     return _cached(str(config_dir()))[2]
+
+
+def report_settings() -> ReportSettings:
+    return _cached(str(config_dir()))[3]

@@ -16,7 +16,7 @@ from pipelines.core import registry
 from pipelines.core.periods import REVIEWS, Period
 
 _survey = registry.survey()
-REPORT_HOUR = 6
+REPORT_HOUR = _survey.report_hour
 
 weekly = dg.WeeklyPartitionsDefinition(
     start_date=_survey.start.isoformat(),

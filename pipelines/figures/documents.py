@@ -27,8 +27,6 @@ from pipelines.figures import disclosure
 from pipelines.figures import groups as figures
 from pipelines.warehouse import schema
 
-# Long reviews would print hundreds of comments: the newest are shown, with a note.
-MAX_COMMENTS = {"weekly": 60, "monthly": 120, "midterm": 150, "final": 150}
 _COLUMNS = ["response_key", "channel", "centre", "response_date", "questionnaire_version", "language",
             "comment", "comment_status"]  # fmt: skip
 
@@ -279,7 +277,7 @@ class ReportBuilder:
     def _overview(self, groups: dict, district_of: dict) -> list[dict]:
         rows = []
         for code in district_of:
-            cell = groups[code]["items"].get("Q01") or {}
+            cell = groups[code]["items"].get(self.questionnaire.headline) or {}
             rows.append({
                 "centre": code,
                 "name": self.registry.by_code[code].name,
@@ -298,7 +296,7 @@ class ReportBuilder:
         mine = in_period[in_period["centre"] == code]
         rows = mine[mine["comment_status"] == "published"]
         rows = rows.sort_values(["response_date", "response_key"], ascending=[False, True])
-        limit = MAX_COMMENTS[period.cadence]
+        limit = registry.report_settings().max_comments[period.cadence]
         # (the label needs 5 speakers of the language in the group's period, whether or not
         # its weeks are broken down by language: "5 or more" singles nobody out)
         speakers = {"by_language": {str(k): int(v) for k, v in mine["language"].value_counts().items()}}

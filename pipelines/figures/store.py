@@ -371,6 +371,7 @@ def _disclosure(
     and the others published with it; it attacks the cells of documents overlapping
     `within` (the period's dates).
     """
+    headline = registry.questionnaire().headline
     problems = []
     for code, g in sorted(groups.items()):
         for item, cell in g["items"].items():
@@ -381,9 +382,9 @@ def _disclosure(
             if cell.get("suppressed") and any(cell.get(f) is not None for f in _HIDDEN_FIELDS):
                 problems.append(f"report {code} {item}: withheld, but its figures are in the report")
         for entry in doc.get("centres_overview") or []:
-            cell = groups.get(entry.get("centre"), {}).get("items", {}).get("Q01")
+            cell = groups.get(entry.get("centre"), {}).get("items", {}).get(headline)
             if cell and cell["suppressed"] and cell["n"] and entry.get("top2") is not None:
-                problems.append(f"report {code}: overview shows the withheld Q01 of {entry['centre']}")
+                problems.append(f"report {code}: overview shows the withheld {headline} of {entry['centre']}")
         for name in ("district", "city"):
             block = (doc.get("comparisons") or {}).get(name) or {}
             if not block.get("items"):

@@ -26,6 +26,11 @@ def show(value: str | None) -> str:
     return f"'{value}'" if _SHOWABLE.match(value) else "(Wert nicht angezeigt)"
 
 
+def _quoted(contract: contracts.Contract, column: str, row: dict) -> str:
+    """A broken rule's value as a reason may quote it: never a classified column's."""
+    return show(row.get(column)) if contract.quotable(column) else "(Wert nicht angezeigt)"
+
+
 @dataclass
 class Reject:
     source_row: int | None  # 1-based data record; None: the whole file
@@ -42,16 +47,18 @@ class Parsed:
     file_reject: Reject | None = None
 
 
-def _records(text: str, delimiter: str) -> Iterator[list[str]]:
+def _records(text: str, form: contracts.FileFormat) -> Iterator[list[str]]:
     # newline="" keeps line breaks inside quoted comments intact.
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+    return csv.reader(
+        io.StringIO(text, newline=""), delimiter=form.delimiter, quotechar=form.quotechar, strict=False
+    )
 
 
-def _read(text: str, delimiter: str, header: list[str], label: str):
+def _read(text: str, form: contracts.FileFormat, header: list[str], label: str):
     """Header check, then (record number, fields) pairs. Returns (records, file reject)."""
     if not text.strip():
         return [], Reject(None, "file_empty", f"{label}: Datei ist leer")
-    records = _records(text, delimiter)
+    records = _records(text, form)
     try:
         found = next(records)
     except (csv.Error, StopIteration):
@@ -142,9 +149,9 @@ class _Rules:
 
 
 def parse_tablet(text: str, label: str) -> Parsed:
-    contract = contracts.load("tablet_raw")
+    contract = contracts.raw("tablet")
     header = contract.columns
-    records, file_reject = _read(text, ";", header, label)
+    records, file_reject = _read(text, contract.file_format, header, label)
     if file_reject:
         return Parsed([], [], 0, file_reject)
     rules = _Rules()
@@ -172,8 +179,7 @@ def _check_tablet(fields, header, contract, rules: _Rules) -> tuple[str, str] | 
     broken = contracts.check_row(contract, row)
     if broken:
         column = _column_of(broken, header)
-        shown = "(Wert nicht angezeigt)" if column in _PERSONAL_TABLET else show(row.get(column))
-        return broken, f"Regel {broken} verletzt (Spalte {column}: {shown})"
+        return broken, f"Regel {broken} verletzt (Spalte {column}: {_quoted(contract, column, row)})"
     day = _time(row["local_time"]).date()
     version = int(row["questionnaire_version"])
     for check in (
@@ -194,9 +200,6 @@ def _check_tablet(fields, header, contract, rules: _Rules) -> tuple[str, str] | 
     if not row["answer"]:
         return "answer_required", f"Frage {show(row['question_code'])} ohne Antwortcode"
     return rules.answer(row["question_code"], version, row["answer"])
-
-
-_PERSONAL_TABLET = ("device_id", "free_text", "feedback_id", "session_id")
 
 
 def _column_of(rule: str, header: list[str]) -> str:
@@ -221,7 +224,7 @@ def _consistent_sessions(rows: list[dict]) -> tuple[list[dict], list[Reject]]:
     keep, rejects = [], []
     for row in rows:
         if row["session_id"] in bad:
-            fields = [row[c] for c in contracts.load("tablet_raw").columns]
+            fields = [row[c] for c in contracts.raw("tablet").columns]
             rejects.append(
                 Reject(
                     row["source_row"],
@@ -245,16 +248,16 @@ def web_item_column(code: str) -> str:
 
 
 def web_header() -> list[str]:
-    contract = contracts.load("web_raw")
+    contract = contracts.raw("web")
     q = registry.questionnaire()
     fixed = [c for c in contract.columns if c not in {i.code for i in q.text_items}]
     return fixed + [web_item_column(i.code) for i in q.items.values()]
 
 
 def parse_web(text: str, label: str) -> Parsed:
-    contract = contracts.load("web_raw")
+    contract = contracts.raw("web")
     header = web_header()
-    records, file_reject = _read(text, ",", header, label)
+    records, file_reject = _read(text, contract.file_format, header, label)
     if file_reject:
         return Parsed([], [], 0, file_reject)
     rules = _Rules()
@@ -292,10 +295,7 @@ def _check_web(row, contract, rules: _Rules, items) -> tuple[str, str] | None:
     broken = contracts.check_row(contract, row)
     if broken:
         column = _column_of(broken, contract.columns)
-        return (
-            broken,
-            f"Regel {broken} verletzt (Spalte {column}: {show(row.get(column)) if column in ('KZ', 'QV', 'startlanguage') else '(Wert nicht angezeigt)'})",
-        )
+        return broken, f"Regel {broken} verletzt (Spalte {column}: {_quoted(contract, column, row)})"
     finished = bool(row["submitdate"])
     day = _time(row["submitdate"] if finished else row["datestamp"]).date()
     version = int(row["QV"])

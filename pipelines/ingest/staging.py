@@ -241,7 +241,7 @@ class Ingestor:
         if f.channel == "unknown":
             reject = parsing.Reject(None, "file_name_unknown", "Dateiname passt zu keinem Export")
             return data, parsing.Parsed([], [], 0, reject), None, False
-        encodings = ("utf-8-sig", "cp1252") if f.channel == "tablet" else ("utf-8-sig",)
+        encodings = contracts.raw(f.channel).file_format.encodings
         decoded = landing.decode(data, encodings)
         if decoded is None:
             reject = parsing.Reject(

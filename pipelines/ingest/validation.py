@@ -154,7 +154,9 @@ def validate(
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(suite_for(contract, rule_values), result_format="SUMMARY")
     safe = {
-        p.name for p in contract.properties if p.logical_type in _SAFE_EXAMPLE_TYPES and not p.classification
+        p.name
+        for p in contract.properties
+        if p.logical_type in _SAFE_EXAMPLE_TYPES and contract.quotable(p.name)
     }
     rule_results = []
     for r in result.results:

@@ -114,9 +114,9 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
             store.write_checks(warehouse.engine, period, problems, context.run_id)
             outcomes[period.key] = problems
             city = groups[registry.registry().city_code]
-            q01 = city["items"].get("Q01", {})
+            headline = city["items"].get(registry.questionnaire().headline, {})
             withheld = sum(1 for d in docs.values() for cell in d["items"].values() if cell.get("suppressed"))
-            summary.append((period.key, city["responses"]["total"], q01.get("top2"), withheld))
+            summary.append((period.key, city["responses"]["total"], headline.get("top2"), withheld))
         blocked = {
             key: [c for c, found in p.items() if found] for key, p in outcomes.items() if any(p.values())
         }

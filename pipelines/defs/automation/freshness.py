@@ -15,8 +15,11 @@ from pipelines.defs.partitions import REPORT_HOUR
 _timezone = registry.survey().timezone
 
 # The week's report files, written by the Monday run, must be there by Monday 09:00.
+_due = registry.survey().reports_due_hour
 WEEKLY_REPORTS = dg.FreshnessPolicy.cron(
-    deadline_cron="0 9 * * 1", lower_bound_delta=dt.timedelta(hours=9 - REPORT_HOUR), timezone=_timezone
+    deadline_cron=f"0 {_due} * * 1",
+    lower_bound_delta=dt.timedelta(hours=_due - REPORT_HOUR),
+    timezone=_timezone,
 )
 # The response store must have been updated within the last two days (exports land daily).
 RESPONSES = dg.FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=48))
