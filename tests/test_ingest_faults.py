@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines.ingest import response_store, staging
+from pipelines.ingest.pseudonym_key import KeyMismatch
 from pipelines.ingest.pseudonyms import Pseudonymiser
 from pipelines.warehouse import OutdatedSchema, engine_for, exclusive, schema
 from tests import builders as b
@@ -141,7 +142,7 @@ def test_another_pseudonym_key_is_refused_and_rotation_counts_once(landing, tmp_
     b.write_tablet(landing, "altona", "TAB-0417", "2020-09-15", b.completion(1) + b.completion(2))
     b.write_web(landing, "2020-09-16", [b.web_response(7)])
     engine, _ = ingest(sqlite_url, landing, tmp_path, key="first")
-    with pytest.raises(staging.KeyMismatch, match="rotate_pseudonym_key"):
+    with pytest.raises(KeyMismatch, match="rotate_pseudonym_key"):
         ingest(sqlite_url, landing, tmp_path, key="second")
     assert len(frame(engine, schema.responses)) == 3  # nothing doubled
     with engine.connect() as conn:

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines.ingest import response_store, staging
+from pipelines.ingest.outcomes import OUTCOMES
 from pipelines.ingest.pseudonyms import Pseudonymiser
 from pipelines.warehouse import engine_for, schema
 from tests import builders as b
@@ -250,7 +251,7 @@ def test_every_raw_row_is_accounted_for(warehouse_url, landing, tmp_path):
     engine, summary = run(warehouse_url, landing, tmp_path)
     totals = summary.totals()
     assert totals["rows_read"] == len(rows) + 5 + 3 + 1
-    assert totals["rows_read"] == sum(totals[o] for o in staging.OUTCOMES)
+    assert totals["rows_read"] == sum(totals[o] for o in OUTCOMES)
     ledger = table(engine, schema.ingested_files)
     assert (
         ledger.rows_read == ledger.accepted + ledger.duplicate + ledger.excluded + ledger.quarantined

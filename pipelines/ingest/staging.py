@@ -1,7 +1,7 @@
-"""Ingestion: landed files → pseudonymous staging → the response store.
+"""Ingestion: landed files → pseudonymous, redacted staging (the file ledger beside it).
 
 Every raw row ends up in exactly one of: accepted, duplicate, excluded (misuse,
-unfinished) or quarantined. Personal data stops here: identifiers are hashed with
+unfinished) or quarantined (`outcomes`). Personal data stops here: identifiers are hashed with
 a key, clock times are cut to a date and a part of the day, free text is redacted,
 IP addresses and referrer URLs are dropped. Only quarantine keeps raw content.
 """
@@ -9,88 +9,24 @@ IP addresses and referrer URLs are dropped. Only quarantine keeps raw content.
 from __future__ import annotations
 
 import codecs
-import csv
 import dataclasses
 import datetime as dt
-import hashlib
-import io
 import logging
-import os
-import re
-import shutil
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from pipelines import warehouse
 from pipelines.core import contracts, registry
-from pipelines.ingest import landing, parsing, response_store
+from pipelines.ingest import landing, parsing, pseudonym_key, response_store
+from pipelines.ingest.outcomes import OUTCOMES, FileOutcome, IngestSummary
 from pipelines.ingest.pseudonyms import Pseudonymiser, daypart
+from pipelines.ingest.quarantine import Quarantine
 from pipelines.ingest.redaction import Redactor
 from pipelines.warehouse import schema
 
 log = logging.getLogger(__name__)
-OUTCOMES = ("accepted", "duplicate", "excluded", "quarantined")
 FILES_PER_TRANSACTION = 500
-_KEY_FINGERPRINT = "pseudonym_key_fingerprint"
-
-
-class KeyMismatch(RuntimeError):
-    """The pseudonym key differs from the one the warehouse was built with."""
-
-
-@dataclass
-class FileOutcome:
-    path: str
-    channel: str
-    status: str  # ingested | quarantined | kept_previous | failed
-    encoding: str | None = None
-    records: int = 0  # data records the parser read from the file (its own count)
-    counts: Counter = field(default_factory=Counter)  # per outcome
-    reasons: Counter = field(default_factory=Counter)  # quarantine rule → rows
-    dates: set = field(default_factory=set)
-
-    @property
-    def accounted(self) -> int:
-        return sum(self.counts[o] for o in OUTCOMES)
-
-
-@dataclass
-class IngestSummary:
-    files_seen: int = 0
-    files_unchanged: int = 0
-    files_new: int = 0
-    files_changed: int = 0
-    outcomes: list[FileOutcome] = field(default_factory=list)
-
-    def totals(self) -> Counter:
-        total = Counter()
-        for o in self.outcomes:
-            total.update({k: o.counts[k] for k in OUTCOMES})
-        total["rows_read"] = sum(o.records for o in self.outcomes)
-        return total
-
-    def unbalanced(self) -> list[str]:
-        """Files whose records, as counted by the parser, are not all accounted for."""
-        return [f"{o.path}: {o.records} read, {o.accounted} accounted" for o in self.outcomes
-                if o.records != o.accounted]  # fmt: skip
-
-    def reasons(self) -> Counter:
-        total = Counter()
-        for o in self.outcomes:
-            total.update(o.reasons)
-        return total
-
-    def files_with(self, status: str) -> list[str]:
-        return [o.path for o in self.outcomes if o.status == status]
-
-    def files_quarantined(self) -> int:
-        return len(self.files_with("quarantined"))
-
-    def encodings(self) -> Counter:
-        return Counter(o.encoding or "unreadable" for o in self.outcomes)
 
 
 class Ingestor:
@@ -105,7 +41,6 @@ class Ingestor:
     ):
         self.engine = engine
         self.landing_dir = Path(landing_dir)
-        self.quarantine_dir = Path(quarantine_dir)
         self.pseudo = pseudonymiser
         self.redactor = redactor or Redactor.default()
         self.run_id = run_id or "local"
@@ -113,43 +48,15 @@ class Ingestor:
         self.items = registry.questionnaire().answer_items
         self.text_item = registry.questionnaire().text_items[0].code
         self.centre_codes = set(registry.registry().by_code)
-        self._original: dict[str, str] = {}  # stored name → name in the landing folder
-
-    # ------------------------------------------------------------------ key
+        self.quarantine = Quarantine(Path(quarantine_dir), self.run_id, self.now)
 
     def check_key(self, conn: sa.Connection) -> None:
-        """Refuse another pseudonym key than the one the warehouse was built with: its
-        pseudonyms would all be new, so every tablet file would count a second time."""
-        t = schema.ingest_state
-        stored = conn.execute(sa.select(t.c.value).where(t.c.name == _KEY_FINGERPRINT)).scalar()
-        current = self.pseudo.fingerprint()
-        if stored is None:
-            conn.execute(sa.insert(t), [{"name": _KEY_FINGERPRINT, "value": current}])
-        elif stored != current:
-            raise KeyMismatch(
-                f"SURVEY_PSEUDONYM_KEY is not the key this warehouse was built with (fingerprint "
-                f"{current} instead of {stored}); nothing was ingested. Set the original key again. "
-                "To change the key on purpose, run the ingest job once with run config "
-                '{"ops": {"raw_exports": {"config": {"rotate_pseudonym_key": true}}}}: it clears '
-                "staging and the file ledger and reads every file of the landing folder again with "
-                "the new key (files no longer in the landing folder are then lost)."
-            )
+        pseudonym_key.check(conn, self.pseudo)
 
     def rotate_key(self) -> int:
-        """Start over with the current key: every date that had rows is rebuilt from the
-        files read again. Returns the number of files forgotten."""
+        """Start over with the current key (`pseudonym_key.rotate`)."""
         with warehouse.exclusive(self.engine, "ingest"), self.engine.begin() as conn:
-            dates = set(response_store.store_dates(conn)) | set(response_store.staged_dates(conn))
-            forgotten = conn.execute(
-                sa.select(sa.func.count()).select_from(schema.ingested_files)
-            ).scalar_one()
-            for table in (schema.ingested_files, schema.tablet_rows, schema.web_versions, schema.quarantine):
-                conn.execute(sa.delete(table))
-            t = schema.ingest_state
-            conn.execute(sa.delete(t).where(t.c.name == _KEY_FINGERPRINT))
-            self.check_key(conn)
-            response_store.mark_dates(conn, dates)
-        return forgotten
+            return pseudonym_key.rotate(conn, self.pseudo)
 
     # ------------------------------------------------------------------ files
 
@@ -207,7 +114,9 @@ class Ingestor:
             q = schema.quarantine
             with self.engine.begin() as conn:
                 conn.execute(sa.delete(q).where(q.c.source_file == ref, q.c.rule == "ingest_error"))
-                conn.execute(sa.insert(q), [self._q_row(ref, f.channel, None, "ingest_error", reason, None)])
+                conn.execute(
+                    sa.insert(q), [self.quarantine.entry(ref, f.channel, None, "ingest_error", reason)]
+                )
             outcome = FileOutcome(ref, f.channel, "failed")
             outcome.reasons["ingest_error"] += 1
             return outcome
@@ -266,7 +175,7 @@ class Ingestor:
         """Read one landed file into staging. `before` is its ledger row, if it was read before."""
         ref = self.file_ref(f.path)
         data, parsed, encoding, cut = self._read(f, ref)
-        self._original[ref] = f.path
+        self.quarantine.original[ref] = f.path
         # From here on the file is known by its stored name only.
         f = dataclasses.replace(f, path=ref)
         outcome = FileOutcome(ref, f.channel, "ingested", encoding=encoding, records=parsed.rows_read)
@@ -342,81 +251,16 @@ class Ingestor:
         )  # fmt: skip
         return outcome
 
-    # ------------------------------------------------------------------ quarantine
-
-    def _quarantine_dir(self) -> Path:
-        # Raw content may carry personal data: folders and files for the owner only.
-        path = self.quarantine_dir / self.now.strftime("%Y-%m-%d")
-        for folder in (self.quarantine_dir, path):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            folder.chmod(0o700)
-        return path
-
-    @staticmethod
-    def _safe_name(rel: str) -> str:
-        name = re.sub(r"[^A-Za-z0-9_.-]", "__", rel)
-        if len(name) > 150:  # file names are limited to 255 bytes
-            name = f"{name[:100]}~{hashlib.sha256(rel.encode()).hexdigest()[:16]}"
-        return name
-
-    @staticmethod
-    def _private(path: Path):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        return open(fd, "wb")
-
-    def _note_original_name(self, ref: str) -> None:
-        """The operator finds a quarantined file in the landing folder by its original name,
-        kept only here, in the restricted quarantine folder."""
-        original = self._original.get(ref, ref)
-        if original == ref:
-            return
-        path = self._quarantine_dir() / "names.csv"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with open(fd, "w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerow([ref, original])
-
     def _quarantine_file(self, conn, f, data: bytes | None, reject: parsing.Reject, outcome: FileOutcome):
-        self._note_original_name(f.path)
-        target = None
-        if data is not None:  # a link or special file is named, its content never copied
-            target = self._quarantine_dir() / self._safe_name(f.path)
-            with self._private(target) as fh:
-                fh.write(data)
-        conn.execute(
-            sa.insert(schema.quarantine),
-            [self._q_row(f.path, f.channel, None, reject.rule, reject.reason, target)],
-        )
+        self.quarantine.file(conn, f.path, f.channel, data, reject)
         # Every record of a file quarantined whole is quarantined with it.
         outcome.counts["quarantined"] += outcome.records
         outcome.reasons[reject.rule] += 1
 
     def _quarantine_rows(self, conn, f, rejects: list[parsing.Reject], outcome: FileOutcome):
-        self._note_original_name(f.path)
-        target = self._quarantine_dir() / (self._safe_name(f.path) + ".rows.csv")
-        with self._private(target) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["source_row", "rule", "fields"])
-            for r in rejects:
-                writer.writerow([r.source_row, r.rule, *r.raw])
-        conn.execute(
-            sa.insert(schema.quarantine),
-            [self._q_row(f.path, f.channel, r.source_row, r.rule, r.reason, target) for r in rejects],
-        )
+        self.quarantine.rows(conn, f.path, f.channel, rejects)
         outcome.counts["quarantined"] += len(rejects)
         outcome.reasons.update(r.rule for r in rejects)
-
-    def _q_row(self, path, channel, source_row, rule, reason, target: Path | None) -> dict:
-        return {
-            "source_file": path,
-            "source_row": source_row,
-            "channel": channel,
-            "rule": rule[:60],
-            "reason": reason[:300],
-            "content_ref": target.relative_to(self.quarantine_dir).as_posix() if target else None,
-            "run_id": self.run_id,
-            "quarantined_at": self.now,
-        }
 
     # ------------------------------------------------------------------ staging
 
@@ -550,18 +394,3 @@ class Ingestor:
                 }
             ],
         )
-
-    def purge_quarantine(self, retention_days: int) -> int:
-        """Delete raw quarantine content older than the retention period."""
-        cutoff = (self.now - dt.timedelta(days=retention_days)).strftime("%Y-%m-%d")
-        removed = 0
-        if self.quarantine_dir.is_dir():
-            for folder in self.quarantine_dir.iterdir():
-                if (
-                    folder.is_dir()
-                    and re.fullmatch(r"\d{4}-\d{2}-\d{2}", folder.name)
-                    and folder.name < cutoff
-                ):
-                    shutil.rmtree(folder)
-                    removed += 1
-        return removed

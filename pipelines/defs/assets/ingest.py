@@ -11,6 +11,8 @@ from pipelines.defs.resources import LandingResource, PseudonymiserResource, War
 from pipelines.figures import staleness
 from pipelines.ingest import response_store
 from pipelines.ingest import staging as ingestion
+from pipelines.ingest.outcomes import OUTCOMES
+from pipelines.ingest.pseudonym_key import KeyMismatch
 from pipelines.warehouse import exclusive, schema
 
 OWNERS = ["team:data-engineering"]
@@ -63,9 +65,9 @@ def raw_exports(
         context.log.warning(f"pseudonym key rotation: {ingestor.rotate_key()} files are read again")
     try:
         summary = ingestor.ingest_new_files()
-    except ingestion.KeyMismatch as exc:
+    except KeyMismatch as exc:
         raise dg.Failure(str(exc)) from None
-    purged = ingestor.purge_quarantine(landing.quarantine_retention_days)
+    purged = ingestor.quarantine.purge(landing.quarantine_retention_days)
     totals = summary.totals()
     reasons = summary.reasons()
     unbalanced = summary.unbalanced()
@@ -74,7 +76,7 @@ def raw_exports(
     share = totals["quarantined"] / totals["rows_read"] if totals["rows_read"] else 0.0
     context.log.info(
         f"{summary.files_new} new and {summary.files_changed} changed files, {totals['rows_read']} rows: "
-        + ", ".join(f"{o} {totals[o]}" for o in ingestion.OUTCOMES)
+        + ", ".join(f"{o} {totals[o]}" for o in OUTCOMES)
     )
     if kept:
         context.log.warning(f"{len(kept)} re-delivered files unreadable; their last readable content stays")
@@ -89,7 +91,7 @@ def raw_exports(
             "kept_previous": kept[:20],
             "files_failed": failed[:20],
             "rows_read": totals["rows_read"],
-            **{f"rows_{o}": totals[o] for o in ingestion.OUTCOMES},
+            **{f"rows_{o}": totals[o] for o in OUTCOMES},
             "quarantine_by_rule": dict(sorted(reasons.items())),
             "encodings": dict(sorted(summary.encodings().items())),
             "quarantine_folders_purged": purged,
@@ -101,7 +103,7 @@ def raw_exports(
                 passed=not unbalanced,
                 metadata={
                     "rows_read": totals["rows_read"],
-                    **{o: totals[o] for o in ingestion.OUTCOMES},
+                    **{o: totals[o] for o in OUTCOMES},
                     "files_unbalanced": len(unbalanced),
                     "examples": unbalanced[:10],
                 },
