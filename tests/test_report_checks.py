@@ -26,7 +26,7 @@ from pipelines.defs.resources import (
     WarehouseResource,
 )
 from pipelines.defs.resources.mail import MailResource
-from pipelines.figures import disclosure, store
+from pipelines.figures import checks, disclosure, store
 from pipelines.figures import documents as reporting
 from pipelines.figures import groups as figures
 from pipelines.warehouse import engine_for, schema
@@ -131,7 +131,7 @@ def test_all_checks_pass_and_attach_to_the_partition_of_a_one_week_run(env):
     result = run("2020-09-21", upto="files")
     assert result.success
     evaluations = _evaluations(result)
-    assert set(evaluations) == {(c, "2020-09-21") for c in store.CHECKS}
+    assert set(evaluations) == {(c, "2020-09-21") for c in checks.CHECKS}
     assert all(e.passed for e in evaluations.values())
     # … and they target this run's materialization of the figures (shown as current in the UI).
     assert {e.target_materialization_data.run_id for e in evaluations.values()} == {result.run_id}
@@ -140,7 +140,7 @@ def test_all_checks_pass_and_attach_to_the_partition_of_a_one_week_run(env):
     )
     with engine_for(url).connect() as conn:
         rows = conn.execute(sa.select(schema.report_checks.c.check_name, schema.report_checks.c.passed)).all()
-    assert sorted(rows) == sorted((c, True) for c in store.CHECKS)
+    assert sorted(rows) == sorted((c, True) for c in checks.CHECKS)
 
 
 # --------------------------------------------------------------------------- each check fails
@@ -166,7 +166,7 @@ def test_shares_in_range_fails_on_a_share_outside_0_1(env, monkeypatch):
     assert "harburg Q01: share outside 0-1" in examples
     assert any("does not match its counts" in e for e in examples)
     # The document and the stored figures agree with each other: only the share check fails.
-    assert all(evaluations[(c, "2020-09-14")].passed for c in store.CHECKS if c != "shares_in_range")
+    assert all(evaluations[(c, "2020-09-14")].passed for c in checks.CHECKS if c != "shares_in_range")
     assert _files(reports, "2020-W38") == []
     assert "2020-W38: shares_in_range" in _failure(result)
 
@@ -320,10 +320,10 @@ def test_a_failed_disclosure_audit_in_one_week_of_a_range_blocks_only_that_week(
     # Per period check results, attached to the partitions.
     evaluations = _evaluations(result)
     for partition in WEEKS:
-        for check in store.CHECKS:
+        for check in checks.CHECKS:
             failed = partition == "2020-09-21" and check in ("counts_add_up", "no_recoverable_cells")
             assert evaluations[(check, partition)].passed is not failed
-    assert {evaluations[(c, p)].target_materialization_data.run_id for c in store.CHECKS for p in WEEKS} == {
+    assert {evaluations[(c, p)].target_materialization_data.run_id for c in checks.CHECKS for p in WEEKS} == {
         result.run_id
     }
     summary = evaluations[("no_recoverable_cells", None)]
@@ -404,7 +404,7 @@ def test_the_audit_fails_on_a_month_that_gives_a_withheld_week_away():
              for w in month.weeks()]  # fmt: skip
     raw_month = group_figures(in_period(frame, month), None, month, "altona")
     whole = disclosure.suppress_small(raw_month, RULES)
-    problems = store._disclosure({}, {}, {"altona": ("v", whole)}, weeks)
+    problems = checks.disclosure_problems({}, {}, {"altona": ("v", whole)}, weeks)
     assert (
         "altona 2021-02-01..2021-02-28 Q04 (top2): narrowed to 1 values" not in problems
     )  # (the month is shown)
@@ -412,4 +412,4 @@ def test_the_audit_fails_on_a_month_that_gives_a_withheld_week_away():
     w05 = month.weeks()[0]
     left = [(w05.key, group_figures(in_period(frame, w05), None, w05, "altona")["items"]["Q04"])]
     protected = disclosure.protect({"altona": raw_month}, {}, RULES, left_out={"altona": {"Q04": left}})
-    assert store._disclosure({}, {}, {"altona": ("v", protected["altona"])}, weeks) == []
+    assert checks.disclosure_problems({}, {}, {"altona": ("v", protected["altona"])}, weeks) == []

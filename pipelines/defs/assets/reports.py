@@ -22,6 +22,7 @@ from pipelines.defs.automation import freshness
 from pipelines.defs.resources import ReportStorageResource, WarehouseResource
 from pipelines.defs.resources.mail import MailResource
 from pipelines.delivery import ledger as delivery
+from pipelines.figures import checks as figure_checks
 from pipelines.figures import documents as reporting
 from pipelines.figures import store
 from pipelines.reports import files as report_files
@@ -74,7 +75,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
     )
     group = f"{cadence}_reports"
     policy = dg.BackfillPolicy.single_run()
-    checks = list(store.CHECKS)
+    checks = list(figure_checks.CHECKS)
 
     @dg.asset(
         name=figures_key,
@@ -108,10 +109,10 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
             store.write_period(warehouse.engine, period, groups, docs)
             # The checks read back what was written and hold it against the registry and itself.
             stored = store.read_period(warehouse.engine, period)
-            problems = store.check_period(
+            problems = figure_checks.check_period(
                 period, stored, published=_published_with(warehouse.engine, builder, period)
             )
-            store.write_checks(warehouse.engine, period, problems, context.run_id)
+            figure_checks.write_checks(warehouse.engine, period, problems, context.run_id)
             outcomes[period.key] = problems
             city = groups[registry.registry().city_code]
             headline = city["items"].get(registry.questionnaire().headline, {})
@@ -156,7 +157,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
         docs, periods = [], []
         all_periods = _periods(cadence, context)
         # A period whose checks failed keeps its earlier files: nothing of it is written or replaced.
-        blocked = store.blocked_periods(warehouse.engine, all_periods)
+        blocked = figure_checks.blocked_periods(warehouse.engine, all_periods)
         for period in all_periods:
             stored = store.read_documents(warehouse.engine, period)
             if not stored:
@@ -213,7 +214,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
         reports: ReportStorageResource,
         mail: MailResource,
     ):
-        blocked = store.blocked_periods(warehouse.engine, _periods(cadence, context))  # failed checks
+        blocked = figure_checks.blocked_periods(warehouse.engine, _periods(cadence, context))  # failed checks
         choice = context.run.tags.get("survey/deliver", config.deliver).lower()
         backfill = "dagster/backfill" in context.run.tags or len(context.partition_keys) > 1
         if choice == "no" or (choice == "auto" and backfill):
@@ -229,7 +230,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
         cadences = JOB_CADENCES[cadence]
         retries = [Period.from_key(k) for c, k in delivery.unsent_periods(warehouse.engine, cadences)
                    if k not in {p.key for p in own}]  # fmt: skip
-        not_now = set(blocked) | set(store.blocked_periods(warehouse.engine, retries))
+        not_now = set(blocked) | set(figure_checks.blocked_periods(warehouse.engine, retries))
         for period in own + retries:
             if period.key in not_now:
                 continue  # its checks failed: no e-mail of this period
@@ -347,7 +348,7 @@ def _check_results(
                     metadata=_check_metadata(period.key, found), target_materialization_data=target,
                 )
             )  # fmt: skip
-    for name in store.CHECKS:
+    for name in figure_checks.CHECKS:
         failed = {key: p[name] for key, p in outcomes.items() if p[name]}
         rows = ["| period | result | problems | first problem |", "|---|---|---:|---|"]
         rows += [
