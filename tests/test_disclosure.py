@@ -279,16 +279,17 @@ def test_relations_must_add_up():
 
 
 def test_a_pool_narrows_when_its_total_pins_a_member():
-    assert pool_narrows([cell([1, 2, 4])])  # one cell: its total is its count
-    assert pool_narrows([cell([1, 1]), cell([2, 2])])  # all top-two: each is pinned at 2
-    assert pool_narrows([cell([4, 5]), cell([3, 4, 5])])  # none top-two: each pinned at 0
-    assert not pool_narrows([cell([1, 4]), cell([2, 4, 5])])  # 2 of 5: a 0..2, b 0..2
-    assert pool_narrows([cell([1, 1, 1]), cell([2, 4])])  # 4 of 5: the three-answer cell holds 2 or 3
-    assert not pool_narrows(
-        [cell([1, 2], "Q02"), cell([3, 1], "Q02")]
-    )  # categorical: every answer 0..1 or 0..2
-    assert pool_narrows([cell([1, 1], "Q02"), cell([1, 2, 1], "Q02")])  # nobody answered 3: both pinned at 0
-    assert not pool_narrows([])
+    q01, q02 = ITEM["Q01"], ITEM["Q02"]
+    assert pool_narrows([cell([1, 2, 4])], q01)  # one cell: its total is its count
+    assert pool_narrows([cell([1, 1]), cell([2, 2])], q01)  # all top-two: each is pinned at 2
+    assert pool_narrows([cell([4, 5]), cell([3, 4, 5])], q01)  # none top-two: each pinned at 0
+    assert not pool_narrows([cell([1, 4]), cell([2, 4, 5])], q01)  # 2 of 5: a 0..2, b 0..2
+    assert pool_narrows([cell([1, 1, 1]), cell([2, 4])], q01)  # 4 of 5: the three-answer cell holds 2 or 3
+    # categorical: every answer 0..1 or 0..2
+    assert not pool_narrows([cell([1, 2], "Q02"), cell([3, 1], "Q02")], q02)
+    # nobody answered 3: both pinned at 0
+    assert pool_narrows([cell([1, 1], "Q02"), cell([1, 2, 1], "Q02")], q02)
+    assert not pool_narrows([], q01)
 
 
 def february_frame() -> pd.DataFrame:
@@ -316,8 +317,10 @@ def test_a_month_leaves_out_a_week_withheld_alone_and_counts_a_safe_pool():
         code: {k: raw_weeks[k]["items"][code] for k, w in weeks.items() if hidden(w, code)}
         for code in ("Q04", "Q05_SQ001")
     }
-    assert month_left_out(withheld["Q04"]) == ["2021-W05"]  # alone: month minus the other weeks
-    assert month_left_out(withheld["Q05_SQ001"]) == []  # 3 of 5 top-two: W05 1..3, W06 0..2
+    assert month_left_out(withheld["Q04"], ITEM["Q04"]) == ["2021-W05"]  # alone: month minus the other weeks
+    assert (
+        month_left_out(withheld["Q05_SQ001"], ITEM["Q05_SQ001"]) == []
+    )  # 3 of 5 top-two: W05 1..3, W06 0..2
     raw_month = group_figures(in_period(frame, month), None, month, "altona")
     got = protect(
         {"altona": raw_month},

@@ -29,16 +29,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
-
 from pipelines.core import periods, registry
+from pipelines.figures.programs import Program
 
 RESPONSES = "responses"  # the pseudo-item of the responses per report
-UNBOUNDED = 10**9  # an upper bound for every count: where nothing published bounds one, it comes out so
-SCALE_CATEGORIES = ("1", "2", "3", "4", "5")
-TOP_TWO = frozenset({"1", "2"})
+
+
+def scale_answers(code: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A scale item's valid answers and its top-two answers (as the counts spell them),
+    from the questionnaire."""
+    item = registry.questionnaire().items[code]
+    return tuple(str(v) for v in item.valid), frozenset(str(v) for v in item.top_two)
 
 
 @dataclass(frozen=True)
@@ -96,120 +97,6 @@ def _covering(start: dt.date, end: dt.date, pieces: Sequence[tuple[dt.date, dt.d
     return [k for k, (a, b) in enumerate(pieces) if a >= start and b <= end]
 
 
-class _Program:
-    """The unknowns x[centre, piece, answer] of one item and the published equations."""
-
-    def __init__(self, centres: Sequence[str], pieces: Sequence, answers: Sequence[str]):
-        self.answers = list(answers)
-        self.index = {
-            (c, k, a): i
-            for i, (c, k, a) in enumerate(
-                (c, k, a) for c in centres for k in range(len(pieces)) for a in self.answers
-            )
-        }
-        self.rows: list[dict[int, float]] = []
-        self.values: list[int] = []
-        self._reduced: _Reduced | None = None  # built once, for all targets
-
-    def expression(
-        self, centres: Iterable[str], pieces: Iterable[int], answers: Iterable[str]
-    ) -> dict[int, float]:
-        ks = list(pieces)
-        return {self.index[(c, k, a)]: 1.0 for c in centres for k in ks for a in answers}
-
-    def over(self, spans: Iterable[tuple[str, Sequence[int]]], answers: Iterable[str]) -> dict[int, float]:
-        """The sum over (centre, its pieces) spans."""
-        answers = list(answers)
-        return {self.index[(c, k, a)]: 1.0 for c, ks in spans for k in ks for a in answers}
-
-    def equal(self, row: dict[int, float], value: int) -> None:
-        if row:
-            self.rows.append(row)
-            self.values.append(int(value))
-            self._reduced = None
-
-    def _reduce(self) -> _Reduced:
-        """Substitute every count a single equation fixes (a shown centre's week fixes
-        each of its answer counts), repeatedly: what is left is the small system of the
-        withheld counts, solved once per target. Exact: counts are integers, so a fixed
-        value that is negative or not whole means the tables contradict each other."""
-        if self._reduced is not None:
-            return self._reduced
-        fixed: dict[int, int] = {}
-        rows_of: dict[int, list[int]] = {}
-        for r, row in enumerate(self.rows):
-            for c in row:
-                rows_of.setdefault(c, []).append(r)
-        free_count = [len(row) for row in self.rows]
-        queue = [r for r, k in enumerate(free_count) if k == 1]
-        feasible = True
-        while queue and feasible:
-            r = queue.pop()
-            if free_count[r] != 1:
-                continue
-            row = self.rows[r]
-            (c,) = [k for k in row if k not in fixed]
-            rest = self.values[r] - sum(v * fixed[k] for k, v in row.items() if k in fixed)
-            value = rest / row[c]
-            if value < 0 or value != int(value):
-                feasible = False
-                break
-            fixed[c] = int(value)
-            for other in rows_of[c]:
-                free_count[other] -= 1
-                if free_count[other] == 1:
-                    queue.append(other)
-        free = sorted(set(self.index.values()) - set(fixed))
-        column = {c: i for i, c in enumerate(free)}
-        data, ri, ci, values = [], [], [], []
-        for r, row in enumerate(self.rows):
-            rest = self.values[r] - sum(v * fixed[k] for k, v in row.items() if k in fixed)
-            left = {k: v for k, v in row.items() if k not in fixed}
-            if not left:
-                feasible = feasible and rest == 0
-                continue
-            for k, v in left.items():
-                ri.append(len(values))
-                ci.append(column[k])
-                data.append(v)
-            values.append(rest)
-        constraint = None
-        if free and values:
-            a = sparse.csr_array((data, (ri, ci)), shape=(len(values), len(free)))
-            constraint = LinearConstraint(a, np.array(values, float), np.array(values, float))
-        self._reduced = _Reduced(fixed, column, constraint, feasible)
-        return self._reduced
-
-    def bounds(self, target: dict[int, float]) -> tuple[int, int] | None:
-        reduced = self._reduce()
-        if not reduced.feasible:
-            return None  # the tables contradict each other
-        constant = sum(v * reduced.fixed[c] for c, v in target.items() if c in reduced.fixed)
-        cost = np.zeros(len(reduced.column))
-        for c, v in target.items():
-            if c in reduced.column:
-                cost[reduced.column[c]] = v
-        if not cost.any():
-            return round(constant), round(constant)
-        out = []
-        for sign in (1.0, -1.0):
-            res = milp(sign * cost, constraints=[reduced.constraint] if reduced.constraint else [],
-                       integrality=np.ones(len(cost)), bounds=Bounds(0, UNBOUNDED),
-                       options={"mip_rel_gap": 0})  # fmt: skip
-            if res.status != 0:
-                return None  # infeasible: the tables contradict each other
-            out.append(round(constant + sign * res.fun))
-        return out[0], out[1]
-
-
-@dataclass
-class _Reduced:
-    fixed: dict[int, int]
-    column: dict[int, int]  # free unknown -> its column
-    constraint: LinearConstraint | None
-    feasible: bool
-
-
 def attack(
     tables: Sequence[Table],
     members: Mapping[str, Sequence[str]],
@@ -224,96 +111,120 @@ def attack(
     and last day (the attacker knows that nothing was answered before or after them);
     `within`: attack only the cells and days of tables overlapping these dates (the
     period being published: what lies elsewhere was audited with its own period)."""
-    scale = frozenset(scale_items)
-    pieces = _pieces(tables)
-    before = [
-        k
-        for k, (a, b) in enumerate(pieces)
-        if (first_day is not None and b < first_day) or (last_day is not None and a > last_day)
-    ]
-    cover = {id(t): _covering(t.start, t.end, pieces) for t in tables}
+    return _Attack(tables, members, frozenset(scale_items), first_day, last_day, within).run()
 
-    def spans(t: Table, who: Iterable) -> list[tuple[str, list[int]]]:
-        return [(c, _covering(a, b, pieces)) for c, a, b in t.spans(who)]
 
-    centres = sorted(
-        {c for t in tables for c in members[t.group]}
-        | {w[0] if isinstance(w, tuple) else w for t in tables for s in t.sums for w in s[0]}
-    )
-    report = Report()
-    codes = sorted({c for t in tables for c in t.items} | {s[1] for t in tables for s in t.sums})
-    for code in [RESPONSES, *codes]:
-        if code == RESPONSES:
-            answers = ["r"]
-        elif code in scale:
-            answers = list(SCALE_CATEGORIES)
-        else:
-            answers = sorted({a for t in tables for a in ((t.items.get(code) or {}).get("counts") or {})})
+class _Attack:
+    """One attack: the day pieces of everything published, then one program per item."""
+
+    def __init__(self, tables, members, scale, first_day, last_day, within):
+        self.tables, self.members, self.scale, self.within = tables, members, scale, within
+        self.pieces = _pieces(tables)
+        self.outside = [
+            k
+            for k, (a, b) in enumerate(self.pieces)
+            if (first_day is not None and b < first_day) or (last_day is not None and a > last_day)
+        ]
+        self.cover = {id(t): _covering(t.start, t.end, self.pieces) for t in tables}
+        self.centres = sorted(
+            {c for t in tables for c in members[t.group]}
+            | {w[0] if isinstance(w, tuple) else w for t in tables for s in t.sums for w in s[0]}
+        )
+        self.report = Report()
+
+    def run(self) -> Report:
+        codes = sorted(
+            {c for t in self.tables for c in t.items} | {s[1] for t in self.tables for s in t.sums}
+        )
+        for code in [RESPONSES, *codes]:
+            answers = self._answers(code)
             if not answers:
                 continue
-        program = _Program(centres, pieces, answers)
-        if before:
-            program.equal(program.expression(centres, before, answers), 0)
-        targets: list[tuple[Table, str, dict[int, float], int]] = []
-
-        def wanted(start: dt.date, end: dt.date) -> bool:
-            return within is None or (start <= within[1] and within[0] <= end)
-
-        for t in tables:
-            ks, who = cover[id(t)], members[t.group]
+            program = Program(self.centres, self.pieces, answers)
+            if self.outside:
+                program.equal(program.expression(self.centres, self.outside, answers), 0)
             if code == RESPONSES:
-                if t.responses is not None:
-                    program.equal(program.expression(who, ks, answers), t.responses)
-                continue
+                self._responses(program, answers)
+            else:
+                self._narrow(program, code, self._item(program, code, answers))
+        return self.report
+
+    def _answers(self, code: str) -> list[str]:
+        if code == RESPONSES:
+            return ["r"]
+        if code in self.scale:
+            return list(scale_answers(code)[0])
+        return sorted({a for t in self.tables for a in ((t.items.get(code) or {}).get("counts") or {})})
+
+    def _wanted(self, start: dt.date, end: dt.date) -> bool:
+        return self.within is None or (start <= self.within[1] and self.within[0] <= end)
+
+    def _spans(self, t: Table, who: Iterable) -> list[tuple[str, list[int]]]:
+        return [(c, _covering(a, b, self.pieces)) for c, a, b in t.spans(who)]
+
+    def _item(self, program: Program, code: str, answers: list[str]) -> list[tuple[Table, str, dict, int]]:
+        """Every published number of one item as an equation; returns the withheld targets."""
+        targets = []
+        for t in self.tables:
+            ks, who = self.cover[id(t)], self.members[t.group]
             for group_members, item, subset, value in t.sums:
                 if item == code:
-                    program.equal(program.over(spans(t, group_members), subset), value)
+                    program.equal(program.over(self._spans(t, group_members), subset), value)
             cell = t.items.get(code)
             if cell is None:
                 continue
-            counted = spans(t, cell["spans"]) if cell.get("spans") is not None else [(c, ks) for c in who]
+            counted = (
+                self._spans(t, cell["spans"]) if cell.get("spans") is not None else [(c, ks) for c in who]
+            )
             program.equal(program.over(counted, answers), cell["n"])
             counts = cell.get("counts")
             if counts is not None:
                 for a in answers:
                     program.equal(program.over(counted, [a]), int(counts.get(a, 0)))
-            elif cell["n"] and wanted(t.start, t.end):
-                if code in scale:
-                    targets.append((t, "top2", program.over(counted, TOP_TWO), cell["n"]))
+            elif cell["n"] and self._wanted(t.start, t.end):
+                if code in self.scale:
+                    targets.append((t, "top2", program.over(counted, scale_answers(code)[1]), cell["n"]))
                 else:
-                    for a in answers:
-                        targets.append((t, a, program.over(counted, [a]), cell["n"]))
-        if code == RESPONSES:
-            # the responses of a centre in a piece that no report shows on its own
-            shown = {
-                (c, tuple(cover[id(t)]))
-                for t in tables
-                for c in members[t.group]
-                if len(members[t.group]) == 1
-            }
-            for c in centres:
-                for k, (a, b) in enumerate(pieces):
-                    if (c, (k,)) in shown or k in before or not wanted(a, b):
-                        continue
-                    report.targets += 1
-                    report.programs += 2
-                    got = program.bounds(program.expression([c], [k], answers))
-                    report.inconsistent += got is None
-                    if got and got[0] >= 1 and got[1] <= 4:
-                        report.findings.append(
-                            Finding(c, f"{a}..{b}", RESPONSES, "responses", *got, n=got[1])
-                        )
-            continue
+                    targets += [(t, a, program.over(counted, [a]), cell["n"]) for a in answers]
+        return targets
+
+    def _narrow(self, program: Program, code: str, targets: list[tuple[Table, str, dict, int]]) -> None:
         for t, what, expression, n in targets:
-            report.targets += 1
-            report.programs += 2
+            self.report.targets += 1
+            self.report.programs += 2
             got = program.bounds(expression)
             if got is None:
-                report.inconsistent += 1
+                self.report.inconsistent += 1
                 continue
             if got[1] - got[0] + 1 < min(n, 3):
-                report.findings.append(Finding(t.group, f"{t.start}..{t.end}", code, what, *got, n=n))
-    return report
+                self.report.findings.append(Finding(t.group, f"{t.start}..{t.end}", code, what, *got, n=n))
+
+    def _responses(self, program: Program, answers: list[str]) -> None:
+        """The published responses, then the responses of a centre in a piece that no
+        report shows on its own: pinned to 1..4, they single out a few visitors."""
+        for t in self.tables:
+            if t.responses is not None:
+                program.equal(
+                    program.expression(self.members[t.group], self.cover[id(t)], answers), t.responses
+                )
+        shown = {
+            (c, tuple(self.cover[id(t)]))
+            for t in self.tables
+            for c in self.members[t.group]
+            if len(self.members[t.group]) == 1
+        }
+        for c in self.centres:
+            for k, (a, b) in enumerate(self.pieces):
+                if (c, (k,)) in shown or k in self.outside or not self._wanted(a, b):
+                    continue
+                self.report.targets += 1
+                self.report.programs += 2
+                got = program.bounds(program.expression([c], [k], answers))
+                self.report.inconsistent += got is None
+                if got and got[0] >= 1 and got[1] <= 4:
+                    self.report.findings.append(
+                        Finding(c, f"{a}..{b}", RESPONSES, "responses", *got, n=got[1])
+                    )
 
 
 # --------------------------------------------------------------------------- from the twins
@@ -332,91 +243,110 @@ def from_documents(
     item, each over its period minus the weeks it leaves out.
     """
     docs = list(docs)
-    if parts is None:
-        reg = registry.registry()
-        parts = {reg.city_code: sorted({c.district for c in reg.centres})}
-        for c in reg.centres:
-            parts.setdefault(c.district, []).append(c.code)
-
-    def leaves(group: str) -> list[str]:
-        if group not in parts:
-            return [group]
-        return [leaf for p in parts[group] for leaf in leaves(p)]
-
-    def dates(doc: dict) -> tuple[dt.date, dt.date]:
-        p = doc["period"]
-        return dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
-
-    by_period = {(d["centre"], *dates(d)): d for d in docs}
-
-    def weeks_of(leaf: str, start: dt.date, end: dt.date, cell: dict) -> list[tuple[str, dt.date, dt.date]]:
-        """The spans a centre's cell counts: its period minus the weeks it leaves out."""
-        out, day = [], start
-        for key in sorted((cell.get("left_out") or {}).get("weeks") or []):
-            monday = periods.week_monday(key)
-            if monday > day:
-                out.append((leaf, day, monday - dt.timedelta(days=1)))
-            day = max(day, monday + dt.timedelta(days=7))
-        if day <= end:
-            out.append((leaf, day, end))
-        return out
-
-    def spans(who: Iterable[str], doc: dict, code: str, n: int) -> frozenset:
-        """What a sum over centres counts: their shown cells when these add up to the
-        published n (the rule), else all of them (a publication that does not follow it).
-        A centre without a report of the period was not open then: it counts nothing."""
-        start, end = dates(doc)
-        present = [(leaf, by_period[(leaf, start, end)]) for leaf in who if (leaf, start, end) in by_period]
-        out, total = set(), 0
-        for leaf, own in present:
-            cell = (own.get("items") or {}).get(code)
-            if cell is not None and not cell.get("suppressed"):
-                out.update(weeks_of(leaf, start, end, cell))
-                total += int(cell.get("n") or 0)
-        if total == n:
-            return frozenset(out)
-        return frozenset((leaf, start, end) for leaf, _ in present)
-
-    district_of = {leaf: d for d in parts for leaf in parts[d] if leaf not in parts}
-    city = next((g for g in parts if all(p in parts for p in parts[g])), None)
+    published = _Published(docs, parts if parts is not None else _registry_parts())
     tables, members = [], {}
     for doc in docs:
         group = doc["centre"]
-        members[group] = leaves(group)
-        items = {}
-        for code, cell in (doc.get("items") or {}).items():
-            counts = None if cell.get("suppressed") else cell.get("counts")
-            entry = {"n": int(cell.get("n") or 0), "counts": counts}
-            if group in parts:
-                entry["spans"] = tuple(sorted(spans(members[group], doc, code, entry["n"])))
-            elif (cell.get("left_out") or {}).get("weeks"):
-                entry["spans"] = tuple(weeks_of(group, *dates(doc), cell))
-            items[code] = entry
-        sums = []
-        for name, block in (doc.get("comparisons") or {}).items():
-            other = {"district": district_of.get(group), "city": city}.get(name)
-            if other is None:
-                continue  # previous periods and running averages repeat published tables
-            for code, row in (block.get("items") or {}).items():
-                if row.get("top2_count") is None:
-                    continue
-                who = set(leaves(other))
-                if row.get("against") == "rest":
-                    who -= set(members[group])
-                counted_spans = spans(sorted(who), doc, code, int(row["n"]))
-                sums.append((counted_spans, code, TOP_TWO, int(row["top2_count"])))
-                sums.append((counted_spans, code, frozenset(SCALE_CATEGORIES), int(row["n"])))
-        start, end = dates(doc)
+        members[group] = published.leaves(group)
+        start, end = _dates(doc)
         tables.append(
             Table(
                 group=group,
                 start=start,
                 end=end,
                 responses=(doc.get("responses") or {}).get("total"),
-                items=items,
-                sums=tuple(sums),
+                items=published.items(doc, members[group]),
+                sums=tuple(published.comparison_sums(doc, members[group])),
             )
         )
     for leaf in {w[0] for t in tables for s in t.sums for w in s[0]}:
         members.setdefault(leaf, [leaf])
     return tables, members
+
+
+def _registry_parts() -> dict[str, list[str]]:
+    reg = registry.registry()
+    parts = {reg.city_code: sorted({c.district for c in reg.centres})}
+    for c in reg.centres:
+        parts.setdefault(c.district, []).append(c.code)
+    return parts
+
+
+def _dates(doc: dict) -> tuple[dt.date, dt.date]:
+    p = doc["period"]
+    return dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
+
+
+def _weeks_of(leaf: str, start: dt.date, end: dt.date, cell: dict) -> list[tuple[str, dt.date, dt.date]]:
+    """The spans a centre's cell counts: its period minus the weeks it leaves out."""
+    out, day = [], start
+    for key in sorted((cell.get("left_out") or {}).get("weeks") or []):
+        monday = periods.week_monday(key)
+        if monday > day:
+            out.append((leaf, day, monday - dt.timedelta(days=1)))
+        day = max(day, monday + dt.timedelta(days=7))
+    if day <= end:
+        out.append((leaf, day, end))
+    return out
+
+
+class _Published:
+    """What the documents, read together, say a group's cells count."""
+
+    def __init__(self, docs: list[dict], parts: Mapping[str, Sequence[str]]):
+        self.parts = parts
+        self.by_period = {(d["centre"], *_dates(d)): d for d in docs}
+        self.district_of = {leaf: d for d in parts for leaf in parts[d] if leaf not in parts}
+        self.city = next((g for g in parts if all(p in parts for p in parts[g])), None)
+
+    def leaves(self, group: str) -> list[str]:
+        if group not in self.parts:
+            return [group]
+        return [leaf for p in self.parts[group] for leaf in self.leaves(p)]
+
+    def spans(self, who: Iterable[str], doc: dict, code: str, n: int) -> frozenset:
+        """What a sum over centres counts: their shown cells when these add up to the
+        published n (the rule), else all of them (a publication that does not follow it).
+        A centre without a report of the period was not open then: it counts nothing."""
+        start, end = _dates(doc)
+        present = [
+            (leaf, self.by_period[(leaf, start, end)]) for leaf in who if (leaf, start, end) in self.by_period
+        ]
+        out, total = set(), 0
+        for leaf, own in present:
+            cell = (own.get("items") or {}).get(code)
+            if cell is not None and not cell.get("suppressed"):
+                out.update(_weeks_of(leaf, start, end, cell))
+                total += int(cell.get("n") or 0)
+        if total == n:
+            return frozenset(out)
+        return frozenset((leaf, start, end) for leaf, _ in present)
+
+    def items(self, doc: dict, members: list[str]) -> dict[str, dict]:
+        group, items = doc["centre"], {}
+        for code, cell in (doc.get("items") or {}).items():
+            counts = None if cell.get("suppressed") else cell.get("counts")
+            entry = {"n": int(cell.get("n") or 0), "counts": counts}
+            if group in self.parts:
+                entry["spans"] = tuple(sorted(self.spans(members, doc, code, entry["n"])))
+            elif (cell.get("left_out") or {}).get("weeks"):
+                entry["spans"] = tuple(_weeks_of(group, *_dates(doc), cell))
+            items[code] = entry
+        return items
+
+    def comparison_sums(self, doc: dict, members: list[str]):
+        group = doc["centre"]
+        for name, block in (doc.get("comparisons") or {}).items():
+            other = {"district": self.district_of.get(group), "city": self.city}.get(name)
+            if other is None:
+                continue  # previous periods and running averages repeat published tables
+            for code, row in (block.get("items") or {}).items():
+                if row.get("top2_count") is None:
+                    continue
+                who = set(self.leaves(other))
+                if row.get("against") == "rest":
+                    who -= set(members)
+                counted_spans = self.spans(sorted(who), doc, code, int(row["n"]))
+                valid, top_two = scale_answers(code)
+                yield counted_spans, code, top_two, int(row["top2_count"])
+                yield counted_spans, code, frozenset(valid), int(row["n"])

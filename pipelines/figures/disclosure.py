@@ -135,16 +135,15 @@ def _check_sums(cells: Mapping[str, dict], relations: list[tuple[str, list[str]]
                 )
 
 
-def _answer_groups(cell: dict) -> list[tuple[str, ...]]:
+def _answer_groups(cell: dict, item: registry.Item) -> list[tuple[str, ...]]:
     """What a cell's counts tell: the top-two count of a scale item, each answer's count of
     a categorical one."""
-    counts = cell.get("counts") or {}
-    if "top2" in cell:
-        return [("1", "2")]
-    return [(a,) for a in counts]
+    if item.kind == "scale":
+        return [tuple(str(code) for code in item.top_two)]
+    return [(a,) for a in cell.get("counts") or {}]
 
 
-def pool_narrows(cells: Sequence[dict]) -> bool:
+def pool_narrows(cells: Sequence[dict], item: registry.Item) -> bool:
     """Whether publishing the summed counts of these withheld cells (unsuppressed figures
     of one centre and item, e.g. its withheld weeks of a month) leaves one of them fewer
     than min(n, 3) possible counts: with total S of an answer and N answers in all, a cell
@@ -154,7 +153,7 @@ def pool_narrows(cells: Sequence[dict]) -> bool:
     if not cells:
         return False
     total_n = sum(c["n"] for c in cells)
-    for answers in _answer_groups(cells[0]):
+    for answers in _answer_groups(cells[0], item):
         total = sum(c["counts"].get(a, 0) for c in cells for a in answers)
         for c in cells:
             low, high = max(0, total - (total_n - c["n"])), min(c["n"], total)
@@ -163,11 +162,11 @@ def pool_narrows(cells: Sequence[dict]) -> bool:
     return False
 
 
-def month_left_out(withheld: Mapping[str, dict]) -> list[str]:
+def month_left_out(withheld: Mapping[str, dict], item: registry.Item) -> list[str]:
     """The withheld weeks (week key -> the week's unsuppressed cell, one centre and item)
     that a month leaves out: none when they form a safe pool, else all of them."""
     keys = [k for k, cell in withheld.items() if cell.get("n")]
-    if len(keys) >= 2 and not pool_narrows([withheld[k] for k in keys]):
+    if len(keys) >= 2 and not pool_narrows([withheld[k] for k in keys], item):
         return []
     return keys
 

@@ -171,7 +171,7 @@ class ReportBuilder:
                 if not withheld:
                     continue
                 if period.cadence == "monthly":
-                    keys = disclosure.month_left_out(withheld)
+                    keys = disclosure.month_left_out(withheld, self.questionnaire.items[code])
                 else:
                     counted = set()
                     for month in inside:
