@@ -133,6 +133,11 @@ def _shares(groups: dict[str, dict], documents: dict[str, tuple[str, dict]]) -> 
 def _counts(
     groups: dict[str, dict], parts: dict[str, list[str]], documents: dict[str, tuple[str, dict]]
 ) -> list[str]:
+    return [*_counts_in_groups(groups), *_sums_of_parts(groups, parts), *_documents_match(groups, documents)]
+
+
+def _counts_in_groups(groups: dict[str, dict]) -> list[str]:
+    """Each group's channels, answers and counts within its responses; means from counts."""
     problems = []
     for code, g in sorted(groups.items()):
         r = g["responses"]
@@ -153,6 +158,12 @@ def _counts(
                     mean = sum(int(k) * c for k, c in counts.items()) / n
                     if abs(cell["mean"] - mean) > _MEAN_TOLERANCE:
                         problems.append(f"{code} {item}: mean {cell['mean']} does not match its counts")
+    return problems
+
+
+def _sums_of_parts(groups: dict[str, dict], parts: dict[str, list[str]]) -> list[str]:
+    """Districts and the city: responses the sum of their parts', cells of their shown cells."""
+    problems = []
     for parent, members in parts.items():
         present = [m for m in [parent, *members] if m in groups and groups[m]["responses"] is not None]
         if len(present) != len(members) + 1:
@@ -175,6 +186,13 @@ def _counts(
                 sum(c["counts"].get(a, 0) for c in shown) != k for a, k in cell["counts"].items()
             ):
                 problems.append(f"{parent} {item}: counts are not the sum of its shown parts")
+    return problems
+
+
+def _documents_match(groups: dict[str, dict], documents: dict[str, tuple[str, dict]]) -> list[str]:
+    """Every report document: its stored version, its breakdowns adding up (with what they
+    withhold) and its figures equal to the stored ones."""
+    problems = []
     for code, (version, doc) in sorted(documents.items()):
         if version != figures_version(doc):
             problems.append(f"report {code}: stored version does not match the document")

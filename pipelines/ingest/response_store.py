@@ -107,42 +107,12 @@ def inconsistent_dates(engine: sa.Engine) -> list[dt.date]:
 def build_responses(engine: sa.Engine, dates: list[dt.date]) -> RebuildResult:
     """Derive the response store rows of these dates from staging (no writes)."""
     items = [i.code for i in registry.questionnaire().answer_items]
-    text_item = registry.questionnaire().text_items[0].code
     columns = contracts.load("responses").columns
     date_set = set(dates)
     tablet, web = _load_staged(engine, dates)
-
     frames, excluded = [], []
     if not tablet.empty:
-        # The same row uploaded twice counts once: keep its first delivery.
-        tablet = tablet.sort_values(["source_file", "source_row"]).drop_duplicates("feedback_key")
-        first = tablet.groupby("session_key", sort=False).first()
-        answers = (
-            tablet[tablet.question_code != text_item]
-            .pivot_table(index="session_key", columns="question_code", values="answer", aggfunc="first")
-            .reindex(columns=items)
-        )
-        comments = (
-            tablet[tablet.question_code == text_item]
-            .groupby("session_key")[["comment", "comment_status", "comment_redactions"]]
-            .first()
-        )
-        sessions = first[
-            [
-                "centre",
-                "response_date",
-                "daypart",
-                "questionnaire_version",
-                "language",
-                "device_key",
-                "source_file",
-            ]
-        ]
-        sessions = sessions.join(answers).join(comments)
-        sessions["misuse"] = tablet.groupby("session_key")["misuse"].any()
-        sessions["channel"] = "tablet"
-        sessions["comment_status"] = sessions["comment_status"].fillna("none")
-        sessions = sessions.reset_index().rename(columns={"session_key": "response_key"})
+        sessions = _tablet_sessions(tablet, items)
         sessions = sessions[sessions.response_date.isin(date_set)]
         excluded.append(sessions.loc[sessions.misuse].assign(reason="misuse"))
         frames.append(sessions.loc[~sessions.misuse])
@@ -169,6 +139,39 @@ def build_responses(engine: sa.Engine, dates: list[dt.date]) -> RebuildResult:
     return RebuildResult(
         sorted(date_set), frame, excl.sort_values(["response_date", "response_key"], ignore_index=True)
     )
+
+
+def _tablet_sessions(tablet: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    """One row per tablet completion from its long-format rows (answers pivoted, the
+    comment joined; misuse if any row says so)."""
+    text_item = registry.questionnaire().text_items[0].code
+    # The same row uploaded twice counts once: keep its first delivery.
+    tablet = tablet.sort_values(["source_file", "source_row"]).drop_duplicates("feedback_key")
+    first = tablet.groupby("session_key", sort=False).first()
+    answers = (
+        tablet[tablet.question_code != text_item]
+        .pivot_table(index="session_key", columns="question_code", values="answer", aggfunc="first")
+        .reindex(columns=items)
+    )
+    comments = (
+        tablet[tablet.question_code == text_item]
+        .groupby("session_key")[["comment", "comment_status", "comment_redactions"]]
+        .first()
+    )
+    fields = [
+        "centre",
+        "response_date",
+        "daypart",
+        "questionnaire_version",
+        "language",
+        "device_key",
+        "source_file",
+    ]
+    sessions = first[fields].join(answers).join(comments)
+    sessions["misuse"] = tablet.groupby("session_key")["misuse"].any()
+    sessions["channel"] = "tablet"
+    sessions["comment_status"] = sessions["comment_status"].fillna("none")
+    return sessions.reset_index().rename(columns={"session_key": "response_key"})
 
 
 def _load_staged(engine, dates) -> tuple[pd.DataFrame, pd.DataFrame]:

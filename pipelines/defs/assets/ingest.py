@@ -1,5 +1,7 @@
 """Stage 1: landed files → pseudonymous staging (ledger, quarantine) → response store."""
 
+from dataclasses import dataclass, field
+
 import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
@@ -11,7 +13,7 @@ from pipelines.defs.resources import LandingResource, PseudonymiserResource, War
 from pipelines.figures import staleness
 from pipelines.ingest import response_store
 from pipelines.ingest import staging as ingestion
-from pipelines.ingest.outcomes import OUTCOMES
+from pipelines.ingest.outcomes import OUTCOMES, IngestSummary
 from pipelines.ingest.pseudonym_key import KeyMismatch
 from pipelines.warehouse import exclusive, schema
 
@@ -69,58 +71,65 @@ def raw_exports(
         raise dg.Failure(str(exc)) from None
     purged = ingestor.quarantine.purge(landing.quarantine_retention_days)
     totals = summary.totals()
-    reasons = summary.reasons()
-    unbalanced = summary.unbalanced()
-    failed = summary.files_with("failed")
-    kept = summary.files_with("kept_previous")
-    share = totals["quarantined"] / totals["rows_read"] if totals["rows_read"] else 0.0
     context.log.info(
         f"{summary.files_new} new and {summary.files_changed} changed files, {totals['rows_read']} rows: "
         + ", ".join(f"{o} {totals[o]}" for o in OUTCOMES)
     )
-    if kept:
+    if kept := summary.files_with("kept_previous"):
         context.log.warning(f"{len(kept)} re-delivered files unreadable; their last readable content stays")
     return dg.MaterializeResult(
-        metadata={
-            "files_seen": summary.files_seen,
-            "files_new": summary.files_new,
-            "files_changed": summary.files_changed,
-            "files_unchanged": summary.files_unchanged,
-            "files_quarantined": summary.files_quarantined(),
-            "files_kept_previous": len(kept),
-            "kept_previous": kept[:20],
-            "files_failed": failed[:20],
-            "rows_read": totals["rows_read"],
-            **{f"rows_{o}": totals[o] for o in OUTCOMES},
-            "quarantine_by_rule": dict(sorted(reasons.items())),
-            "encodings": dict(sorted(summary.encodings().items())),
-            "quarantine_folders_purged": purged,
-            "dates_touched": len(set().union(*(o.dates for o in summary.outcomes))),
-        },
-        check_results=[
-            dg.AssetCheckResult(
-                check_name="rows_reconcile",
-                passed=not unbalanced,
-                metadata={
-                    "rows_read": totals["rows_read"],
-                    **{o: totals[o] for o in OUTCOMES},
-                    "files_unbalanced": len(unbalanced),
-                    "examples": unbalanced[:10],
-                },
-            ),
-            dg.AssetCheckResult(
-                check_name="raw_rows_conform",
-                passed=share < 0.01 and not failed,
-                severity=dg.AssetCheckSeverity.WARN,
-                metadata={
-                    "quarantined_share": round(share, 5),
-                    "by_rule": dict(sorted(reasons.items())),
-                    "files_failed": len(failed),
-                    "examples": _quarantine_examples(warehouse.engine, context.run_id),
-                },
-            ),
-        ],
+        metadata=_ingest_metadata(summary, purged),
+        check_results=_ingest_checks(summary, warehouse.engine, context.run_id),
     )
+
+
+def _ingest_metadata(summary: IngestSummary, purged: int) -> dict:
+    totals, kept = summary.totals(), summary.files_with("kept_previous")
+    return {
+        "files_seen": summary.files_seen,
+        "files_new": summary.files_new,
+        "files_changed": summary.files_changed,
+        "files_unchanged": summary.files_unchanged,
+        "files_quarantined": summary.files_quarantined(),
+        "files_kept_previous": len(kept),
+        "kept_previous": kept[:20],
+        "files_failed": summary.files_with("failed")[:20],
+        "rows_read": totals["rows_read"],
+        **{f"rows_{o}": totals[o] for o in OUTCOMES},
+        "quarantine_by_rule": dict(sorted(summary.reasons().items())),
+        "encodings": dict(sorted(summary.encodings().items())),
+        "quarantine_folders_purged": purged,
+        "dates_touched": len(set().union(*(o.dates for o in summary.outcomes))),
+    }
+
+
+def _ingest_checks(summary: IngestSummary, engine: sa.Engine, run_id: str) -> list[dg.AssetCheckResult]:
+    totals, reasons = summary.totals(), summary.reasons()
+    unbalanced, failed = summary.unbalanced(), summary.files_with("failed")
+    share = totals["quarantined"] / totals["rows_read"] if totals["rows_read"] else 0.0
+    return [
+        dg.AssetCheckResult(
+            check_name="rows_reconcile",
+            passed=not unbalanced,
+            metadata={
+                "rows_read": totals["rows_read"],
+                **{o: totals[o] for o in OUTCOMES},
+                "files_unbalanced": len(unbalanced),
+                "examples": unbalanced[:10],
+            },
+        ),
+        dg.AssetCheckResult(
+            check_name="raw_rows_conform",
+            passed=share < 0.01 and not failed,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "quarantined_share": round(share, 5),
+                "by_rule": dict(sorted(reasons.items())),
+                "files_failed": len(failed),
+                "examples": _quarantine_examples(engine, run_id),
+            },
+        ),
+    ]
 
 
 DATES_PER_WINDOW = 14
@@ -158,93 +167,118 @@ class ResponsesConfig(dg.Config):
     ],
 )
 def responses(context: dg.AssetExecutionContext, config: ResponsesConfig, warehouse: WarehouseResource):
-    from pipelines.ingest import validation  # GX import is slow: only where it is needed
-
     engine = warehouse.engine
-    contract = contracts.load("responses")
-    centres = {"centre_valid_values": [c.code for c in registry.registry().centres]}
-    written, failed, failures, changed = [], [], [], []
     # Ingestion and the rebuild never run twice at once (a schedule, the landing sensor
     # and a backfill may overlap).
     with exclusive(engine, "ingest"):
-        # Dates where the store disagrees with staging are derived again as well.
-        repaired = response_store.inconsistent_dates(engine)
-        pending = (
-            response_store.all_staged_dates(engine)
-            if config.full_rebuild
-            else response_store.pending_dates(engine)
-        )
-        dates = sorted(set(pending) | set(repaired))
-        # Two-week windows keep memory flat however long the survey runs and however many answer.
-        for i in range(0, len(dates), DATES_PER_WINDOW):
-            result = response_store.build_responses(engine, dates[i : i + DATES_PER_WINDOW])
-            outcome = validation.validate(contract, result.frame, centres)
-            if not outcome.success:
-                failed += result.dates  # not written: they stay pending for the run after the fix
-                failures.append(outcome.metadata())
-                continue
-            changed += response_store.write_responses(engine, result)
-            written.append(_window_summary(result))
-        left = response_store.inconsistent_dates(engine)
-    stale_now = staleness.mark(engine, changed, context.run_id)
+        rebuild = _rebuild(engine, config.full_rebuild)
+    stale_now = staleness.mark(engine, rebuild.changed, context.run_id)
     stale = staleness.current(engine)
     # The check results go out before the asset's output; a contract failure fails the run.
-    yield dg.AssetCheckResult(
-        check_name="responses_contract",
-        passed=not failed,
-        metadata={
-            "contract": contract.id,
-            "dates_checked": len(dates),
-            "dates_failed": len(failed),
-            "rules_failed": [rule for f in failures for rule in f["rules_failed"]],
-        },
-    )
-    yield dg.AssetCheckResult(
-        check_name="store_matches_staging",
-        passed=not left,
-        metadata={
-            "dates_repaired": [str(d) for d in repaired[:20]],
-            "dates_inconsistent": [str(d) for d in left[:20]],
-            "repair": "materialise responses with config full_rebuild: true" if left else "",
-        },
-    )
-    yield dg.AssetCheckResult(
-        check_name="reports_current",
-        passed=not stale,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "stale_reports": len(stale),
-            "marked_this_run": [f"{c} {k}" for c, k in stale_now[:20]],
-            "rerun": [_rerun_hint(s) for s in stale[:20]],
-        },
-    )
-    if failed:
+    yield from _responses_checks(rebuild, stale, stale_now)
+    if rebuild.failed:
         raise dg.Failure(
-            f"responses of {len(failed)} dates break their data contract; those dates were not written",
-            metadata={"first_failed_date": str(failed[0])},
+            f"responses of {len(rebuild.failed)} dates break their data contract; those dates were not written",
+            metadata={"first_failed_date": str(rebuild.failed[0])},
         )
-    if left:
+    if left := rebuild.left:
         raise dg.Failure(
             f"the response store disagrees with staging on {len(left)} dates ({', '.join(map(str, left[:5]))}); "
             'repair: materialise responses with run config {"ops": {"responses": {"config": {"full_rebuild": true}}}}'
         )
-    totals = pd.DataFrame(written) if written else pd.DataFrame(columns=["responses", "tablet", "web"])
-    yield dg.MaterializeResult(
-        metadata={
-            "dates_rebuilt": len(dates),
-            "dates_changed": len(changed),
-            "first_date": str(dates[0]) if dates else "",
-            "last_date": str(dates[-1]) if dates else "",
-            "responses_written": int(totals["responses"].sum()),
-            "tablet": int(totals["tablet"].sum()),
-            "web": int(totals["web"].sum()),
-            "misuse_excluded": int(totals.get("misuse", pd.Series(dtype=int)).sum()),
-            "unfinished_excluded": int(totals.get("unfinished", pd.Series(dtype=int)).sum()),
-            "comments_held_back": int(totals.get("held_back", pd.Series(dtype=int)).sum()),
-            "stale_reports": [_rerun_hint(s) for s in stale[:20]],
-            "preview": dg.MetadataValue.md(_preview(totals)),
-        },
+    yield dg.MaterializeResult(metadata=_responses_metadata(rebuild, stale))
+
+
+@dataclass
+class _Rebuild:
+    contract: str
+    dates: list  # derived again: pending, or all (full rebuild), and those found inconsistent
+    repaired: list
+    written: list[dict] = field(default_factory=list)  # per window written
+    failed: list = field(default_factory=list)  # dates whose window broke the contract
+    failures: list[dict] = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    left: list = field(default_factory=list)  # still inconsistent afterwards
+
+
+def _rebuild(engine: sa.Engine, full: bool) -> _Rebuild:
+    from pipelines.ingest import validation  # GX import is slow: only where it is needed
+
+    contract = contracts.load("responses")
+    centres = {"centre_valid_values": [c.code for c in registry.registry().centres]}
+    # Dates where the store disagrees with staging are derived again as well.
+    repaired = response_store.inconsistent_dates(engine)
+    pending = response_store.all_staged_dates(engine) if full else response_store.pending_dates(engine)
+    out = _Rebuild(contract.id, sorted(set(pending) | set(repaired)), repaired)
+    # Two-week windows keep memory flat however long the survey runs and however many answer.
+    for i in range(0, len(out.dates), DATES_PER_WINDOW):
+        result = response_store.build_responses(engine, out.dates[i : i + DATES_PER_WINDOW])
+        outcome = validation.validate(contract, result.frame, centres)
+        if not outcome.success:
+            out.failed += result.dates  # not written: they stay pending for the run after the fix
+            out.failures.append(outcome.metadata())
+            continue
+        out.changed += response_store.write_responses(engine, result)
+        out.written.append(_window_summary(result))
+    out.left = response_store.inconsistent_dates(engine)
+    return out
+
+
+def _responses_checks(rebuild: _Rebuild, stale: list[dict], stale_now: list) -> list[dg.AssetCheckResult]:
+    return [
+        dg.AssetCheckResult(
+            check_name="responses_contract",
+            passed=not rebuild.failed,
+            metadata={
+                "contract": rebuild.contract,
+                "dates_checked": len(rebuild.dates),
+                "dates_failed": len(rebuild.failed),
+                "rules_failed": [rule for f in rebuild.failures for rule in f["rules_failed"]],
+            },
+        ),
+        dg.AssetCheckResult(
+            check_name="store_matches_staging",
+            passed=not rebuild.left,
+            metadata={
+                "dates_repaired": [str(d) for d in rebuild.repaired[:20]],
+                "dates_inconsistent": [str(d) for d in rebuild.left[:20]],
+                "repair": "materialise responses with config full_rebuild: true" if rebuild.left else "",
+            },
+        ),
+        dg.AssetCheckResult(
+            check_name="reports_current",
+            passed=not stale,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "stale_reports": len(stale),
+                "marked_this_run": [f"{c} {k}" for c, k in stale_now[:20]],
+                "rerun": [_rerun_hint(s) for s in stale[:20]],
+            },
+        ),
+    ]
+
+
+def _responses_metadata(rebuild: _Rebuild, stale: list[dict]) -> dict:
+    dates = rebuild.dates
+    totals = (
+        pd.DataFrame(rebuild.written)
+        if rebuild.written
+        else pd.DataFrame(columns=["responses", "tablet", "web"])
     )
+    return {
+        "dates_rebuilt": len(dates),
+        "dates_changed": len(rebuild.changed),
+        "first_date": str(dates[0]) if dates else "",
+        "last_date": str(dates[-1]) if dates else "",
+        "responses_written": int(totals["responses"].sum()),
+        "tablet": int(totals["tablet"].sum()),
+        "web": int(totals["web"].sum()),
+        "misuse_excluded": int(totals.get("misuse", pd.Series(dtype=int)).sum()),
+        "unfinished_excluded": int(totals.get("unfinished", pd.Series(dtype=int)).sum()),
+        "comments_held_back": int(totals.get("held_back", pd.Series(dtype=int)).sum()),
+        "stale_reports": [_rerun_hint(s) for s in stale[:20]],
+        "preview": dg.MetadataValue.md(_preview(totals)),
+    }
 
 
 def _rerun_hint(stale: dict) -> str:
