@@ -15,10 +15,11 @@ import json
 import sqlalchemy as sa
 
 from pipelines.core import registry
-from pipelines.core.periods import Period
+from pipelines.core.periods import REVIEWS, Period
 from pipelines.core.statistics import wilson
 from pipelines.figures import attack
-from pipelines.figures.store import StoredPeriod, figures_version, stored_groups
+from pipelines.figures.documents import ReportBuilder
+from pipelines.figures.store import StoredPeriod, figures_version, read_documents, stored_groups
 from pipelines.warehouse import schema
 
 # Every figure check guards publication: people (disclosure) or numbers.
@@ -46,6 +47,36 @@ def expected_parts(period: Period, reg: registry.Registry | None = None) -> dict
     for c in open_centres(period, reg):
         districts.setdefault(c.district, []).append(c.code)
     return {**districts, reg.city_code: list(districts)}
+
+
+def published_with(engine: sa.Engine, builder: ReportBuilder, period: Period) -> list[dict]:
+    """The report documents published together with the period's, for the disclosure
+    audit: every week and month inside it, and the longer periods around it that are
+    already published (with everything inside those). As stored, or - a period not yet
+    built - as its run will publish it."""
+
+    stored: dict[Period, list[dict]] = {}
+
+    def published(p: Period) -> list[dict]:
+        if p not in stored:  # (read once: the longer periods are looked up twice)
+            stored[p] = [doc for _, doc in read_documents(engine, p).values()]
+        return stored[p]
+
+    def documents(p: Period) -> list[dict]:
+        return published(p) or list(builder.documents(p).values())
+
+    def inside(p: Period) -> list[Period]:
+        weeks = builder.survey_weeks(p) if p.cadence != "weekly" else []
+        months = builder.months_inside(p, weeks) if p.is_review else []
+        return [w for w in weeks if w != p] + [m for m in months if m != p]
+
+    weeks = builder.survey_weeks(period) if period.cadence != "weekly" else [period]
+    around = {Period.month_of(w) for w in weeks} | {Period.review(r) for r in REVIEWS}
+    around = [p for p in around if p != period and p.start <= period.end and period.start <= p.end]
+    around = [p for p in around if published(p)]
+    periods = dict.fromkeys([*inside(period), *around, *(q for p in around for q in inside(p))])
+    periods.pop(period, None)
+    return [doc for p in periods for doc in documents(p)]
 
 
 def check_period(

@@ -16,7 +16,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 )
 
 from pipelines.core import registry
-from pipelines.core.periods import JOB_CADENCES, REVIEWS, Period
+from pipelines.core.periods import JOB_CADENCES, Period
 from pipelines.defs.assets.ingest import OWNERS, responses
 from pipelines.defs.automation import freshness
 from pipelines.defs.resources import ReportStorageResource, WarehouseResource
@@ -110,7 +110,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
             # The checks read back what was written and hold it against the registry and itself.
             stored = store.read_period(warehouse.engine, period)
             problems = figure_checks.check_period(
-                period, stored, published=_published_with(warehouse.engine, builder, period)
+                period, stored, published=figure_checks.published_with(warehouse.engine, builder, period)
             )
             figure_checks.write_checks(warehouse.engine, period, problems, context.run_id)
             outcomes[period.key] = problems
@@ -277,41 +277,15 @@ def _periods(cadence: str, context: dg.AssetExecutionContext) -> list:
 
 
 def _headline(summary: list[tuple]) -> str:
-    lines = ["| period | responses (city) | satisfied Q01 (city) | withheld items |", "|---|---:|---:|---:|"]
+    headline = registry.questionnaire().headline
+    lines = [
+        f"| period | responses (city) | satisfied {headline} (city) | withheld items |",
+        "|---|---:|---:|---:|",
+    ]
     for key, total, top2, withheld in summary[:60]:
         share = "–" if top2 is None else f"{top2:.1%}"
         lines.append(f"| {key} | {total} | {share} | {withheld} |")
     return "\n".join(lines)
-
-
-def _published_with(engine, builder: reporting.ReportBuilder, period: Period) -> list[dict]:
-    """The report documents published together with the period's, for the disclosure
-    audit: every week and month inside it, and the longer periods around it that are
-    already published (with everything inside those). As stored, or - a period not yet
-    built - as its run will publish it."""
-
-    stored: dict[Period, list[dict]] = {}
-
-    def published(p: Period) -> list[dict]:
-        if p not in stored:  # (read once: the longer periods are looked up twice)
-            stored[p] = [doc for _, doc in store.read_documents(engine, p).values()]
-        return stored[p]
-
-    def documents(p: Period) -> list[dict]:
-        return published(p) or list(builder.documents(p).values())
-
-    def inside(p: Period) -> list[Period]:
-        weeks = builder.survey_weeks(p) if p.cadence != "weekly" else []
-        months = builder.months_inside(p, weeks) if p.cadence in REVIEWS else []
-        return [w for w in weeks if w != p] + [m for m in months if m != p]
-
-    weeks = builder.survey_weeks(period) if period.cadence != "weekly" else [period]
-    around = {Period.month_of(w) for w in weeks} | {Period.review(r) for r in REVIEWS}
-    around = [p for p in around if p != period and p.start <= period.end and period.start <= p.end]
-    around = [p for p in around if published(p)]
-    periods = dict.fromkeys([*inside(period), *around, *(q for p in around for q in inside(p))])
-    periods.pop(period, None)
-    return [doc for p in periods for doc in documents(p)]
 
 
 def _check_results(
