@@ -52,7 +52,7 @@ def main():
             withheld[d["cadence"]] += bool(c.get("suppressed") and c.get("n"))
             left[d["cadence"]] += (c.get("left_out") or {}).get("n", 0) if "weeks" in (c.get("left_out") or {}) else 0
     q = registry.questionnaire()
-    scale = [c for c, i in q.items.items() if i.kind == "scale"]
+    scale = q.scale_codes
     first, last = registry.survey().start, registry.survey().end
 
     def run(documents):

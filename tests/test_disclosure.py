@@ -485,7 +485,7 @@ def test_an_attacker_on_a_small_survey_finds_nothing(seed, monkeypatch):
     withheld = sum(1 for d in docs for c in d["items"].values() if c.get("suppressed") and c.get("n"))
     assert withheld > 20  # small groups: much to protect
     q = registry.questionnaire()
-    scale = [c for c, i in q.items.items() if i.kind == "scale"]
+    scale = q.scale_codes
     tables, members = attack.from_documents(docs)
     report = attack.attack(tables, members, scale, registry.survey().start, registry.survey().end)
     assert report.findings == [] and report.inconsistent == 0

@@ -248,6 +248,11 @@ class Questionnaire:
         return [i for i in self.items.values() if i.kind != "text"]
 
     @property
+    def scale_codes(self) -> list[str]:
+        """Codes of the scale items (those with a top-two share), in questionnaire order."""
+        return [c for c, i in self.items.items() if i.kind == "scale"]
+
+    @property
     def text_items(self) -> list[Item]:
         return [i for i in self.items.values() if i.kind == "text"]
 

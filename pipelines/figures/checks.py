@@ -314,7 +314,7 @@ def disclosure_problems(
     found = attack.attack(
         tables,
         members,
-        [c for c, i in q.items.items() if i.kind == "scale"],
+        q.scale_codes,
         survey.start,
         survey.end,
         within=within,

@@ -59,7 +59,7 @@ class ReportBuilder:
         self.rules = disclosure.load_rules()
         self.items = [i.code for i in self.questionnaire.answer_items]
         self.trend_items = [
-            c for c in self.questionnaire.common_items() if self.questionnaire.items[c].kind == "scale"
+            c for c in self.questionnaire.common_items() if c in self.questionnaire.scale_codes
         ]
         self.snapshot = snapshot(engine)
 

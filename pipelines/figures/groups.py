@@ -250,9 +250,7 @@ def comparisons(
     None when no test is possible (then not significant).
     """
     q = registry.questionnaire()
-    scale_items = [
-        q.items[c] for c in current.get("items", {}) if c in q.items and q.items[c].kind == "scale"
-    ]
+    scale_items = [q.items[c] for c in current.get("items", {}) if c in q.scale_codes]
     out: dict = {}
     for name, other in others.items():
         if other is None:
