@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from pipelines.core import registry
 from pipelines.defs.resources.mail import MailResource
 from pipelines.delivery import ledger as delivery
-from pipelines.delivery.ledger import POSSIBLE_DUPLICATE_HEADER, ReportVersion
+from pipelines.delivery.messages import POSSIBLE_DUPLICATE_HEADER, ReportVersion, message_id
 from pipelines.warehouse import engine_for, schema
 from tests.smtp_server import smtp_server
 
@@ -285,9 +285,9 @@ def test_message_id_is_derived_from_the_report_version(tmp_path):
     (report,) = make_reports(tmp_path)
     (other,) = make_reports(tmp_path, figures="v2")
     domain = SENDER.rsplit("@", 1)[-1]
-    assert delivery.message_id(report, domain) == delivery.message_id(report, domain)
-    assert delivery.message_id(report, domain) != delivery.message_id(other, domain)
-    assert delivery.message_id(report, domain).endswith("@hamburg.example>")
+    assert message_id(report, domain) == message_id(report, domain)
+    assert message_id(report, domain) != message_id(other, domain)
+    assert message_id(report, domain).endswith("@hamburg.example>")
     # Two fresh ledgers (two runs that know nothing of each other) send the same Message-ID.
     with smtp_server() as (server, port):
         for name in ("a", "b"):

@@ -22,6 +22,7 @@ from pipelines.defs.automation import freshness
 from pipelines.defs.resources import ReportStorageResource, WarehouseResource
 from pipelines.defs.resources.mail import MailResource
 from pipelines.delivery import ledger as delivery
+from pipelines.delivery.messages import ReportVersion
 from pipelines.figures import documents as reporting
 from pipelines.figures import store
 from pipelines.reports import files as report_files
@@ -240,7 +241,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
                     for ext in ("pdf", "csv")
                 ]
                 versions.append(
-                    delivery.ReportVersion(
+                    ReportVersion(
                         centre=code, cadence=period.cadence, period_key=period.key,
                         title=rendering.report_title(doc), recipients=tuple(recipients),
                         summary=rendering.render_email_text(doc), attachments=tuple(Path(p) for p in paths),

@@ -31,7 +31,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.delivery.ledger import InDoubt, NotSent, Transmission, mark_possible_duplicate
+from pipelines.delivery.ledger import InDoubt, NotSent, Transmission
+from pipelines.delivery.messages import mark_possible_duplicate
 
 _CRLF = b"\r\n"
 
