@@ -26,13 +26,14 @@ import datetime as dt
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
 import sqlalchemy as sa
 
 from pipelines.delivery.messages import ReportVersion, build_message, message_id
+from pipelines.delivery.smtp import InDoubt, NotSent, Transmission
 from pipelines.warehouse import schema
 
 
@@ -43,40 +44,6 @@ class Outcome:
     attempts: int = 0
     error: str | None = None
     failed_recipients: tuple[str, ...] = ()
-
-
-# -- what one SMTP transaction can end in (raised / returned by the transport) ---------
-
-
-@dataclass(frozen=True)
-class Transmission:
-    """The server accepted the message for `accepted`; `refused` maps the recipients it
-    refused at RCPT to its reply ("550 5.1.1 …")."""
-
-    accepted: list[str]
-    refused: dict[str, str] = field(default_factory=dict)
-
-
-class NotSent(Exception):
-    """Nothing was delivered, for certain. `code` >= 500: do not retry in this run."""
-
-    def __init__(self, error: str, *, code: int | None = None, refused: dict[str, str] | None = None):
-        super().__init__(error)
-        self.error = error
-        self.code = code
-        self.refused = dict(refused or {})
-
-    @property
-    def permanent(self) -> bool:
-        return self.code is not None and self.code >= 500
-
-
-class InDoubt(Exception):
-    """The message body went out, but no answer came: the server may hold a copy."""
-
-    def __init__(self, error: str):
-        super().__init__(error)
-        self.error = error
 
 
 class LostClaim(Exception):
