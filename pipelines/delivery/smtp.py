@@ -220,63 +220,8 @@ def transmit(
         )
     except DeadlineExceeded as exc:
         raise NotSent(str(exc)) from exc
-    body_sent = False
     try:
-        try:
-            smtp.connect(settings.host, settings.port)
-            smtp.stage = "greeting"
-            smtp.ehlo_or_helo_if_needed()
-            if settings.starttls:
-                smtp.stage = "starttls"
-                smtp.starttls(context=ssl.create_default_context())
-                smtp.ehlo()
-            if settings.user:
-                smtp.stage = "login"
-                smtp.login(settings.user, settings.password)
-            if international and not smtp.has_extn("smtputf8"):
-                raise NotSent("the server does not support SMTPUTF8", code=554)
-            options = []
-            if smtp.does_esmtp and smtp.has_extn("size"):
-                options.append(f"SIZE={len(flat)}")
-            if international:
-                options += ["SMTPUTF8", "BODY=8BITMIME"]
-            smtp.stage = "MAIL FROM"
-            code, text = smtp.mail(mail_from, options)
-            if code != 250:
-                raise NotSent(f"sender refused: {_reply(code, text)}", code=code)
-            smtp.stage = "RCPT TO"
-            refused: dict[str, str] = {}
-            for rcpt in recipients:
-                code, text = smtp.rcpt(rcpt)
-                if code not in (250, 251):
-                    refused[rcpt] = _reply(code, text)
-                if code == 421:
-                    raise NotSent(f"server closing: {_reply(code, text)}", code=code, refused=refused)
-            accepted = [r for r in recipients if r not in refused]
-            if not accepted:
-                raise NotSent("every recipient refused", refused=refused)
-            before_data(accepted)
-            smtp.stage = "DATA"
-            code, text = smtp.docmd("DATA")
-            if code != 354:
-                raise NotSent(f"DATA refused: {_reply(code, text)}", code=code, refused=refused)
-            smtp.stage = "message body"
-            body_sent = True
-            smtp.send(_data_payload(flat))
-            smtp.stage = "answer to the message"
-            code, text = smtp.getreply()
-            if code != 250:
-                raise NotSent(f"message refused: {_reply(code, text)}", code=code, refused=refused)
-        except smtplib.SMTPResponseException as exc:  # refusals raised by smtplib itself
-            raise NotSent(
-                f"{smtp.stage}: {_reply(exc.smtp_code, exc.smtp_error)}", code=exc.smtp_code
-            ) from exc
-        except (smtplib.SMTPException, OSError) as exc:
-            error = f"{smtp.stage}: {type(exc).__name__}: {exc}"[:250]
-            if body_sent:
-                raise InDoubt(error) from exc
-            raise NotSent(error) from exc
-        done = Transmission(accepted=accepted, refused=refused)
+        done = _session(smtp, settings, mail_from, recipients, flat, international, before_data)
         on_accepted(done)
         smtp.stage = "QUIT"
         with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -284,6 +229,86 @@ def transmit(
         return done
     finally:
         smtp.close()
+
+
+def _session(
+    smtp: DeadlineSMTP,
+    settings: Settings,
+    mail_from: str,
+    recipients: Sequence[str],
+    flat: bytes,
+    international: bool,
+    before_data: Callable[[list[str]], None],
+) -> Transmission:
+    """From the connect to the answer to the message. An error raised by smtplib or the
+    socket is NotSent, or InDoubt once the body went out."""
+    body_sent = False
+    try:
+        _greet(smtp, settings, international)
+        refused = _envelope(smtp, mail_from, recipients, len(flat), international)
+        accepted = [r for r in recipients if r not in refused]
+        if not accepted:
+            raise NotSent("every recipient refused", refused=refused)
+        before_data(accepted)
+        smtp.stage = "DATA"
+        code, text = smtp.docmd("DATA")
+        if code != 354:
+            raise NotSent(f"DATA refused: {_reply(code, text)}", code=code, refused=refused)
+        smtp.stage = "message body"
+        body_sent = True
+        smtp.send(_data_payload(flat))
+        smtp.stage = "answer to the message"
+        code, text = smtp.getreply()
+        if code != 250:
+            raise NotSent(f"message refused: {_reply(code, text)}", code=code, refused=refused)
+    except smtplib.SMTPResponseException as exc:  # refusals raised by smtplib itself
+        raise NotSent(f"{smtp.stage}: {_reply(exc.smtp_code, exc.smtp_error)}", code=exc.smtp_code) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        error = f"{smtp.stage}: {type(exc).__name__}: {exc}"[:250]
+        if body_sent:
+            raise InDoubt(error) from exc
+        raise NotSent(error) from exc
+    return Transmission(accepted=accepted, refused=refused)
+
+
+def _greet(smtp: DeadlineSMTP, settings: Settings, international: bool) -> None:
+    """Connect and greet, with STARTTLS and login when configured."""
+    smtp.connect(settings.host, settings.port)
+    smtp.stage = "greeting"
+    smtp.ehlo_or_helo_if_needed()
+    if settings.starttls:
+        smtp.stage = "starttls"
+        smtp.starttls(context=ssl.create_default_context())
+        smtp.ehlo()
+    if settings.user:
+        smtp.stage = "login"
+        smtp.login(settings.user, settings.password)
+    if international and not smtp.has_extn("smtputf8"):
+        raise NotSent("the server does not support SMTPUTF8", code=554)
+
+
+def _envelope(
+    smtp: DeadlineSMTP, mail_from: str, recipients: Sequence[str], size: int, international: bool
+) -> dict[str, str]:
+    """MAIL FROM and RCPT TO; returns the recipients the server refused, with its reply."""
+    options = []
+    if smtp.does_esmtp and smtp.has_extn("size"):
+        options.append(f"SIZE={size}")
+    if international:
+        options += ["SMTPUTF8", "BODY=8BITMIME"]
+    smtp.stage = "MAIL FROM"
+    code, text = smtp.mail(mail_from, options)
+    if code != 250:
+        raise NotSent(f"sender refused: {_reply(code, text)}", code=code)
+    smtp.stage = "RCPT TO"
+    refused: dict[str, str] = {}
+    for rcpt in recipients:
+        code, text = smtp.rcpt(rcpt)
+        if code not in (250, 251):
+            refused[rcpt] = _reply(code, text)
+        if code == 421:
+            raise NotSent(f"server closing: {_reply(code, text)}", code=code, refused=refused)
+    return refused
 
 
 def _write_outbox(
