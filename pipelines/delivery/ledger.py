@@ -27,47 +27,15 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
-from typing import Protocol
 
 import sqlalchemy as sa
 
-from pipelines.delivery.messages import ReportVersion, build_message, message_id
-from pipelines.delivery.smtp import InDoubt, NotSent, Transmission
+from pipelines.delivery.messages import ReportVersion, message_id
 from pipelines.warehouse import schema
-
-
-@dataclass(frozen=True)
-class Outcome:
-    report: ReportVersion
-    action: str  # sent | correction | unchanged | failed
-    attempts: int = 0
-    error: str | None = None
-    failed_recipients: tuple[str, ...] = ()
 
 
 class LostClaim(Exception):
     """Another sender holds this report version now."""
-
-
-class Transport(Protocol):
-    mail_from: str
-    max_attempts: int
-    backoff_seconds: float
-    timeout_seconds: float
-    deadline_seconds: float
-    lease_seconds: float
-    max_in_doubt_resends: int
-
-    def transmit(
-        self,
-        message: EmailMessage,
-        recipients: Sequence[str],
-        *,
-        deadline: float,
-        before_data: Callable[[list[str]], None],
-        on_accepted: Callable[[Transmission], None],
-    ) -> Transmission: ...
 
 
 # -- the ledger -----------------------------------------------------------------------
@@ -82,7 +50,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 @dataclass(frozen=True)
-class _Claim:
+class Claim:
     id: int
     token: str
     correction: bool
@@ -114,16 +82,17 @@ def _recipient_rows(conn, delivery_id: int, recipients: Sequence[str], existing:
         )  # fmt: skip
 
 
-def _claim(
+def claim(
     engine: sa.Engine,
     report: ReportVersion,
-    transport: Transport,
     *,
     domain: str,
     run_id: str | None,
+    deadline_seconds: float,
+    lease_seconds: float,
     poll_seconds: float,
     sleep: Callable[[float], None],
-) -> _Claim | None:
+) -> Claim | None:
     """Claim the report version for this sender, waiting while another sender holds a
     live claim. None: every recipient holds this version already (nothing to send)."""
     t, r = schema.deliveries, schema.delivery_recipients
@@ -151,11 +120,11 @@ def _claim(
                 .where(key, t.c.version != report.version, (r.c.status == "sent") | r.c.in_doubt)
             ).scalar()
         now = _now()
-        deadline = time.monotonic() + transport.deadline_seconds
+        deadline = time.monotonic() + deadline_seconds
         token = uuid.uuid4().hex
-        claim = {
+        claim_values = {
             "claim_token": token,
-            "lease_until": now + dt.timedelta(seconds=transport.lease_seconds),
+            "lease_until": now + dt.timedelta(seconds=lease_seconds),
             "run_id": run_id,
             "status": "sending",
             "updated_at": now,
@@ -169,13 +138,13 @@ def _claim(
                             centre=report.centre, cadence=report.cadence, period_key=report.period_key,
                             version=report.version, recipients=", ".join(report.recipients)[:1000],
                             correction=bool(earlier), attempts=0, error=None, message_id=msgid, issue=1,
-                            sent_at=None, **claim,
+                            sent_at=None, **claim_values,
                         )
                     ).inserted_primary_key[0]  # fmt: skip
                     _recipient_rows(conn, new_id, report.recipients, set())
             except sa.exc.IntegrityError:
                 continue  # another sender inserted it first: look again
-            return _Claim(new_id, token, bool(earlier), msgid, deadline)
+            return Claim(new_id, token, bool(earlier), msgid, deadline)
         if row.status == "sent":
             missing = [x for x in report.recipients if have.get(x) != "sent"]
             if latest == report.version and not missing:
@@ -190,7 +159,9 @@ def _claim(
                 won = conn.execute(
                     sa.update(t)
                     .where(t.c.id == row.id, t.c.status == "sent", t.c.issue == row.issue)
-                    .values(issue=issue, message_id=msgid, correction=correction, sent_at=None, **claim)
+                    .values(
+                        issue=issue, message_id=msgid, correction=correction, sent_at=None, **claim_values
+                    )
                 ).rowcount
                 if won:
                     if reissue:
@@ -201,7 +172,7 @@ def _claim(
                         )
                     _recipient_rows(conn, row.id, report.recipients, set(have))
             if won:
-                return _Claim(row.id, token, correction, msgid, deadline)
+                return Claim(row.id, token, correction, msgid, deadline)
             continue
         if all(have.get(x) == "sent" for x in report.recipients):
             # Every recipient has it; the sender died before closing the row (or is
@@ -231,18 +202,18 @@ def _claim(
         held = t.c.claim_token.is_(None) if row.claim_token is None else t.c.claim_token == row.claim_token
         with engine.begin() as conn:
             won = conn.execute(
-                sa.update(t).where(t.c.id == row.id, t.c.status == row.status, held).values(**claim)
+                sa.update(t).where(t.c.id == row.id, t.c.status == row.status, held).values(**claim_values)
             ).rowcount
             if won:
                 _recipient_rows(conn, row.id, report.recipients, set(have))
         if won:
-            return _Claim(row.id, token, row.correction, row.message_id, deadline)
+            return Claim(row.id, token, row.correction, row.message_id, deadline)
 
 
-def _before_data(engine: sa.Engine, claim: _Claim) -> Callable[[list[str]], None]:
+def before_data(engine: sa.Engine, claim: Claim) -> Callable[[list[str]], None]:
     t, r = schema.deliveries, schema.delivery_recipients
 
-    def record(accepted: list[str]) -> None:
+    def mark_in_doubt(accepted: list[str]) -> None:
         now = _now()
         with engine.begin() as conn:
             held = conn.execute(
@@ -256,10 +227,10 @@ def _before_data(engine: sa.Engine, claim: _Claim) -> Callable[[list[str]], None
                 .values(in_doubt=True, data_attempts=r.c.data_attempts + 1, updated_at=now)
             )
 
-    return record
+    return mark_in_doubt
 
 
-def _record(engine: sa.Engine, claim: _Claim, changes: dict[str, dict]) -> None:
+def record(engine: sa.Engine, claim: Claim, changes: dict[str, dict]) -> None:
     r = schema.delivery_recipients
     now = _now()
     with engine.begin() as conn:
@@ -273,16 +244,16 @@ def _record(engine: sa.Engine, claim: _Claim, changes: dict[str, dict]) -> None:
             )
 
 
-def _state(engine: sa.Engine, claim: _Claim) -> dict[str, sa.Row]:
+def recipient_state(engine: sa.Engine, claim: Claim) -> dict[str, sa.Row]:
     r = schema.delivery_recipients
     with engine.connect() as conn:
         rows = conn.execute(sa.select(r).where(r.c.delivery_id == claim.id)).all()
     return {row.recipient: row for row in rows}
 
 
-def _settle(
+def settle(
     engine: sa.Engine,
-    claim: _Claim,
+    claim: Claim,
     group: list[str],
     duplicate: bool,
     given_up: dict[str, str],
@@ -306,75 +277,46 @@ def _settle(
             given_up[x] = reason
         # Refused for certain: whatever was in doubt before this attempt still is.
         changes[x] = {"status": "failed" if final else "pending", "in_doubt": duplicate, "error": reason}
-    _record(engine, claim, changes)
+    record(engine, claim, changes)
 
 
-def _send_claimed(
-    engine: sa.Engine,
-    report: ReportVersion,
-    claim: _Claim,
-    transport: Transport,
-    *,
-    mail_from: str,
-    sleep: Callable[[float], None],
-) -> tuple[int, dict[str, str]]:
-    """Send to every recipient still missing; returns (attempts, recipient → why not)."""
-    attempts, resends, round_ = 0, 0, 0
-    given_up: dict[str, str] = {}  # not tried again in this run
-    before_data = _before_data(engine, claim)
-    recipients = tuple(dict.fromkeys(report.recipients))
-    while True:
-        state = _state(engine, claim)
-        todo = [x for x in recipients if state[x].status != "sent" and x not in given_up]
-        if not todo or round_ >= transport.max_attempts:
-            break
-        if round_:
-            pause = transport.backoff_seconds * 2 ** (round_ - 1)
-            if time.monotonic() + pause >= claim.deadline:
-                break
-            sleep(pause)
-        round_ += 1
-        for duplicate in (False, True):
-            group = [x for x in todo if bool(state[x].in_doubt) == duplicate]
-            if not group:
-                continue
-            if duplicate and resends >= transport.max_in_doubt_resends:
-                given_up.update({x: "possibly delivered, not sent again in this run" for x in group})
-                continue
-            if time.monotonic() >= claim.deadline:
-                break
-            resends += duplicate
-            message = build_message(
-                report, correction=claim.correction, mail_from=mail_from, msgid=claim.message_id,
-                possible_duplicate=duplicate,
-            )  # fmt: skip
-            attempts += 1
+def fail_unsent(engine: sa.Engine, claim: Claim, recipients: Sequence[str], why: str) -> dict[str, str]:
+    """After an unexpected error: fail every recipient still without the report, with
+    `why`; returns them (recipient → why)."""
+    r = schema.delivery_recipients
+    # Only the recipients still without the report are missing: marking one that
+    # got it as failed would send it a second, unmarked copy next run.
+    state = recipient_state(engine, claim)
+    missing = {x: why for x in recipients if state[x].status != "sent"}
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(r)
+            .where(r.c.delivery_id == claim.id, r.c.status != "sent")
+            .values(status="failed", error=why[:300], updated_at=_now())
+        )
+    return missing
 
-            try:
-                transport.transmit(
-                    message,
-                    group,
-                    deadline=min(time.monotonic() + transport.timeout_seconds, claim.deadline),
-                    before_data=before_data,
-                    # Recorded at once, before QUIT: a sender killed then sends no copy again.
-                    on_accepted=lambda done, group=group, duplicate=duplicate: _settle(
-                        engine, claim, group, duplicate, given_up, done.accepted, done.refused
-                    ),
-                )
-            except InDoubt as exc:
-                # The server may hold it: the next copy is marked (in_doubt stays set).
-                _record(
-                    engine, claim, {x: {"error": f"no answer to the message: {exc.error}"} for x in group}
-                )
-            except NotSent as exc:
-                _settle(engine, claim, group, duplicate, given_up, [], exc.refused, exc.error, exc.permanent)
-    state = _state(engine, claim)
-    missing = {
-        x: given_up.get(x) or state[x].error or "not delivered before the deadline"
-        for x in recipients
-        if state[x].status != "sent"
-    }
-    return attempts, missing
+
+def close(engine: sa.Engine, claim: Claim, missing: dict[str, str], attempts: int, error: str | None) -> None:
+    """Release the claim: the version is sent when no recipient is `missing`, else failed
+    (and so are the missing recipients)."""
+    t, r = schema.deliveries, schema.delivery_recipients
+    now = _now()
+    with engine.begin() as conn:
+        if missing:
+            conn.execute(
+                sa.update(r)
+                .where(r.c.delivery_id == claim.id, r.c.recipient.in_(list(missing)))
+                .values(status="failed", updated_at=now)
+            )
+        conn.execute(
+            sa.update(t)
+            .where(t.c.id == claim.id, t.c.claim_token == claim.token)
+            .values(
+                status="failed" if missing else "sent", attempts=t.c.attempts + attempts, error=error,
+                sent_at=None if missing else now, claim_token=None, lease_until=None, updated_at=now,
+            )
+        )  # fmt: skip
 
 
 def unsent_periods(engine: sa.Engine, cadences: Sequence[str]) -> list[tuple[str, str]]:
@@ -399,77 +341,3 @@ def unsent_periods(engine: sa.Engine, cadences: Sequence[str]) -> list[tuple[str
     )
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(query).all()]
-
-
-def deliver(
-    engine: sa.Engine,
-    reports: list[ReportVersion],
-    transport: Transport,
-    *,
-    mail_from: str | None = None,
-    run_id: str | None = None,
-    poll_seconds: float = 0.5,
-    sleep: Callable[[float], None] = time.sleep,
-) -> list[Outcome]:
-    """Send each report version to every recipient that does not hold it yet; record
-    every attempt in the ledger (see the module docstring)."""
-    t, r = schema.deliveries, schema.delivery_recipients
-    mail_from = mail_from or transport.mail_from
-    domain = mail_from.rsplit("@", 1)[-1]
-    outcomes = []
-    for report in reports:
-        if not report.recipients:
-            outcomes.append(Outcome(report, "failed", error="no recipients"))
-            continue
-        claim = _claim(
-            engine, report, transport, domain=domain, run_id=run_id, poll_seconds=poll_seconds, sleep=sleep
-        )
-        if claim is None:
-            outcomes.append(Outcome(report, "unchanged"))  # the recipients hold this version already
-            continue
-        try:
-            attempts, missing = _send_claimed(
-                engine, report, claim, transport, mail_from=mail_from, sleep=sleep
-            )
-        except LostClaim as exc:
-            outcomes.append(Outcome(report, "failed", error=str(exc), failed_recipients=report.recipients))
-            continue
-        except Exception as exc:  # noqa: BLE001 - recorded, and the run reports it
-            # Only the recipients still without the report are missing: marking one that
-            # got it as failed would send it a second, unmarked copy next run.
-            state = _state(engine, claim)
-            attempts = 0
-            missing = {
-                x: f"{type(exc).__name__}: {exc}" for x in report.recipients if state[x].status != "sent"
-            }
-            with engine.begin() as conn:
-                conn.execute(
-                    sa.update(r)
-                    .where(r.c.delivery_id == claim.id, r.c.status != "sent")
-                    .values(status="failed", error=f"{type(exc).__name__}: {exc}"[:300], updated_at=_now())
-                )
-        error = "; ".join(f"{x}: {why}" for x, why in missing.items())[:300] or None
-        now = _now()
-        with engine.begin() as conn:
-            if missing:
-                conn.execute(
-                    sa.update(r)
-                    .where(r.c.delivery_id == claim.id, r.c.recipient.in_(list(missing)))
-                    .values(status="failed", updated_at=now)
-                )
-            conn.execute(
-                sa.update(t)
-                .where(t.c.id == claim.id, t.c.claim_token == claim.token)
-                .values(
-                    status="failed" if missing else "sent", attempts=t.c.attempts + attempts, error=error,
-                    sent_at=None if missing else now, claim_token=None, lease_until=None, updated_at=now,
-                )
-            )  # fmt: skip
-        if missing:
-            action = "failed"
-        elif not attempts:
-            action = "unchanged"  # every recipient had it already (from a sender killed before closing)
-        else:
-            action = "correction" if claim.correction else "sent"
-        outcomes.append(Outcome(report, action, attempts, error, tuple(missing)))
-    return outcomes
