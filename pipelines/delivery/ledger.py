@@ -82,6 +82,16 @@ def _recipient_rows(conn, delivery_id: int, recipients: Sequence[str], existing:
         )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """What the ledger holds of a report version, read in one connection."""
+
+    row: sa.Row | None  # its `deliveries` row
+    latest: str | None  # the version of its centre and period sent last
+    have: dict[str, str]  # recipient → status, for this version
+    earlier: int  # recipients holding another version (sent, or possibly sent)
+
+
 def claim(
     engine: sa.Engine,
     report: ReportVersion,
@@ -95,34 +105,13 @@ def claim(
 ) -> Claim | None:
     """Claim the report version for this sender, waiting while another sender holds a
     live claim. None: every recipient holds this version already (nothing to send)."""
-    t, r = schema.deliveries, schema.delivery_recipients
-    key = _report_key(report)
     while True:
-        with engine.connect() as conn:
-            row = conn.execute(sa.select(t).where(key, t.c.version == report.version)).one_or_none()
-            latest = conn.execute(
-                sa.select(t.c.version)
-                .where(key, t.c.status == "sent")
-                .order_by(t.c.sent_at.desc(), t.c.id.desc())
-                .limit(1)
-            ).scalar()
-            have = (
-                {}
-                if row is None
-                else dict(
-                    conn.execute(sa.select(r.c.recipient, r.c.status).where(r.c.delivery_id == row.id)).all()
-                )
-            )
-            # Recipients may hold another version (sent, or possibly sent): a correction.
-            earlier = conn.execute(
-                sa.select(sa.func.count())
-                .select_from(r.join(t, r.c.delivery_id == t.c.id))
-                .where(key, t.c.version != report.version, (r.c.status == "sent") | r.c.in_doubt)
-            ).scalar()
+        seen = _look(engine, report)
+        row = seen.row
         now = _now()
         deadline = time.monotonic() + deadline_seconds
         token = uuid.uuid4().hex
-        claim_values = {
+        values = {
             "claim_token": token,
             "lease_until": now + dt.timedelta(seconds=lease_seconds),
             "run_id": run_id,
@@ -131,83 +120,158 @@ def claim(
         }
         if row is None:
             msgid = message_id(report, domain)
-            try:
-                with engine.begin() as conn:
-                    new_id = conn.execute(
-                        sa.insert(t).values(
-                            centre=report.centre, cadence=report.cadence, period_key=report.period_key,
-                            version=report.version, recipients=", ".join(report.recipients)[:1000],
-                            correction=bool(earlier), attempts=0, error=None, message_id=msgid, issue=1,
-                            sent_at=None, **claim_values,
-                        )
-                    ).inserted_primary_key[0]  # fmt: skip
-                    _recipient_rows(conn, new_id, report.recipients, set())
-            except sa.exc.IntegrityError:
+            new_id = _insert(engine, report, values, msgid=msgid, correction=bool(seen.earlier))
+            if new_id is None:
                 continue  # another sender inserted it first: look again
-            return Claim(new_id, token, bool(earlier), msgid, deadline)
+            return Claim(new_id, token, bool(seen.earlier), msgid, deadline)
         if row.status == "sent":
-            missing = [x for x in report.recipients if have.get(x) != "sent"]
-            if latest == report.version and not missing:
+            missing = [x for x in report.recipients if seen.have.get(x) != "sent"]
+            if seen.latest == report.version and not missing:
                 return None
             # Sent before, but another version went out since (the figures were
             # reverted): issue it again as a correction, with a Message-ID of its own.
-            reissue = latest != report.version
+            reissue = seen.latest != report.version
             issue = row.issue + 1 if reissue else row.issue
             msgid = message_id(report, domain, issue) if reissue else row.message_id
             correction = True if reissue else row.correction
-            with engine.begin() as conn:
-                won = conn.execute(
-                    sa.update(t)
-                    .where(t.c.id == row.id, t.c.status == "sent", t.c.issue == row.issue)
-                    .values(
-                        issue=issue, message_id=msgid, correction=correction, sent_at=None, **claim_values
-                    )
-                ).rowcount
-                if won:
-                    if reissue:
-                        conn.execute(
-                            sa.update(r)
-                            .where(r.c.delivery_id == row.id)
-                            .values(status="pending", in_doubt=False, possible_duplicate=False, error=None)
-                        )
-                    _recipient_rows(conn, row.id, report.recipients, set(have))
-            if won:
+            if _reopen(
+                engine, report, seen, values, issue=issue, msgid=msgid, correction=correction, reissue=reissue
+            ):
                 return Claim(row.id, token, correction, msgid, deadline)
             continue
-        if all(have.get(x) == "sent" for x in report.recipients):
+        if all(seen.have.get(x) == "sent" for x in report.recipients):
             # Every recipient has it; the sender died before closing the row (or is
             # closing it right now): close it, there is nothing to send.
-            held = (
-                t.c.claim_token.is_(None) if row.claim_token is None else t.c.claim_token == row.claim_token
-            )
-            with engine.begin() as conn:
-                conn.execute(
-                    sa.update(t)
-                    .where(t.c.id == row.id, t.c.status == row.status, held)
-                    .values(
-                        status="sent",
-                        sent_at=now,
-                        error=None,
-                        claim_token=None,
-                        lease_until=None,
-                        updated_at=now,
-                    )
-                )
+            _close_delivered(engine, row, now)
             return None
         lease = _aware(row.lease_until) if row.lease_until is not None else None
         if row.claim_token is not None and lease is not None and lease > now:
             # Another sender is at work (or was killed, and its lease runs out): wait.
             sleep(max(0.01, min(poll_seconds, (lease - now).total_seconds())))
             continue
-        held = t.c.claim_token.is_(None) if row.claim_token is None else t.c.claim_token == row.claim_token
-        with engine.begin() as conn:
-            won = conn.execute(
-                sa.update(t).where(t.c.id == row.id, t.c.status == row.status, held).values(**claim_values)
-            ).rowcount
-            if won:
-                _recipient_rows(conn, row.id, report.recipients, set(have))
-        if won:
+        if _take_over(engine, report, seen, values):
             return Claim(row.id, token, row.correction, row.message_id, deadline)
+
+
+# The steps of a claim: one read, then each attempt to claim is one transaction.
+
+
+def _look(engine: sa.Engine, report: ReportVersion) -> _Seen:
+    t, r = schema.deliveries, schema.delivery_recipients
+    key = _report_key(report)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(t).where(key, t.c.version == report.version)).one_or_none()
+        latest = conn.execute(
+            sa.select(t.c.version)
+            .where(key, t.c.status == "sent")
+            .order_by(t.c.sent_at.desc(), t.c.id.desc())
+            .limit(1)
+        ).scalar()
+        have = (
+            {}
+            if row is None
+            else dict(
+                conn.execute(sa.select(r.c.recipient, r.c.status).where(r.c.delivery_id == row.id)).all()
+            )
+        )
+        # Recipients may hold another version (sent, or possibly sent): a correction.
+        earlier = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(r.join(t, r.c.delivery_id == t.c.id))
+            .where(key, t.c.version != report.version, (r.c.status == "sent") | r.c.in_doubt)
+        ).scalar()
+    return _Seen(row, latest, have, earlier)
+
+
+def _insert(
+    engine: sa.Engine, report: ReportVersion, values: dict, *, msgid: str, correction: bool
+) -> int | None:
+    """The version's row, claimed, and its recipients; None: another sender inserted it."""
+    t = schema.deliveries
+    try:
+        with engine.begin() as conn:
+            new_id = conn.execute(
+                sa.insert(t).values(
+                    centre=report.centre, cadence=report.cadence, period_key=report.period_key,
+                    version=report.version, recipients=", ".join(report.recipients)[:1000],
+                    correction=correction, attempts=0, error=None, message_id=msgid, issue=1,
+                    sent_at=None, **values,
+                )
+            ).inserted_primary_key[0]  # fmt: skip
+            _recipient_rows(conn, new_id, report.recipients, set())
+    except sa.exc.IntegrityError:
+        return None
+    return new_id
+
+
+def _reopen(
+    engine: sa.Engine,
+    report: ReportVersion,
+    seen: _Seen,
+    values: dict,
+    *,
+    issue: int,
+    msgid: str,
+    correction: bool,
+    reissue: bool,
+) -> bool:
+    """Claim a sent row again if it is unchanged since `seen`; a reissue sends to every
+    recipient again."""
+    t, r = schema.deliveries, schema.delivery_recipients
+    row = seen.row
+    with engine.begin() as conn:
+        won = conn.execute(
+            sa.update(t)
+            .where(t.c.id == row.id, t.c.status == "sent", t.c.issue == row.issue)
+            .values(issue=issue, message_id=msgid, correction=correction, sent_at=None, **values)
+        ).rowcount
+        if won:
+            if reissue:
+                conn.execute(
+                    sa.update(r)
+                    .where(r.c.delivery_id == row.id)
+                    .values(status="pending", in_doubt=False, possible_duplicate=False, error=None)
+                )
+            _recipient_rows(conn, row.id, report.recipients, set(seen.have))
+    return bool(won)
+
+
+def _held_as_seen(row: sa.Row):
+    """The row's claim is still the one `row` shows (nobody's, or the same token)."""
+    t = schema.deliveries
+    return t.c.claim_token.is_(None) if row.claim_token is None else t.c.claim_token == row.claim_token
+
+
+def _close_delivered(engine: sa.Engine, row: sa.Row, now: dt.datetime) -> None:
+    t = schema.deliveries
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(t)
+            .where(t.c.id == row.id, t.c.status == row.status, _held_as_seen(row))
+            .values(
+                status="sent",
+                sent_at=now,
+                error=None,
+                claim_token=None,
+                lease_until=None,
+                updated_at=now,
+            )
+        )
+
+
+def _take_over(engine: sa.Engine, report: ReportVersion, seen: _Seen, values: dict) -> bool:
+    """Claim a row nobody holds (or whose lease has run out) if it is unchanged since `seen`."""
+    t = schema.deliveries
+    row = seen.row
+    with engine.begin() as conn:
+        won = conn.execute(
+            sa.update(t)
+            .where(t.c.id == row.id, t.c.status == row.status, _held_as_seen(row))
+            .values(**values)
+        ).rowcount
+        if won:
+            _recipient_rows(conn, row.id, report.recipients, set(seen.have))
+    return bool(won)
 
 
 def before_data(engine: sa.Engine, claim: Claim) -> Callable[[list[str]], None]:
