@@ -87,27 +87,7 @@ def _send_claimed(
                 possible_duplicate=duplicate,
             )  # fmt: skip
             attempts += 1
-
-            try:
-                transport.transmit(
-                    message,
-                    group,
-                    deadline=min(time.monotonic() + transport.timeout_seconds, claim.deadline),
-                    before_data=before_data,
-                    # Recorded at once, before QUIT: a sender killed then sends no copy again.
-                    on_accepted=lambda done, group=group, duplicate=duplicate: ledger.settle(
-                        engine, claim, group, duplicate, given_up, done.accepted, done.refused
-                    ),
-                )
-            except InDoubt as exc:
-                # The server may hold it: the next copy is marked (in_doubt stays set).
-                ledger.record(
-                    engine, claim, {x: {"error": f"no answer to the message: {exc.error}"} for x in group}
-                )
-            except NotSent as exc:
-                ledger.settle(
-                    engine, claim, group, duplicate, given_up, [], exc.refused, exc.error, exc.permanent
-                )
+            _attempt(engine, claim, transport, message, group, duplicate, given_up, before_data)
     state = ledger.recipient_state(engine, claim)
     missing = {
         x: given_up.get(x) or state[x].error or "not delivered before the deadline"
@@ -115,6 +95,35 @@ def _send_claimed(
         if state[x].status != "sent"
     }
     return attempts, missing
+
+
+def _attempt(
+    engine: sa.Engine,
+    claim: ledger.Claim,
+    transport: Transport,
+    message: EmailMessage,
+    group: list[str],
+    duplicate: bool,
+    given_up: dict[str, str],
+    before_data: Callable[[list[str]], None],
+) -> None:
+    """One transaction to `group`, its answer recorded (a 5xx refusal lands in `given_up`)."""
+    try:
+        transport.transmit(
+            message,
+            group,
+            deadline=min(time.monotonic() + transport.timeout_seconds, claim.deadline),
+            before_data=before_data,
+            # Recorded at once, before QUIT: a sender killed then sends no copy again.
+            on_accepted=lambda done: ledger.settle(
+                engine, claim, group, duplicate, given_up, done.accepted, done.refused
+            ),
+        )
+    except InDoubt as exc:
+        # The server may hold it: the next copy is marked (in_doubt stays set).
+        ledger.record(engine, claim, {x: {"error": f"no answer to the message: {exc.error}"} for x in group})
+    except NotSent as exc:
+        ledger.settle(engine, claim, group, duplicate, given_up, [], exc.refused, exc.error, exc.permanent)
 
 
 def deliver(
