@@ -13,7 +13,6 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from pipelines.delivery import ledger
-from pipelines.delivery.ledger import LostClaim
 from pipelines.delivery.messages import ReportVersion, build_message
 from pipelines.delivery.smtp import InDoubt, NotSent, Transmission
 
@@ -28,6 +27,8 @@ class Outcome:
 
 
 class Transport(Protocol):
+    """What delivery needs of a transport: `MailResource` (the settings of `smtp`)."""
+
     mail_from: str
     max_attempts: int
     backoff_seconds: float
@@ -156,7 +157,7 @@ def deliver(
             attempts, missing = _send_claimed(
                 engine, report, claim, transport, mail_from=mail_from, sleep=sleep
             )
-        except LostClaim as exc:
+        except ledger.LostClaim as exc:
             outcomes.append(Outcome(report, "failed", error=str(exc), failed_recipients=report.recipients))
             continue
         except Exception as exc:  # noqa: BLE001 - recorded, and the run reports it

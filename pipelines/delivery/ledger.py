@@ -1,4 +1,4 @@
-"""Report delivery by e-mail with a ledger, so that each report version goes out once.
+"""The delivery ledger in SQL, so that each report version goes out once.
 
 The ledger has one row per report version (`deliveries`) and one per recipient of it
 (`delivery_recipients`). The version row is also a lock:
@@ -18,6 +18,9 @@ The ledger has one row per report version (`deliveries`) and one per recipient o
 4. A refused recipient fails for that recipient only; the version row is `sent` only
    when every recipient is, otherwise `failed`, and the next run sends only to the
    recipients still missing.
+
+This module keeps the books (claims, each attempt and its answer, the release);
+`pipelines.delivery.dispatch` sends.
 """
 
 from __future__ import annotations
@@ -34,19 +37,19 @@ from pipelines.delivery.messages import ReportVersion, message_id
 from pipelines.warehouse import schema
 
 
-class LostClaim(Exception):
-    """Another sender holds this report version now."""
-
-
-# -- the ledger -----------------------------------------------------------------------
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
+
+
+# -- claims ---------------------------------------------------------------------------
+
+
+class LostClaim(Exception):
+    """Another sender holds this report version now."""
 
 
 @dataclass(frozen=True)
@@ -274,7 +277,12 @@ def _take_over(engine: sa.Engine, report: ReportVersion, seen: _Seen, values: di
     return bool(won)
 
 
+# -- an attempt and its answer --------------------------------------------------------
+
+
 def before_data(engine: sa.Engine, claim: Claim) -> Callable[[list[str]], None]:
+    """The transport's `before_data`: committed before DATA, the accepted recipients are
+    in doubt; raises LostClaim when another sender holds the claim now."""
     t, r = schema.deliveries, schema.delivery_recipients
 
     def mark_in_doubt(accepted: list[str]) -> None:
@@ -295,6 +303,7 @@ def before_data(engine: sa.Engine, claim: Claim) -> Callable[[list[str]], None]:
 
 
 def record(engine: sa.Engine, claim: Claim, changes: dict[str, dict]) -> None:
+    """Set the columns in `changes` (recipient → values) of the recipients' rows."""
     r = schema.delivery_recipients
     now = _now()
     with engine.begin() as conn:
@@ -309,6 +318,7 @@ def record(engine: sa.Engine, claim: Claim, changes: dict[str, dict]) -> None:
 
 
 def recipient_state(engine: sa.Engine, claim: Claim) -> dict[str, sa.Row]:
+    """Recipient → its `delivery_recipients` row."""
     r = schema.delivery_recipients
     with engine.connect() as conn:
         rows = conn.execute(sa.select(r).where(r.c.delivery_id == claim.id)).all()
@@ -342,6 +352,9 @@ def settle(
         # Refused for certain: whatever was in doubt before this attempt still is.
         changes[x] = {"status": "failed" if final else "pending", "in_doubt": duplicate, "error": reason}
     record(engine, claim, changes)
+
+
+# -- the end of a claim ---------------------------------------------------------------
 
 
 def fail_unsent(engine: sa.Engine, claim: Claim, recipients: Sequence[str], why: str) -> dict[str, str]:
@@ -381,6 +394,9 @@ def close(engine: sa.Engine, claim: Claim, missing: dict[str, str], attempts: in
                 sent_at=None if missing else now, claim_token=None, lease_until=None, updated_at=now,
             )
         )  # fmt: skip
+
+
+# -- for the next run -----------------------------------------------------------------
 
 
 def unsent_periods(engine: sa.Engine, cadences: Sequence[str]) -> list[tuple[str, str]]:
