@@ -252,12 +252,7 @@ def _close_delivered(engine: sa.Engine, row: sa.Row, now: dt.datetime) -> None:
             sa.update(t)
             .where(t.c.id == row.id, t.c.status == row.status, _held_as_seen(row))
             .values(
-                status="sent",
-                sent_at=now,
-                error=None,
-                claim_token=None,
-                lease_until=None,
-                updated_at=now,
+                status="sent", sent_at=now, error=None, claim_token=None, lease_until=None, updated_at=now
             )
         )
 
