@@ -27,8 +27,8 @@ import sqlalchemy as sa
 
 from pipelines.core import registry
 from pipelines.defs.resources.mail import MailResource
-from pipelines.delivery import ledger as delivery
-from pipelines.delivery.ledger import POSSIBLE_DUPLICATE_HEADER, ReportVersion
+from pipelines.delivery import dispatch
+from pipelines.delivery.messages import POSSIBLE_DUPLICATE_HEADER, ReportVersion, message_id
 from pipelines.warehouse import engine_for, schema
 from tests.smtp_server import smtp_server
 
@@ -66,7 +66,7 @@ def mail(port: int, **overrides) -> MailResource:
 
 
 def deliver(url: str, reports, transport, **kw):
-    return delivery.deliver(
+    return dispatch.deliver(
         engine_for(url), reports, transport, run_id=kw.pop("run_id", "test"), poll_seconds=0.05, **kw
     )
 
@@ -230,7 +230,7 @@ def test_temporarily_refused_recipient_is_retried_alone_within_the_run(tmp_path,
 
 def test_an_error_after_one_recipient_got_it_resends_only_to_the_other(tmp_path, sqlite_url, monkeypatch):
     reports = make_reports(tmp_path)
-    original, calls = delivery.build_message, []
+    original, calls = dispatch.build_message, []
 
     def fails_on_the_retry(*args, **kwargs):
         calls.append(1)
@@ -238,11 +238,11 @@ def test_an_error_after_one_recipient_got_it_resends_only_to_the_other(tmp_path,
             raise OSError("attachment unreadable for a moment")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(delivery, "build_message", fails_on_the_retry)
+    monkeypatch.setattr(dispatch, "build_message", fails_on_the_retry)
     with smtp_server(refuse_rcpt={TEAM: ["451 4.2.1 Mailbox busy, try later"]}) as (server, port):
         (outcome,) = deliver(sqlite_url, reports, mail(port))
         assert outcome.action == "failed" and outcome.failed_recipients == (TEAM,)
-        monkeypatch.setattr(delivery, "build_message", original)
+        monkeypatch.setattr(dispatch, "build_message", original)
         (outcome,) = deliver(sqlite_url, reports, mail(port))
     assert outcome.action == "sent"
     assert server.envelopes == [[LEITUNG], [TEAM]]  # LEITUNG got exactly one copy
@@ -285,9 +285,9 @@ def test_message_id_is_derived_from_the_report_version(tmp_path):
     (report,) = make_reports(tmp_path)
     (other,) = make_reports(tmp_path, figures="v2")
     domain = SENDER.rsplit("@", 1)[-1]
-    assert delivery.message_id(report, domain) == delivery.message_id(report, domain)
-    assert delivery.message_id(report, domain) != delivery.message_id(other, domain)
-    assert delivery.message_id(report, domain).endswith("@hamburg.example>")
+    assert message_id(report, domain) == message_id(report, domain)
+    assert message_id(report, domain) != message_id(other, domain)
+    assert message_id(report, domain).endswith("@hamburg.example>")
     # Two fresh ledgers (two runs that know nothing of each other) send the same Message-ID.
     with smtp_server() as (server, port):
         for name in ("a", "b"):
@@ -325,7 +325,7 @@ def test_changed_then_reverted_figures_go_out_as_corrections(tmp_path, sqlite_ur
 def test_two_senders_at_once_send_one_copy(tmp_path, warehouse_url):
     reports = make_reports(tmp_path, n=2)
     barrier = threading.Barrier(2)
-    results: list[list[delivery.Outcome]] = []
+    results: list[list[dispatch.Outcome]] = []
 
     def sender():
         barrier.wait()
@@ -530,7 +530,7 @@ def _sender_main(spec: dict) -> None:
         )
         for r in spec["reports"]
     ]
-    outcomes = delivery.deliver(
+    outcomes = dispatch.deliver(
         engine_for(spec["url"]),
         reports,
         mail(spec["port"], **spec["mail"]),

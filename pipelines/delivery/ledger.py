@@ -1,4 +1,4 @@
-"""Report delivery by e-mail with a ledger, so that each report version goes out once.
+"""The delivery ledger in SQL, so that each report version goes out once.
 
 The ledger has one row per report version (`deliveries`) and one per recipient of it
 (`delivery_recipients`). The version row is also a lock:
@@ -18,162 +18,23 @@ The ledger has one row per report version (`deliveries`) and one per recipient o
 4. A refused recipient fails for that recipient only; the version row is `sent` only
    when every recipient is, otherwise `failed`, and the next run sends only to the
    recipients still missing.
+
+This module keeps the books (claims, each attempt and its answer, the release);
+`pipelines.delivery.dispatch` sends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
-import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from email.message import EmailMessage
-from pathlib import Path
-from typing import Protocol
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from pipelines.delivery.messages import ReportVersion, message_id
 from pipelines.warehouse import schema
-
-POSSIBLE_DUPLICATE_HEADER = "X-Survey-Possible-Duplicate"
-POSSIBLE_DUPLICATE_NOTE = (
-    "Hinweis: Diese E-Mail wurde nach einer Übertragungsstörung erneut gesendet. Falls Sie "
-    "sie bereits erhalten haben, ist diese Kopie gleichlautend und kann gelöscht werden.\n\n"
-)
-
-
-@dataclass(frozen=True)
-class ReportVersion:
-    centre: str
-    cadence: str
-    period_key: str
-    title: str
-    recipients: tuple[str, ...]
-    summary: str  # German mail body
-    attachments: tuple[Path, ...]
-    version: str  # content hash of the figures
-
-
-@dataclass(frozen=True)
-class Outcome:
-    report: ReportVersion
-    action: str  # sent | correction | unchanged | failed
-    attempts: int = 0
-    error: str | None = None
-    failed_recipients: tuple[str, ...] = ()
-
-
-# -- what one SMTP transaction can end in (raised / returned by the transport) ---------
-
-
-@dataclass(frozen=True)
-class Transmission:
-    """The server accepted the message for `accepted`; `refused` maps the recipients it
-    refused at RCPT to its reply ("550 5.1.1 …")."""
-
-    accepted: list[str]
-    refused: dict[str, str] = field(default_factory=dict)
-
-
-class NotSent(Exception):
-    """Nothing was delivered, for certain. `code` >= 500: do not retry in this run."""
-
-    def __init__(self, error: str, *, code: int | None = None, refused: dict[str, str] | None = None):
-        super().__init__(error)
-        self.error = error
-        self.code = code
-        self.refused = dict(refused or {})
-
-    @property
-    def permanent(self) -> bool:
-        return self.code is not None and self.code >= 500
-
-
-class InDoubt(Exception):
-    """The message body went out, but no answer came: the server may hold a copy."""
-
-    def __init__(self, error: str):
-        super().__init__(error)
-        self.error = error
-
-
-class LostClaim(Exception):
-    """Another sender holds this report version now."""
-
-
-class Transport(Protocol):
-    mail_from: str
-    max_attempts: int
-    backoff_seconds: float
-    timeout_seconds: float
-    deadline_seconds: float
-    lease_seconds: float
-    max_in_doubt_resends: int
-
-    def transmit(
-        self,
-        message: EmailMessage,
-        recipients: Sequence[str],
-        *,
-        deadline: float,
-        before_data: Callable[[list[str]], None],
-        on_accepted: Callable[[Transmission], None],
-    ) -> Transmission: ...
-
-
-# -- the message ----------------------------------------------------------------------
-
-
-def message_id(report: ReportVersion, domain: str, issue: int = 1) -> str:
-    """The same for every copy of a report version (and issue): a receiving system can
-    drop a duplicate after a crash."""
-    parts = [report.centre, report.cadence, report.period_key, report.version[:16]]
-    if issue > 1:
-        parts.append(f"i{issue}")
-    local = ".".join(re.sub(r"[^A-Za-z0-9-]+", "-", p) for p in parts)
-    return f"<{local}@{domain}>"
-
-
-def mark_possible_duplicate(message: EmailMessage) -> None:
-    del message[POSSIBLE_DUPLICATE_HEADER]
-    message[POSSIBLE_DUPLICATE_HEADER] = "yes"
-
-
-def build_message(
-    report: ReportVersion,
-    *,
-    correction: bool,
-    mail_from: str,
-    msgid: str | None = None,
-    possible_duplicate: bool = False,
-) -> EmailMessage:
-    message = EmailMessage()
-    prefix = "Korrektur: " if correction else ""
-    message["Subject"] = f"{prefix}{report.title}"
-    message["From"] = mail_from
-    message["To"] = ", ".join(report.recipients)
-    message["Message-ID"] = msgid or message_id(report, mail_from.rsplit("@", 1)[-1])
-    message["Content-Language"] = "de"
-    body = report.summary
-    if correction:
-        body = (
-            "Dieser Bericht ersetzt die zuvor versandte Fassung: nach einer Datenkorrektur "
-            "haben sich Zahlen geändert.\n\n" + body
-        )
-    if possible_duplicate:
-        mark_possible_duplicate(message)
-        body = POSSIBLE_DUPLICATE_NOTE + body
-    message.set_content(body)
-    for path in report.attachments:
-        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        maintype, subtype = ctype.split("/", 1)
-        message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
-    return message
-
-
-# -- the ledger -----------------------------------------------------------------------
 
 
 def _now() -> dt.datetime:
@@ -184,8 +45,15 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
 
 
+# -- claims ---------------------------------------------------------------------------
+
+
+class LostClaim(Exception):
+    """Another sender holds this report version now."""
+
+
 @dataclass(frozen=True)
-class _Claim:
+class Claim:
     id: int
     token: str
     correction: bool
@@ -217,135 +85,202 @@ def _recipient_rows(conn, delivery_id: int, recipients: Sequence[str], existing:
         )  # fmt: skip
 
 
-def _claim(
+@dataclass(frozen=True)
+class _Seen:
+    """What the ledger holds of a report version, read in one connection."""
+
+    row: sa.Row | None  # its `deliveries` row
+    latest: str | None  # the version of its centre and period sent last
+    have: dict[str, str]  # recipient → status, for this version
+    earlier: int  # recipients holding another version (sent, or possibly sent)
+
+
+def claim(
     engine: sa.Engine,
     report: ReportVersion,
-    transport: Transport,
     *,
     domain: str,
     run_id: str | None,
+    deadline_seconds: float,
+    lease_seconds: float,
     poll_seconds: float,
     sleep: Callable[[float], None],
-) -> _Claim | None:
+) -> Claim | None:
     """Claim the report version for this sender, waiting while another sender holds a
     live claim. None: every recipient holds this version already (nothing to send)."""
-    t, r = schema.deliveries, schema.delivery_recipients
-    key = _report_key(report)
     while True:
-        with engine.connect() as conn:
-            row = conn.execute(sa.select(t).where(key, t.c.version == report.version)).one_or_none()
-            latest = conn.execute(
-                sa.select(t.c.version)
-                .where(key, t.c.status == "sent")
-                .order_by(t.c.sent_at.desc(), t.c.id.desc())
-                .limit(1)
-            ).scalar()
-            have = (
-                {}
-                if row is None
-                else dict(
-                    conn.execute(sa.select(r.c.recipient, r.c.status).where(r.c.delivery_id == row.id)).all()
-                )
-            )
-            # Recipients may hold another version (sent, or possibly sent): a correction.
-            earlier = conn.execute(
-                sa.select(sa.func.count())
-                .select_from(r.join(t, r.c.delivery_id == t.c.id))
-                .where(key, t.c.version != report.version, (r.c.status == "sent") | r.c.in_doubt)
-            ).scalar()
+        seen = _look(engine, report)
+        row = seen.row
         now = _now()
-        deadline = time.monotonic() + transport.deadline_seconds
+        deadline = time.monotonic() + deadline_seconds
         token = uuid.uuid4().hex
-        claim = {
+        values = {
             "claim_token": token,
-            "lease_until": now + dt.timedelta(seconds=transport.lease_seconds),
+            "lease_until": now + dt.timedelta(seconds=lease_seconds),
             "run_id": run_id,
             "status": "sending",
             "updated_at": now,
         }
         if row is None:
             msgid = message_id(report, domain)
-            try:
-                with engine.begin() as conn:
-                    new_id = conn.execute(
-                        sa.insert(t).values(
-                            centre=report.centre, cadence=report.cadence, period_key=report.period_key,
-                            version=report.version, recipients=", ".join(report.recipients)[:1000],
-                            correction=bool(earlier), attempts=0, error=None, message_id=msgid, issue=1,
-                            sent_at=None, **claim,
-                        )
-                    ).inserted_primary_key[0]  # fmt: skip
-                    _recipient_rows(conn, new_id, report.recipients, set())
-            except sa.exc.IntegrityError:
+            new_id = _insert(engine, report, values, msgid=msgid, correction=bool(seen.earlier))
+            if new_id is None:
                 continue  # another sender inserted it first: look again
-            return _Claim(new_id, token, bool(earlier), msgid, deadline)
+            return Claim(new_id, token, bool(seen.earlier), msgid, deadline)
         if row.status == "sent":
-            missing = [x for x in report.recipients if have.get(x) != "sent"]
-            if latest == report.version and not missing:
+            missing = [x for x in report.recipients if seen.have.get(x) != "sent"]
+            if seen.latest == report.version and not missing:
                 return None
             # Sent before, but another version went out since (the figures were
             # reverted): issue it again as a correction, with a Message-ID of its own.
-            reissue = latest != report.version
+            reissue = seen.latest != report.version
             issue = row.issue + 1 if reissue else row.issue
             msgid = message_id(report, domain, issue) if reissue else row.message_id
             correction = True if reissue else row.correction
-            with engine.begin() as conn:
-                won = conn.execute(
-                    sa.update(t)
-                    .where(t.c.id == row.id, t.c.status == "sent", t.c.issue == row.issue)
-                    .values(issue=issue, message_id=msgid, correction=correction, sent_at=None, **claim)
-                ).rowcount
-                if won:
-                    if reissue:
-                        conn.execute(
-                            sa.update(r)
-                            .where(r.c.delivery_id == row.id)
-                            .values(status="pending", in_doubt=False, possible_duplicate=False, error=None)
-                        )
-                    _recipient_rows(conn, row.id, report.recipients, set(have))
-            if won:
-                return _Claim(row.id, token, correction, msgid, deadline)
+            if _reopen(
+                engine, report, seen, values, issue=issue, msgid=msgid, correction=correction, reissue=reissue
+            ):
+                return Claim(row.id, token, correction, msgid, deadline)
             continue
-        if all(have.get(x) == "sent" for x in report.recipients):
+        if all(seen.have.get(x) == "sent" for x in report.recipients):
             # Every recipient has it; the sender died before closing the row (or is
             # closing it right now): close it, there is nothing to send.
-            held = (
-                t.c.claim_token.is_(None) if row.claim_token is None else t.c.claim_token == row.claim_token
-            )
-            with engine.begin() as conn:
-                conn.execute(
-                    sa.update(t)
-                    .where(t.c.id == row.id, t.c.status == row.status, held)
-                    .values(
-                        status="sent",
-                        sent_at=now,
-                        error=None,
-                        claim_token=None,
-                        lease_until=None,
-                        updated_at=now,
-                    )
-                )
+            _close_delivered(engine, row, now)
             return None
         lease = _aware(row.lease_until) if row.lease_until is not None else None
         if row.claim_token is not None and lease is not None and lease > now:
             # Another sender is at work (or was killed, and its lease runs out): wait.
             sleep(max(0.01, min(poll_seconds, (lease - now).total_seconds())))
             continue
-        held = t.c.claim_token.is_(None) if row.claim_token is None else t.c.claim_token == row.claim_token
+        if _take_over(engine, report, seen, values):
+            return Claim(row.id, token, row.correction, row.message_id, deadline)
+
+
+# The steps of a claim: one read, then each attempt to claim is one transaction.
+
+
+def _look(engine: sa.Engine, report: ReportVersion) -> _Seen:
+    t, r = schema.deliveries, schema.delivery_recipients
+    key = _report_key(report)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(t).where(key, t.c.version == report.version)).one_or_none()
+        latest = conn.execute(
+            sa.select(t.c.version)
+            .where(key, t.c.status == "sent")
+            .order_by(t.c.sent_at.desc(), t.c.id.desc())
+            .limit(1)
+        ).scalar()
+        have = (
+            {}
+            if row is None
+            else dict(
+                conn.execute(sa.select(r.c.recipient, r.c.status).where(r.c.delivery_id == row.id)).all()
+            )
+        )
+        # Recipients may hold another version (sent, or possibly sent): a correction.
+        earlier = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(r.join(t, r.c.delivery_id == t.c.id))
+            .where(key, t.c.version != report.version, (r.c.status == "sent") | r.c.in_doubt)
+        ).scalar()
+    return _Seen(row, latest, have, earlier)
+
+
+def _insert(
+    engine: sa.Engine, report: ReportVersion, values: dict, *, msgid: str, correction: bool
+) -> int | None:
+    """The version's row, claimed, and its recipients; None: another sender inserted it."""
+    t = schema.deliveries
+    try:
         with engine.begin() as conn:
-            won = conn.execute(
-                sa.update(t).where(t.c.id == row.id, t.c.status == row.status, held).values(**claim)
-            ).rowcount
-            if won:
-                _recipient_rows(conn, row.id, report.recipients, set(have))
+            new_id = conn.execute(
+                sa.insert(t).values(
+                    centre=report.centre, cadence=report.cadence, period_key=report.period_key,
+                    version=report.version, recipients=", ".join(report.recipients)[:1000],
+                    correction=correction, attempts=0, error=None, message_id=msgid, issue=1,
+                    sent_at=None, **values,
+                )
+            ).inserted_primary_key[0]  # fmt: skip
+            _recipient_rows(conn, new_id, report.recipients, set())
+    except sa.exc.IntegrityError:
+        return None
+    return new_id
+
+
+def _reopen(
+    engine: sa.Engine,
+    report: ReportVersion,
+    seen: _Seen,
+    values: dict,
+    *,
+    issue: int,
+    msgid: str,
+    correction: bool,
+    reissue: bool,
+) -> bool:
+    """Claim a sent row again if it is unchanged since `seen`; a reissue sends to every
+    recipient again."""
+    t, r = schema.deliveries, schema.delivery_recipients
+    row = seen.row
+    with engine.begin() as conn:
+        won = conn.execute(
+            sa.update(t)
+            .where(t.c.id == row.id, t.c.status == "sent", t.c.issue == row.issue)
+            .values(issue=issue, message_id=msgid, correction=correction, sent_at=None, **values)
+        ).rowcount
         if won:
-            return _Claim(row.id, token, row.correction, row.message_id, deadline)
+            if reissue:
+                conn.execute(
+                    sa.update(r)
+                    .where(r.c.delivery_id == row.id)
+                    .values(status="pending", in_doubt=False, possible_duplicate=False, error=None)
+                )
+            _recipient_rows(conn, row.id, report.recipients, set(seen.have))
+    return bool(won)
 
 
-def _before_data(engine: sa.Engine, claim: _Claim) -> Callable[[list[str]], None]:
+def _held_as_seen(row: sa.Row):
+    """The row's claim is still the one `row` shows (nobody's, or the same token)."""
+    t = schema.deliveries
+    return t.c.claim_token.is_(None) if row.claim_token is None else t.c.claim_token == row.claim_token
+
+
+def _close_delivered(engine: sa.Engine, row: sa.Row, now: dt.datetime) -> None:
+    t = schema.deliveries
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(t)
+            .where(t.c.id == row.id, t.c.status == row.status, _held_as_seen(row))
+            .values(
+                status="sent", sent_at=now, error=None, claim_token=None, lease_until=None, updated_at=now
+            )
+        )
+
+
+def _take_over(engine: sa.Engine, report: ReportVersion, seen: _Seen, values: dict) -> bool:
+    """Claim a row nobody holds (or whose lease has run out) if it is unchanged since `seen`."""
+    t = schema.deliveries
+    row = seen.row
+    with engine.begin() as conn:
+        won = conn.execute(
+            sa.update(t)
+            .where(t.c.id == row.id, t.c.status == row.status, _held_as_seen(row))
+            .values(**values)
+        ).rowcount
+        if won:
+            _recipient_rows(conn, row.id, report.recipients, set(seen.have))
+    return bool(won)
+
+
+# -- an attempt and its answer --------------------------------------------------------
+
+
+def before_data(engine: sa.Engine, claim: Claim) -> Callable[[list[str]], None]:
+    """The transport's `before_data`: committed before DATA, the accepted recipients are
+    in doubt; raises LostClaim when another sender holds the claim now."""
     t, r = schema.deliveries, schema.delivery_recipients
 
-    def record(accepted: list[str]) -> None:
+    def mark_in_doubt(accepted: list[str]) -> None:
         now = _now()
         with engine.begin() as conn:
             held = conn.execute(
@@ -359,10 +294,11 @@ def _before_data(engine: sa.Engine, claim: _Claim) -> Callable[[list[str]], None
                 .values(in_doubt=True, data_attempts=r.c.data_attempts + 1, updated_at=now)
             )
 
-    return record
+    return mark_in_doubt
 
 
-def _record(engine: sa.Engine, claim: _Claim, changes: dict[str, dict]) -> None:
+def record(engine: sa.Engine, claim: Claim, changes: dict[str, dict]) -> None:
+    """Set the columns in `changes` (recipient → values) of the recipients' rows."""
     r = schema.delivery_recipients
     now = _now()
     with engine.begin() as conn:
@@ -376,16 +312,17 @@ def _record(engine: sa.Engine, claim: _Claim, changes: dict[str, dict]) -> None:
             )
 
 
-def _state(engine: sa.Engine, claim: _Claim) -> dict[str, sa.Row]:
+def recipient_state(engine: sa.Engine, claim: Claim) -> dict[str, sa.Row]:
+    """Recipient → its `delivery_recipients` row."""
     r = schema.delivery_recipients
     with engine.connect() as conn:
         rows = conn.execute(sa.select(r).where(r.c.delivery_id == claim.id)).all()
     return {row.recipient: row for row in rows}
 
 
-def _settle(
+def settle(
     engine: sa.Engine,
-    claim: _Claim,
+    claim: Claim,
     group: list[str],
     duplicate: bool,
     given_up: dict[str, str],
@@ -409,75 +346,52 @@ def _settle(
             given_up[x] = reason
         # Refused for certain: whatever was in doubt before this attempt still is.
         changes[x] = {"status": "failed" if final else "pending", "in_doubt": duplicate, "error": reason}
-    _record(engine, claim, changes)
+    record(engine, claim, changes)
 
 
-def _send_claimed(
-    engine: sa.Engine,
-    report: ReportVersion,
-    claim: _Claim,
-    transport: Transport,
-    *,
-    mail_from: str,
-    sleep: Callable[[float], None],
-) -> tuple[int, dict[str, str]]:
-    """Send to every recipient still missing; returns (attempts, recipient → why not)."""
-    attempts, resends, round_ = 0, 0, 0
-    given_up: dict[str, str] = {}  # not tried again in this run
-    before_data = _before_data(engine, claim)
-    recipients = tuple(dict.fromkeys(report.recipients))
-    while True:
-        state = _state(engine, claim)
-        todo = [x for x in recipients if state[x].status != "sent" and x not in given_up]
-        if not todo or round_ >= transport.max_attempts:
-            break
-        if round_:
-            pause = transport.backoff_seconds * 2 ** (round_ - 1)
-            if time.monotonic() + pause >= claim.deadline:
-                break
-            sleep(pause)
-        round_ += 1
-        for duplicate in (False, True):
-            group = [x for x in todo if bool(state[x].in_doubt) == duplicate]
-            if not group:
-                continue
-            if duplicate and resends >= transport.max_in_doubt_resends:
-                given_up.update({x: "possibly delivered, not sent again in this run" for x in group})
-                continue
-            if time.monotonic() >= claim.deadline:
-                break
-            resends += duplicate
-            message = build_message(
-                report, correction=claim.correction, mail_from=mail_from, msgid=claim.message_id,
-                possible_duplicate=duplicate,
-            )  # fmt: skip
-            attempts += 1
+# -- the end of a claim ---------------------------------------------------------------
 
-            try:
-                transport.transmit(
-                    message,
-                    group,
-                    deadline=min(time.monotonic() + transport.timeout_seconds, claim.deadline),
-                    before_data=before_data,
-                    # Recorded at once, before QUIT: a sender killed then sends no copy again.
-                    on_accepted=lambda done, group=group, duplicate=duplicate: _settle(
-                        engine, claim, group, duplicate, given_up, done.accepted, done.refused
-                    ),
-                )
-            except InDoubt as exc:
-                # The server may hold it: the next copy is marked (in_doubt stays set).
-                _record(
-                    engine, claim, {x: {"error": f"no answer to the message: {exc.error}"} for x in group}
-                )
-            except NotSent as exc:
-                _settle(engine, claim, group, duplicate, given_up, [], exc.refused, exc.error, exc.permanent)
-    state = _state(engine, claim)
-    missing = {
-        x: given_up.get(x) or state[x].error or "not delivered before the deadline"
-        for x in recipients
-        if state[x].status != "sent"
-    }
-    return attempts, missing
+
+def fail_unsent(engine: sa.Engine, claim: Claim, recipients: Sequence[str], why: str) -> dict[str, str]:
+    """After an unexpected error: fail every recipient still without the report, with
+    `why`; returns them (recipient → why)."""
+    r = schema.delivery_recipients
+    # Only the recipients still without the report are missing: marking one that
+    # got it as failed would send it a second, unmarked copy next run.
+    state = recipient_state(engine, claim)
+    missing = {x: why for x in recipients if state[x].status != "sent"}
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(r)
+            .where(r.c.delivery_id == claim.id, r.c.status != "sent")
+            .values(status="failed", error=why[:300], updated_at=_now())
+        )
+    return missing
+
+
+def close(engine: sa.Engine, claim: Claim, missing: dict[str, str], attempts: int, error: str | None) -> None:
+    """Release the claim: the version is sent when no recipient is `missing`, else failed
+    (and so are the missing recipients)."""
+    t, r = schema.deliveries, schema.delivery_recipients
+    now = _now()
+    with engine.begin() as conn:
+        if missing:
+            conn.execute(
+                sa.update(r)
+                .where(r.c.delivery_id == claim.id, r.c.recipient.in_(list(missing)))
+                .values(status="failed", updated_at=now)
+            )
+        conn.execute(
+            sa.update(t)
+            .where(t.c.id == claim.id, t.c.claim_token == claim.token)
+            .values(
+                status="failed" if missing else "sent", attempts=t.c.attempts + attempts, error=error,
+                sent_at=None if missing else now, claim_token=None, lease_until=None, updated_at=now,
+            )
+        )  # fmt: skip
+
+
+# -- for the next run -----------------------------------------------------------------
 
 
 def unsent_periods(engine: sa.Engine, cadences: Sequence[str]) -> list[tuple[str, str]]:
@@ -502,77 +416,3 @@ def unsent_periods(engine: sa.Engine, cadences: Sequence[str]) -> list[tuple[str
     )
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(query).all()]
-
-
-def deliver(
-    engine: sa.Engine,
-    reports: list[ReportVersion],
-    transport: Transport,
-    *,
-    mail_from: str | None = None,
-    run_id: str | None = None,
-    poll_seconds: float = 0.5,
-    sleep: Callable[[float], None] = time.sleep,
-) -> list[Outcome]:
-    """Send each report version to every recipient that does not hold it yet; record
-    every attempt in the ledger (see the module docstring)."""
-    t, r = schema.deliveries, schema.delivery_recipients
-    mail_from = mail_from or transport.mail_from
-    domain = mail_from.rsplit("@", 1)[-1]
-    outcomes = []
-    for report in reports:
-        if not report.recipients:
-            outcomes.append(Outcome(report, "failed", error="no recipients"))
-            continue
-        claim = _claim(
-            engine, report, transport, domain=domain, run_id=run_id, poll_seconds=poll_seconds, sleep=sleep
-        )
-        if claim is None:
-            outcomes.append(Outcome(report, "unchanged"))  # the recipients hold this version already
-            continue
-        try:
-            attempts, missing = _send_claimed(
-                engine, report, claim, transport, mail_from=mail_from, sleep=sleep
-            )
-        except LostClaim as exc:
-            outcomes.append(Outcome(report, "failed", error=str(exc), failed_recipients=report.recipients))
-            continue
-        except Exception as exc:  # noqa: BLE001 - recorded, and the run reports it
-            # Only the recipients still without the report are missing: marking one that
-            # got it as failed would send it a second, unmarked copy next run.
-            state = _state(engine, claim)
-            attempts = 0
-            missing = {
-                x: f"{type(exc).__name__}: {exc}" for x in report.recipients if state[x].status != "sent"
-            }
-            with engine.begin() as conn:
-                conn.execute(
-                    sa.update(r)
-                    .where(r.c.delivery_id == claim.id, r.c.status != "sent")
-                    .values(status="failed", error=f"{type(exc).__name__}: {exc}"[:300], updated_at=_now())
-                )
-        error = "; ".join(f"{x}: {why}" for x, why in missing.items())[:300] or None
-        now = _now()
-        with engine.begin() as conn:
-            if missing:
-                conn.execute(
-                    sa.update(r)
-                    .where(r.c.delivery_id == claim.id, r.c.recipient.in_(list(missing)))
-                    .values(status="failed", updated_at=now)
-                )
-            conn.execute(
-                sa.update(t)
-                .where(t.c.id == claim.id, t.c.claim_token == claim.token)
-                .values(
-                    status="failed" if missing else "sent", attempts=t.c.attempts + attempts, error=error,
-                    sent_at=None if missing else now, claim_token=None, lease_until=None, updated_at=now,
-                )
-            )  # fmt: skip
-        if missing:
-            action = "failed"
-        elif not attempts:
-            action = "unchanged"  # every recipient had it already (from a sender killed before closing)
-        else:
-            action = "correction" if claim.correction else "sent"
-        outcomes.append(Outcome(report, action, attempts, error, tuple(missing)))
-    return outcomes

@@ -21,7 +21,8 @@ from pipelines.defs.assets.ingest import OWNERS, responses
 from pipelines.defs.automation import freshness
 from pipelines.defs.resources import ReportStorageResource, WarehouseResource
 from pipelines.defs.resources.mail import MailResource
-from pipelines.delivery import ledger as delivery
+from pipelines.delivery import dispatch, ledger
+from pipelines.delivery.messages import ReportVersion
 from pipelines.figures import checks as figure_checks
 from pipelines.figures import documents as reporting
 from pipelines.figures import store
@@ -228,7 +229,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
         # E-mails a killed or failed run of another period left unsent go out now, too.
         own = _periods(cadence, context)
         cadences = JOB_CADENCES[cadence]
-        retries = [Period.from_key(k) for c, k in delivery.unsent_periods(warehouse.engine, cadences)
+        retries = [Period.from_key(k) for c, k in ledger.unsent_periods(warehouse.engine, cadences)
                    if k not in {p.key for p in own}]  # fmt: skip
         not_now = set(blocked) | set(figure_checks.blocked_periods(warehouse.engine, retries))
         for period in own + retries:
@@ -241,14 +242,14 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
                     for ext in ("pdf", "csv")
                 ]
                 versions.append(
-                    delivery.ReportVersion(
+                    ReportVersion(
                         centre=code, cadence=period.cadence, period_key=period.key,
                         title=rendering.report_title(doc), recipients=tuple(recipients),
                         summary=rendering.render_email_text(doc), attachments=tuple(Path(p) for p in paths),
                         version=version,
                     )
                 )  # fmt: skip
-        outcomes = delivery.deliver(
+        outcomes = dispatch.deliver(
             warehouse.engine, versions, mail, mail_from=mail.mail_from, run_id=context.run_id
         )
         counts = pd.Series([o.action for o in outcomes], dtype="object").value_counts().to_dict()
