@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from pipelines.core import registry
-from pipelines.reports import rendering
+from pipelines.reports import formatting, rendering
 from tests.sample_docs import sample_doc, scale_item
 
 WITHHELD = "Q05_SQ004"
@@ -99,22 +99,22 @@ def weekly_pdf(tmp_path_factory) -> tuple[dict, Path]:
 
 
 def test_german_number_and_date_formats():
-    assert rendering.fmt_percent(0.9091) == "90,9 %"
-    assert rendering.fmt_percent(0.00049) == "0,0 %"
-    assert rendering.fmt_percent(0.12345, 2) == "12,35 %"  # half up, not to even
-    assert rendering.fmt_percent(None) == "–"
-    assert rendering.fmt_decimal(1.6) == "1,60"
-    assert rendering.fmt_decimal(1234.5, 1) == "1.234,5"
-    assert rendering.fmt_int(52496) == "52.496"
-    assert rendering.fmt_points(0.0691) == "+6,9 Pp."
-    assert rendering.fmt_points(-0.165) == "−16,5 Pp."
-    assert rendering.fmt_date("2020-09-14") == "14.09.2020"
-    assert rendering.fmt_weekday_date("2020-09-20") == "Sonntag, 20.09.2020"
-    assert rendering.fmt_datetime("2020-09-21T04:15:00+00:00") == "21.09.2020, 06:15 Uhr"
-    assert rendering.week_long("2020-W38") == "Kalenderwoche 38/2020"
-    assert rendering.period_name("2020-W38") == "KW 38/2020"
-    assert rendering.period_name("2021-03") == "März 2021"
-    assert rendering.period_name("midterm") == "Zwischenbilanz"
+    assert formatting.fmt_percent(0.9091) == "90,9 %"
+    assert formatting.fmt_percent(0.00049) == "0,0 %"
+    assert formatting.fmt_percent(0.12345, 2) == "12,35 %"  # half up, not to even
+    assert formatting.fmt_percent(None) == "–"
+    assert formatting.fmt_decimal(1.6) == "1,60"
+    assert formatting.fmt_decimal(1234.5, 1) == "1.234,5"
+    assert formatting.fmt_int(52496) == "52.496"
+    assert formatting.fmt_points(0.0691) == "+6,9 Pp."
+    assert formatting.fmt_points(-0.165) == "−16,5 Pp."
+    assert formatting.fmt_date("2020-09-14") == "14.09.2020"
+    assert formatting.fmt_weekday_date("2020-09-20") == "Sonntag, 20.09.2020"
+    assert formatting.fmt_datetime("2020-09-21T04:15:00+00:00") == "21.09.2020, 06:15 Uhr"
+    assert formatting.week_long("2020-W38") == "Kalenderwoche 38/2020"
+    assert formatting.period_name("2020-W38") == "KW 38/2020"
+    assert formatting.period_name("2021-03") == "März 2021"
+    assert formatting.period_name("midterm") == "Zwischenbilanz"
 
 
 def test_template_filters_are_registered():
