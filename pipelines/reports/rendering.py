@@ -27,7 +27,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import urllib.parse
 from fractions import Fraction
 from pathlib import Path
@@ -39,6 +38,7 @@ from pipelines.core import periods, registry
 from pipelines.core.statistics import newcombe, wilson
 from pipelines.figures import disclosure, groups
 from pipelines.figures.groups import exact_scale
+from pipelines.reports import atomic_files
 from pipelines.reports.formatting import (
     LOCAL_TZ,
     REPORT_NAMES,
@@ -788,83 +788,6 @@ def render_email_text(doc: dict) -> str:
     return environment().get_template("email.txt").render(build_context(doc))
 
 
-# Temporary files are written beside their target as `.<name>.<host>-<pid>.<random>.tmp`
-# and renamed over it when complete. A process killed meanwhile leaves its temporary file
-# (never a half-written report); the next write of the folder removes it.
-_TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)\.[^.]+\.tmp$")
-_OLD_TEMP_NAME = re.compile(r"^\..+\.tmp$")
-STALE_TEMP_SECONDS = 3600  # a temporary file of another host (or unknown owner) this old is stale
-
-
-def _host() -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", os.uname().nodename) or "host"
-
-
-def _write_temp(path: Path, data: bytes) -> str:
-    """`data` in a new temporary file beside `path`; returns its name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.{_host()}-{os.getpid()}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write through a temporary file beside `path`, so readers never see half a report."""
-    tmp = _write_temp(path, data)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _owner_gone(match: re.Match) -> bool:
-    if match["host"] != _host():
-        return False
-    pid = int(match["pid"])
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-def remove_stale_temp_files(folder: Path, target: str | None = None) -> list[Path]:
-    """Remove temporary report files left by killed writers under `folder` (recursively;
-    only those of `target` with a name given): their process on this host is gone, or
-    they are older than STALE_TEMP_SECONDS. Returns the files removed."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    pattern = f".{target}.*.tmp" if target else ".*.tmp"
-    found = folder.glob(pattern) if target else folder.rglob(pattern)
-    removed = []
-    now = dt.datetime.now().timestamp()
-    for path in found:
-        match = _TEMP_NAME.match(path.name)
-        if match is None and not _OLD_TEMP_NAME.match(path.name):
-            continue
-        try:
-            old = now - path.stat().st_mtime > STALE_TEMP_SECONDS
-            if (match is not None and _owner_gone(match)) or old:
-                path.unlink()
-                removed.append(path)
-        except FileNotFoundError:
-            continue  # removed meanwhile
-    return removed
-
-
 def pdf_bytes(doc: dict) -> bytes:
     """The report as a tagged PDF (title and language in its metadata)."""
     import weasyprint  # imported lazily: only rendering needs it (and it loads fonts)
@@ -878,7 +801,7 @@ def pdf_bytes(doc: dict) -> bytes:
 
 def render_pdf(doc: dict, path: Path) -> None:
     """The report as a tagged PDF (title and language in its metadata)."""
-    _atomic_write(Path(path), pdf_bytes(doc))
+    atomic_files.atomic_write(Path(path), pdf_bytes(doc))
 
 
 @functools.cache
@@ -934,7 +857,7 @@ def json_bytes(doc: dict) -> bytes:
 
 
 def write_json(doc: dict, path: Path) -> None:
-    _atomic_write(Path(path), json_bytes(doc))
+    atomic_files.atomic_write(Path(path), json_bytes(doc))
 
 
 CSV_COLUMNS = (
@@ -1004,7 +927,7 @@ def csv_bytes(doc: dict) -> bytes:
 
 def write_csv(doc: dict, path: Path) -> None:
     """`;`-separated, UTF-8 with BOM, decimal comma: opens as is in a German Excel."""
-    _atomic_write(Path(path), csv_bytes(doc))
+    atomic_files.atomic_write(Path(path), csv_bytes(doc))
 
 
 def report_path(root: Path, centre: str, cadence: str, period_key: str, ext: str) -> Path:
@@ -1034,8 +957,8 @@ def write_report(doc: dict, root: Path) -> dict[str, Path]:
     temps: dict[str, str] = {}
     try:
         for ext in EXTENSIONS:
-            remove_stale_temp_files(paths[ext].parent, target=paths[ext].name)
-            temps[ext] = _write_temp(paths[ext], data[ext])
+            atomic_files.remove_stale_temp_files(paths[ext].parent, target=paths[ext].name)
+            temps[ext] = atomic_files.write_temp(paths[ext], data[ext])
         for ext in EXTENSIONS:
             os.replace(temps[ext], paths[ext])
             del temps[ext]

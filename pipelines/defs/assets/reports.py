@@ -24,8 +24,8 @@ from pipelines.defs.resources.mail import MailResource
 from pipelines.delivery import ledger as delivery
 from pipelines.figures import documents as reporting
 from pipelines.figures import store
+from pipelines.reports import atomic_files, rendering
 from pipelines.reports import files as report_files
-from pipelines.reports import rendering
 
 CADENCE_NAMES = {
     "weekly": "Wochenberichte",
@@ -168,7 +168,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
                 continue
             docs += [doc for _, (_, doc) in sorted(stored.items())]
             periods.append(period.key)
-        rendering.remove_stale_temp_files(reports.root)
+        atomic_files.remove_stale_temp_files(reports.root)
         paths = report_files.write_reports(docs, reports.root)
         withheld = sum(1 for d in docs for cell in d["items"].values() if cell.get("suppressed"))
         sample = paths[0]["pdf"] if paths else ""
