@@ -36,7 +36,7 @@ from markupsafe import Markup, escape
 
 from pipelines.core import periods, registry
 from pipelines.core.statistics import newcombe, wilson
-from pipelines.figures import disclosure, groups
+from pipelines.figures import groups
 from pipelines.figures.groups import exact_scale
 from pipelines.reports import atomic_files
 from pipelines.reports.formatting import (
@@ -53,6 +53,23 @@ from pipelines.reports.formatting import (
     period_name,
     period_short,
     week_long,
+)
+from pipelines.reports.labels import (
+    answer_labels,
+    area_name,
+    is_scale,
+    item_label,
+    ordered_codes,
+    report_title,
+)
+from pipelines.reports.withheld import (
+    gap_reason,
+    left_out,
+    left_out_text,
+    reasons_text,
+    suppression_reason,
+    suppression_text,
+    thresholds,
 )
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "reports" / "templates"
@@ -127,113 +144,6 @@ def _svg_uri(env: jinja2.Environment, template: str, **context) -> str:
     return "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(" ".join(svg.split()), safe="/=.")
 
 
-# --------------------------------------------------------------------------- the view model
-
-
-def _label(code: str) -> str:
-    item = registry.questionnaire().items.get(code)
-    return item.label if item else code
-
-
-def _answer_labels(code: str, keys) -> dict[str, str]:
-    item = registry.questionnaire().items.get(code)
-    labels = item.labels if item else {}
-    return {k: labels.get(int(k), k) if k.isdigit() else k for k in keys}
-
-
-def _is_scale(code: str, figures: dict) -> bool:
-    item = registry.questionnaire().items.get(code)
-    return item.kind == "scale" if item else "top2" in figures
-
-
-def _ordered_codes(codes) -> list[str]:
-    order = {c: i for i, c in enumerate(registry.questionnaire().items)}
-    return sorted(codes, key=lambda c: (order.get(c, len(order)), c))
-
-
-def area_name(doc: dict) -> str:
-    """The centre's name (or the city's) as the title shows it."""
-    if doc.get("centre_name"):
-        return str(doc["centre_name"])
-    reg = registry.registry()
-    if doc["centre"] == reg.city_code:
-        return reg.city_name or "Stadt gesamt"
-    centre = reg.by_code.get(doc["centre"])
-    return centre.name if centre else str(doc["centre"])
-
-
-def report_title(doc: dict) -> str:
-    """`Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum Altona`."""
-    name = REPORT_NAMES.get(doc["cadence"], "Bericht")
-    if doc["cadence"] not in periods.REVIEWS:
-        name = f"{name} {period_name(doc['period']['key'])}"
-    return f"Kundenbefragung – {name}, {area_name(doc)}"
-
-
-@functools.lru_cache(maxsize=4)
-def _thresholds(directory: str) -> dict[str, int]:
-    rules = disclosure.load_rules(Path(directory))
-    return {"min_valid": rules.min_valid_answers, "min_comments": rules.min_responses_for_comments}
-
-
-def thresholds() -> dict[str, int]:
-    """The disclosure thresholds the texts quote (`config/disclosure.yaml`)."""
-    return _thresholds(str(registry.config_dir()))
-
-
-def _suppression_reason(figures: dict) -> str:
-    kind = figures.get("suppression")
-    if kind == "primary":
-        return f"weniger als {thresholds()['min_valid']} Antworten"
-    if kind == "complementary":
-        return "zum Schutz anderer Werte"
-    return "Datenschutz"
-
-
-def _reasons_text(reasons: list[str]) -> str:
-    """ "2 mit weniger als 5 Antworten, 1 zum Schutz anderer Werte": how many for each reason."""
-    counts: dict[str, int] = {}
-    for reason in reasons:
-        counts[reason] = counts.get(reason, 0) + 1
-    return ", ".join(f"{n} {'mit ' if r.startswith('weniger') else ''}{r}" for r, n in counts.items())
-
-
-def _gap_reason(figures: dict) -> str:
-    """Why a trend point is missing: not asked, no answers, or withheld (and why)."""
-    if not figures or figures.get("n") is None:
-        return "Frage nicht gestellt"
-    if figures.get("n") == 0:
-        return "keine Antworten"
-    if not figures.get("suppression") and figures["n"] < thresholds()["min_valid"]:
-        return _suppression_reason({"suppression": "primary"})
-    return _suppression_reason(figures)
-
-
-def _suppression_text(figures: dict) -> str:
-    return f"unterdrückt – {_suppression_reason(figures)}"
-
-
-def _left_out(figures: dict) -> str | None:
-    """ "KW 52/2020 und KW 53/2020": the withheld weeks whose answers a month or review does
-    not count (pipelines.figures.disclosure), None when it counts them all."""
-    weeks = [period_name(k) for k in (figures.get("left_out") or {}).get("weeks") or []]
-    if not weeks:
-        return None
-    if len(weeks) > 4:
-        return f"{len(weeks)} Wochen"
-    return weeks[0] if len(weeks) == 1 else f"{', '.join(weeks[:-1])} und {weeks[-1]}"
-
-
-def _left_out_text(rows: list[dict]) -> str | None:
-    """ "KW 52/2020 (9 Fragen), KW 52/2020 und KW 53/2020 (2 Fragen)": where answers are not counted."""
-    by_weeks: dict[str, int] = {}
-    for row in rows:
-        if row["left_out"]:
-            by_weeks[row["left_out"]] = by_weeks.get(row["left_out"], 0) + 1
-    parts = [f"{w} ({n} {'Frage' if n == 1 else 'Fragen'})" for w, n in by_weeks.items()]
-    return "; ".join(parts) or None
-
-
 def _scale_row(code: str, figures: dict) -> dict:
     counts = figures.get("counts") or {}
     n = figures.get("n") or 0
@@ -248,7 +158,7 @@ def _scale_row(code: str, figures: dict) -> dict:
         ci = list(wilson(successes, n))
     return {
         "code": code,
-        "label": _label(code),
+        "label": item_label(code),
         "n": figures.get("n"),
         "cannot_judge": figures.get("cannot_judge"),
         "counts": None if suppressed else {k: counts.get(k, 0) for k in SHADES},
@@ -258,9 +168,9 @@ def _scale_row(code: str, figures: dict) -> dict:
         "ci": None if suppressed else ci,
         "suppressed": suppressed,
         "suppression": figures.get("suppression"),
-        "suppression_text": _suppression_text(figures) if suppressed else "",
-        "suppression_reason": _suppression_reason(figures) if suppressed else "",
-        "left_out": _left_out(figures),
+        "suppression_text": suppression_text(figures) if suppressed else "",
+        "suppression_reason": suppression_reason(figures) if suppressed else "",
+        "left_out": left_out(figures),
     }
 
 
@@ -270,7 +180,7 @@ def _categorical_row(code: str, figures: dict) -> dict:
     n = figures.get("n") or 0
     item = registry.questionnaire().items.get(code)
     keys = [str(v) for v in item.valid] if item else sorted(counts, key=lambda k: (len(k), k))
-    labels = _answer_labels(code, keys)
+    labels = answer_labels(code, keys)
     answers = (
         []
         if suppressed
@@ -286,13 +196,13 @@ def _categorical_row(code: str, figures: dict) -> dict:
     )
     return {
         "code": code,
-        "label": _label(code),
+        "label": item_label(code),
         "n": figures.get("n"),
         "answers": answers,
         "suppressed": suppressed,
         "suppression": figures.get("suppression"),
-        "suppression_text": _suppression_text(figures) if suppressed else "",
-        "left_out": _left_out(figures),
+        "suppression_text": suppression_text(figures) if suppressed else "",
+        "left_out": left_out(figures),
     }
 
 
@@ -404,7 +314,7 @@ def _trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
         x = left + (i * step if count > 1 else plot_w / 2)
         if top2 is None:
             points.append(
-                {"x": x, "y": None, "key": entry["period"], "top2": None, "reason": _gap_reason(figures)}
+                {"x": x, "y": None, "key": entry["period"], "top2": None, "reason": gap_reason(figures)}
             )
             if current:
                 segments.append(current)
@@ -462,10 +372,10 @@ def _trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
         "switch": switch,
         "last": last,
         "gaps": sum(1 for p in points if p["top2"] is None),
-        "gap_reasons": _reasons_text([p["reason"] for p in points if p["top2"] is None]),
-        "title": f"{_label(code)}: Anteil zufrieden (Top-2) je Zeitraum seit Beginn der Befragung",
+        "gap_reasons": reasons_text([p["reason"] for p in points if p["top2"] is None]),
+        "title": f"{item_label(code)}: Anteil zufrieden (Top-2) je Zeitraum seit Beginn der Befragung",
         "desc": desc,
-        "label": _label(code),
+        "label": item_label(code),
     }
 
 
@@ -710,9 +620,9 @@ def _footer(doc: dict) -> dict:
 def build_context(doc: dict) -> dict:
     """Everything the templates need, with every optional section present (None when absent)."""
     items = doc.get("items") or {}
-    codes = _ordered_codes(items)
-    scale_rows = [_scale_row(c, items[c]) for c in codes if _is_scale(c, items[c])]
-    categorical = [_categorical_row(c, items[c]) for c in codes if not _is_scale(c, items[c])]
+    codes = ordered_codes(items)
+    scale_rows = [_scale_row(c, items[c]) for c in codes if is_scale(c, items[c])]
+    categorical = [_categorical_row(c, items[c]) for c in codes if not is_scale(c, items[c])]
     headline = next((r for r in scale_rows if r["code"] == "Q01"), None)
     comparisons = _comparisons(doc, scale_rows)
     withheld = [r for r in scale_rows + categorical if r["suppressed"]]
@@ -757,8 +667,8 @@ def build_context(doc: dict) -> dict:
         "distribution": _distribution_chart(scale_rows) if scale_rows else None,
         "categorical": categorical,
         "withheld": withheld,
-        "withheld_reasons": _reasons_text([_suppression_reason(r) for r in withheld]),
-        "left_out": _left_out_text(scale_rows + categorical),
+        "withheld_reasons": reasons_text([suppression_reason(r) for r in withheld]),
+        "left_out": left_out_text(scale_rows + categorical),
         "comparisons": comparisons,
         "statements": _statements(doc, scale_rows, categorical, comparisons),
         "trend": _trend_chart(doc.get("trend") or []),
@@ -893,7 +803,7 @@ def csv_rows(doc: dict) -> list[list[str]]:
     area, period = area_name(doc), _period_text(doc)
     items = doc["items"]
     rows = [list(CSV_COLUMNS)]
-    for code in _ordered_codes(items):
+    for code in ordered_codes(items):
         f = items[code]
         suppressed = bool(f.get("suppressed"))
         counts = f.get("counts") or {}
@@ -905,13 +815,13 @@ def csv_rows(doc: dict) -> list[list[str]]:
                 area,
                 period,
                 code,
-                _label(code),
+                item_label(code),
                 "" if f.get("n") is None else str(f["n"]),
                 "" if f.get("cannot_judge") is None else str(f["cannot_judge"]),
                 *("" if suppressed or k not in counts else str(counts[k]) for k in SHADES),
                 "" if suppressed or f.get("mean") is None else fmt_decimal(f["mean"], 2),
                 *("" if suppressed or v is None else fmt_decimal(v * 100, 2) for v in (f.get("top2"), *ci)),
-                f"ja ({_suppression_reason(f)})" if suppressed else "nein",
+                f"ja ({suppression_reason(f)})" if suppressed else "nein",
                 codes,
             ]
         )
