@@ -35,9 +35,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from pipelines.core import periods, registry
-from pipelines.core.statistics import newcombe, wilson
+from pipelines.core.statistics import newcombe
 from pipelines.figures import groups
-from pipelines.figures.groups import exact_scale
 from pipelines.reports import atomic_files
 from pipelines.reports.charts import (
     SHADES,
@@ -61,19 +60,17 @@ from pipelines.reports.formatting import (
     week_long,
 )
 from pipelines.reports.labels import (
-    answer_labels,
     area_name,
     is_scale,
     item_label,
     ordered_codes,
     report_title,
 )
+from pipelines.reports.rows import categorical_row, scale_row
 from pipelines.reports.withheld import (
-    left_out,
     left_out_text,
     reasons_text,
     suppression_reason,
-    suppression_text,
     thresholds,
 )
 
@@ -143,68 +140,6 @@ def _svg_uri(env: jinja2.Environment, template: str, **context) -> str:
     """
     svg = env.get_template(template).render(**context)
     return "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(" ".join(svg.split()), safe="/=.")
-
-
-def _scale_row(code: str, figures: dict) -> dict:
-    counts = figures.get("counts") or {}
-    n = figures.get("n") or 0
-    suppressed = bool(figures.get("suppressed"))
-    shares = {} if suppressed or not n else {k: counts.get(k, 0) / n for k in SHADES}
-    mean, top2, ci = figures.get("mean"), figures.get("top2"), figures.get("top2_ci")
-    item = registry.questionnaire().items.get(code)
-    if not suppressed and n and counts and item is not None and item.top_two:
-        # printed from the exact counts, rounded once (the twin's 4 decimals are rounded already)
-        successes, mean = exact_scale(counts, item)
-        top2 = Fraction(successes, n)
-        ci = list(wilson(successes, n))
-    return {
-        "code": code,
-        "label": item_label(code),
-        "n": figures.get("n"),
-        "cannot_judge": figures.get("cannot_judge"),
-        "counts": None if suppressed else {k: counts.get(k, 0) for k in SHADES},
-        "shares": shares,
-        "mean": None if suppressed else mean,
-        "top2": None if suppressed else top2,
-        "ci": None if suppressed else ci,
-        "suppressed": suppressed,
-        "suppression": figures.get("suppression"),
-        "suppression_text": suppression_text(figures) if suppressed else "",
-        "suppression_reason": suppression_reason(figures) if suppressed else "",
-        "left_out": left_out(figures),
-    }
-
-
-def _categorical_row(code: str, figures: dict) -> dict:
-    counts = figures.get("counts") or {}
-    suppressed = bool(figures.get("suppressed"))
-    n = figures.get("n") or 0
-    item = registry.questionnaire().items.get(code)
-    keys = [str(v) for v in item.valid] if item else sorted(counts, key=lambda k: (len(k), k))
-    labels = answer_labels(code, keys)
-    answers = (
-        []
-        if suppressed
-        else [
-            {
-                "code": k,
-                "label": labels[k],
-                "count": counts.get(k, 0),
-                "share": Fraction(counts.get(k, 0), n) if n else None,
-            }
-            for k in keys
-        ]
-    )
-    return {
-        "code": code,
-        "label": item_label(code),
-        "n": figures.get("n"),
-        "answers": answers,
-        "suppressed": suppressed,
-        "suppression": figures.get("suppression"),
-        "suppression_text": suppression_text(figures) if suppressed else "",
-        "left_out": left_out(figures),
-    }
 
 
 def _comparison_heading(key: str, block: dict, doc: dict) -> str:
@@ -384,8 +319,8 @@ def build_context(doc: dict) -> dict:
     """Everything the templates need, with every optional section present (None when absent)."""
     items = doc.get("items") or {}
     codes = ordered_codes(items)
-    scale_rows = [_scale_row(c, items[c]) for c in codes if is_scale(c, items[c])]
-    categorical = [_categorical_row(c, items[c]) for c in codes if not is_scale(c, items[c])]
+    scale_rows = [scale_row(c, items[c]) for c in codes if is_scale(c, items[c])]
+    categorical = [categorical_row(c, items[c]) for c in codes if not is_scale(c, items[c])]
     headline = next((r for r in scale_rows if r["code"] == "Q01"), None)
     comparisons = _comparisons(doc, scale_rows)
     withheld = [r for r in scale_rows + categorical if r["suppressed"]]
