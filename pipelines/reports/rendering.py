@@ -28,14 +28,12 @@ import json
 import os
 import re
 import urllib.parse
-from fractions import Fraction
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
 
 from pipelines.core import periods, registry
-from pipelines.core.statistics import newcombe
 from pipelines.figures import groups
 from pipelines.reports import atomic_files
 from pipelines.reports.charts import (
@@ -45,6 +43,7 @@ from pipelines.reports.charts import (
     interval_chart,
     trend_chart,
 )
+from pipelines.reports.comparisons import comparison_table
 from pipelines.reports.formatting import (
     LOCAL_TZ,
     REPORT_NAMES,
@@ -67,6 +66,7 @@ from pipelines.reports.labels import (
     report_title,
 )
 from pipelines.reports.rows import categorical_row, scale_row
+from pipelines.reports.statements import statements
 from pipelines.reports.withheld import (
     left_out_text,
     reasons_text,
@@ -82,7 +82,6 @@ SPEC_KEYS = ("schema", "centre", "cadence", "period", "responses", "items")
 NOT_IN_TWIN = ("comments", "meta")
 
 LANGUAGES = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch"}
-COMPARISON_ORDER = ("previous", "running_average", "district", "city")
 # A report with fewer counted questionnaires than this gets a note on small numbers.
 SMALL_TOTAL = 50
 
@@ -142,166 +141,6 @@ def _svg_uri(env: jinja2.Environment, template: str, **context) -> str:
     return "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(" ".join(svg.split()), safe="/=.")
 
 
-def _comparison_heading(key: str, block: dict, doc: dict) -> str:
-    if key == "previous":
-        word = {"weekly": "Vorwoche", "monthly": "Vormonat"}.get(doc["cadence"], "Vorperiode")
-        return f"{word} ({period_name(block['period'])})" if block.get("period") else word
-    if key == "running_average":
-        return "bisheriger Durchschnitt"
-    if key == "district":
-        # (compared with the district's other centres: the own one is not part of the sample)
-        name = str(block.get("name") or "")
-        return f"übrige Zentren im {name if name.startswith('Bezirk') else f'Bezirk {name}'.strip()}"
-    if key == "city":
-        return "übrige Zentren der Stadt"
-    return block.get("name") or key
-
-
-def _against(key: str, heading: str, cadence: str) -> str:
-    """`als in der Vorwoche (KW 37/2020)`, `als im Bezirk Altona`, ... for a sentence."""
-    if key == "previous":
-        return f"als {'im' if cadence == 'monthly' else 'in der'} {heading}"
-    if key == "running_average":
-        return "als im bisherigen Durchschnitt"
-    if key == "district":
-        return f"als in den {heading.replace('übrige', 'übrigen', 1)}"
-    if key == "city":
-        return "als in den übrigen Zentren der Stadt"
-    return f"als bei {heading}"
-
-
-def _direction(cell: dict) -> str | None:
-    if not cell.get("significant"):
-        return None
-    direction = cell.get("direction")
-    if direction in ("up", "down"):
-        return direction
-    delta = cell.get("delta")
-    return None if not delta else "up" if delta > 0 else "down"
-
-
-def _comparisons(doc: dict, scale_rows: list[dict]) -> dict | None:
-    blocks = doc.get("comparisons") or {}
-    keys = [k for k in COMPARISON_ORDER if k in blocks] + sorted(
-        k for k in blocks if k not in COMPARISON_ORDER
-    )
-    if not keys:
-        return None
-    columns = [{"key": k, "heading": _comparison_heading(k, blocks[k], doc)} for k in keys]
-    rows = []
-    for row in scale_rows:
-        cells = []
-        for k in keys:
-            cell = (blocks[k].get("items") or {}).get(row["code"])
-            if cell is None:
-                cells.append(
-                    {
-                        "value": None,
-                        "delta": None,
-                        "ci": None,
-                        "direction": None,
-                        "comparable": False,
-                        "tested": False,
-                    }
-                )
-                continue
-            # A withheld item's row shows no figures at all, not even the comparison group's.
-            comparable = not row["suppressed"] and cell.get("delta") is not None
-            # (a test needs a p-value: none where a group is empty or all answers agree)
-            p = cell.get("p_adjusted", cell.get("p"))
-            value, delta, ci = cell.get("top2"), cell.get("delta"), cell.get("delta_ci")
-            if comparable and isinstance(row["top2"], Fraction) and cell.get("top2_count") is not None:
-                # printed from the exact counts, rounded once (the twin's 4 decimals are rounded already)
-                n1, x2, n2 = row["n"], cell["top2_count"], cell["n"]
-                x1 = int(row["top2"] * n1)
-                value, delta, ci = Fraction(x2, n2), row["top2"] - Fraction(x2, n2), newcombe(x1, n1, x2, n2)
-            cells.append(
-                {
-                    "value": None if row["suppressed"] else value,
-                    "delta": delta if comparable else None,
-                    "ci": ci if comparable else None,
-                    "direction": _direction(cell) if comparable else None,
-                    "comparable": comparable,
-                    "tested": comparable and p is not None,
-                }
-            )
-        rows.append({"row": row, "cells": cells})
-    return {"columns": columns, "rows": rows}
-
-
-def _statements(
-    doc: dict, scale_rows: list[dict], categorical: list[dict], comparisons: dict | None
-) -> list[dict]:
-    """Three or four sentences for page 1: best and worst item, significant changes."""
-    out = []
-    shown = [r for r in scale_rows if r["code"] != "Q01" and r["top2"] is not None]
-    if len(shown) >= 2:
-        best = max(shown, key=lambda r: (r["top2"], r["label"]))
-        worst = min(shown, key=lambda r: (r["top2"], r["label"]))
-        out.append(
-            {
-                "mark": "",
-                "text": f"Am besten bewertet: {best['label']} – {fmt_percent(best['top2'])} zufrieden.",
-            }
-        )
-        if worst is not best:
-            out.append(
-                {
-                    "mark": "",
-                    "text": f"Am schwächsten bewertet: {worst['label']} – "
-                    f"{fmt_percent(worst['top2'])} zufrieden.",
-                }
-            )
-    changes = []
-    if comparisons:
-        for ci, column in enumerate(comparisons["columns"]):
-            what = column["heading"]
-            for line in comparisons["rows"]:
-                cell = line["cells"][ci]
-                if cell["direction"]:
-                    verb = "signifikant besser" if cell["direction"] == "up" else "signifikant schlechter"
-                    phrase = f"{verb} {_against(column['key'], what, doc['cadence'])}"
-                    changes.append(
-                        {
-                            "mark": "▲" if cell["direction"] == "up" else "▼",
-                            "text": f"{line['row']['label']}: {phrase}, {fmt_points(cell['delta'])}",
-                        }
-                    )
-        tested = [
-            c["heading"]
-            for ci, c in enumerate(comparisons["columns"])
-            if any(line["cells"][ci]["tested"] for line in comparisons["rows"])
-        ]
-        if not changes and tested:
-            changes.append(
-                {
-                    "mark": "",
-                    "text": f"Keine signifikanten Unterschiede zu den Vergleichswerten ({', '.join(tested)}).",
-                }
-            )
-        elif not changes:
-            # nothing could be tested: say so, not "no differences"
-            changes.append(
-                {
-                    "mark": "",
-                    "text": "Unterschiede zu den Vergleichswerten ließen sich nicht prüfen: "
-                    "zu wenige vergleichbare Antworten.",
-                }
-            )
-    out.extend(changes[: max(1, 4 - len(out))])
-    settled = next((c for c in categorical if c["code"] == "Q02" and not c["suppressed"]), None)
-    if len(out) < 4 and settled and settled["answers"]:
-        yes = settled["answers"][0]
-        out.append(
-            {
-                "mark": "",
-                "text": f"{settled['label']} – „{yes['label']}“ sagten {fmt_percent(yes['share'])} "
-                f"({fmt_int(yes['count'])} von {fmt_int(settled['n'])}).",
-            }
-        )
-    return out[:4]
-
-
 def _footer(doc: dict) -> dict:
     """Data snapshot and creation time; without `meta.generated_at` the time is now."""
     snapshot = doc.get("snapshot") or {}
@@ -322,7 +161,7 @@ def build_context(doc: dict) -> dict:
     scale_rows = [scale_row(c, items[c]) for c in codes if is_scale(c, items[c])]
     categorical = [categorical_row(c, items[c]) for c in codes if not is_scale(c, items[c])]
     headline = next((r for r in scale_rows if r["code"] == "Q01"), None)
-    comparisons = _comparisons(doc, scale_rows)
+    comparisons = comparison_table(doc, scale_rows)
     withheld = [r for r in scale_rows + categorical if r["suppressed"]]
     overview = doc.get("centres_overview") or None
     responses = doc["responses"]
@@ -368,7 +207,7 @@ def build_context(doc: dict) -> dict:
         "withheld_reasons": reasons_text([suppression_reason(r) for r in withheld]),
         "left_out": left_out_text(scale_rows + categorical),
         "comparisons": comparisons,
-        "statements": _statements(doc, scale_rows, categorical, comparisons),
+        "statements": statements(doc, scale_rows, categorical, comparisons),
         "trend": trend_chart(doc.get("trend") or []),
         "overview": centres_chart(overview) if overview else None,
         "comments": [
