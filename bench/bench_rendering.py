@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import pypdf  # noqa: E402
 
 from pipelines.core import periods  # noqa: E402
-from pipelines.reports import rendering  # noqa: E402
+from pipelines.reports import rendering, templates  # noqa: E402
 from tests.sample_docs import sample_doc  # noqa: E402
 
 
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
 
         html_started = time.perf_counter()
         for _ in range(args.n):
-            rendering.render_html(doc)
+            templates.render_html(doc)
         html_seconds = time.perf_counter() - html_started
 
         started, cpu_started = time.perf_counter(), time.process_time()

@@ -27,73 +27,38 @@ import io
 import json
 import os
 import re
-import urllib.parse
 from pathlib import Path
-
-import jinja2
-from markupsafe import Markup, escape
 
 from pipelines.core import periods, registry
 from pipelines.figures import groups
 from pipelines.reports import atomic_files
 from pipelines.reports.charts import (
     SHADES,
-    centres_chart,
-    distribution_chart,
-    interval_chart,
-    trend_chart,
 )
-from pipelines.reports.comparisons import comparison_table
 from pipelines.reports.formatting import (
-    LOCAL_TZ,
     REPORT_NAMES,
     fmt_date,
-    fmt_datetime,
     fmt_decimal,
-    fmt_int,
-    fmt_interval,
-    fmt_percent,
-    fmt_points,
-    fmt_weekday_date,
     period_name,
-    week_long,
 )
 from pipelines.reports.labels import (
     area_name,
-    is_scale,
     item_label,
     ordered_codes,
-    report_title,
 )
-from pipelines.reports.rows import categorical_row, scale_row
-from pipelines.reports.statements import statements
+from pipelines.reports.templates import TEMPLATES_DIR, render_html
 from pipelines.reports.withheld import (
-    left_out_text,
-    reasons_text,
     suppression_reason,
-    thresholds,
 )
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "reports" / "templates"
 EXTENSIONS = ("pdf", "csv", "json")
 # The figures document's keys that the spec requires; `comments` and `meta` never
 # go into the JSON twin (comments are free text, meta changes with every run).
 SPEC_KEYS = ("schema", "centre", "cadence", "period", "responses", "items")
 NOT_IN_TWIN = ("comments", "meta")
 
-LANGUAGES = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch"}
-# A report with fewer counted questionnaires than this gets a note on small numbers.
-SMALL_TOTAL = 50
-
 _CODE = re.compile(r"^[a-z][a-z0-9_-]*$")
-_PLACEHOLDER = re.compile(r"\[[A-ZÄÖÜ][A-ZÄÖÜ_-]*\]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def mark_placeholders(text: str) -> Markup:
-    """Escape a redacted comment, then mark its placeholders ([NAME], [TELEFON], ...)."""
-    escaped = str(escape(text))
-    return Markup(_PLACEHOLDER.sub(lambda m: f'<span class="placeholder">{m[0]}</span>', escaped))
 
 
 def neutralise(cell) -> str:
@@ -102,137 +67,7 @@ def neutralise(cell) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-@functools.cache
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "svg"), default_for_string=True),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        percent=fmt_percent,
-        decimal=fmt_decimal,
-        thousands=fmt_int,
-        points=fmt_points,
-        interval=fmt_interval,
-        date=fmt_date,
-        weekday_date=fmt_weekday_date,
-        datetime=fmt_datetime,
-        kw=week_long,
-        period=period_name,
-        placeholders=mark_placeholders,
-        num=lambda v: f"{float(v):.1f}",  # SVG coordinates (also of exact shares)
-    )
-    env.globals["svg_uri"] = functools.partial(_svg_uri, env)
-    return env
-
-
-def _svg_uri(env: jinja2.Environment, template: str, **context) -> str:
-    """A chart rendered from its SVG template (autoescaped) as a `data:` URI for `<img src>`.
-
-    Charts go into the page as images rather than inline `<svg>`: WeasyPrint then
-    reads them with the XML parser instead of styling every SVG element as HTML.
-    The percent-encoding leaves no quote, `<`, `&`, `#` or `,` in the attribute.
-    """
-    svg = env.get_template(template).render(**context)
-    return "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(" ".join(svg.split()), safe="/=.")
-
-
-def _footer(doc: dict) -> dict:
-    """Data snapshot and creation time; without `meta.generated_at` the time is now."""
-    snapshot = doc.get("snapshot") or {}
-    generated = (doc.get("meta") or {}).get("generated_at") or dt.datetime.now(LOCAL_TZ).isoformat()
-    return {
-        "built_from": snapshot.get("built_from"),
-        "files": snapshot.get("files"),
-        "responses": snapshot.get("responses"),
-        "checksum": str(snapshot.get("ledger_sha256") or "")[:12],
-        "generated_at": generated,
-    }
-
-
-def build_context(doc: dict) -> dict:
-    """Everything the templates need, with every optional section present (None when absent)."""
-    items = doc.get("items") or {}
-    codes = ordered_codes(items)
-    scale_rows = [scale_row(c, items[c]) for c in codes if is_scale(c, items[c])]
-    categorical = [categorical_row(c, items[c]) for c in codes if not is_scale(c, items[c])]
-    headline = next((r for r in scale_rows if r["code"] == "Q01"), None)
-    comparisons = comparison_table(doc, scale_rows)
-    withheld = [r for r in scale_rows + categorical if r["suppressed"]]
-    overview = doc.get("centres_overview") or None
-    responses = doc["responses"]
-    weekday = doc.get("by_weekday") or None
-    return {
-        "doc": doc,
-        "title": report_title(doc),
-        "report_name": REPORT_NAMES.get(doc["cadence"], "Bericht"),
-        "area": area_name(doc),
-        "is_city": doc["centre"] == registry.registry().city_code,
-        "district": doc.get("district"),
-        "period": doc["period"],
-        "period_label": period_name(doc["period"]["key"]) if doc["cadence"] not in periods.REVIEWS else None,
-        "period_long": week_long(doc["period"]["key"]) if doc["cadence"] == "weekly" else None,
-        "period_word": {"weekly": "dieser Woche", "monthly": "diesem Monat"}.get(
-            doc["cadence"], "diesem Zeitraum"
-        ),
-        "responses": responses,
-        "small_total": (responses.get("total") or 0) < SMALL_TOTAL,
-        "excluded": {k: (doc["excluded"].get(k) or 0) for k in ("misuse", "unfinished")}
-        if doc.get("excluded")
-        else None,
-        "by_language": [
-            {"code": k, "label": LANGUAGES.get(k, k), "count": v}
-            for k, v in (doc.get("by_language") or {}).items()
-        ]
-        if sum((doc.get("by_language") or {}).values())
-        else None,
-        # responses not broken down by channel, language or weekday (pipelines.figures.disclosure)
-        "split_withheld": doc.get("breakdowns_withheld") or {},
-        "by_weekday": [{"key": k, "count": weekday.get(k, 0)} for k in groups.WEEKDAYS]
-        if weekday and sum(weekday.values())
-        else None,
-        "versions": doc.get("questionnaire_versions"),
-        "headline": headline,
-        "interval": interval_chart(headline["top2"], headline["ci"])
-        if headline and headline["top2"] is not None
-        else None,
-        "scale_rows": scale_rows,
-        "distribution": distribution_chart(scale_rows) if scale_rows else None,
-        "categorical": categorical,
-        "withheld": withheld,
-        "withheld_reasons": reasons_text([suppression_reason(r) for r in withheld]),
-        "left_out": left_out_text(scale_rows + categorical),
-        "comparisons": comparisons,
-        "statements": statements(doc, scale_rows, categorical, comparisons),
-        "trend": trend_chart(doc.get("trend") or []),
-        "overview": centres_chart(overview) if overview else None,
-        "comments": [
-            {"text": str(c.get("text") or ""), "language": c.get("language") or "de"} for c in doc["comments"]
-        ]
-        if doc.get("comments") is not None
-        else None,
-        "comments_note": doc.get("comments_note"),
-        "languages": LANGUAGES,
-        "footer": _footer(doc),
-        "rules": thresholds(),
-        "shades": SHADES,
-    }
-
-
 # --------------------------------------------------------------------------- outputs
-
-
-def render_html(doc: dict) -> str:
-    return environment().get_template("report.html").render(build_context(doc))
-
-
-def render_email_text(doc: dict) -> str:
-    """The mail body: period, responses, headline satisfaction, number of withheld items."""
-    return environment().get_template("email.txt").render(build_context(doc))
 
 
 def pdf_bytes(doc: dict) -> bytes:

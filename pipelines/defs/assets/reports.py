@@ -24,7 +24,7 @@ from pipelines.defs.resources.mail import MailResource
 from pipelines.delivery import ledger as delivery
 from pipelines.figures import documents as reporting
 from pipelines.figures import store
-from pipelines.reports import atomic_files, labels, rendering
+from pipelines.reports import atomic_files, labels, rendering, templates
 from pipelines.reports import files as report_files
 
 CADENCE_NAMES = {
@@ -243,7 +243,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
                     delivery.ReportVersion(
                         centre=code, cadence=period.cadence, period_key=period.key,
                         title=labels.report_title(doc), recipients=tuple(recipients),
-                        summary=rendering.render_email_text(doc), attachments=tuple(Path(p) for p in paths),
+                        summary=templates.render_email_text(doc), attachments=tuple(Path(p) for p in paths),
                         version=version,
                     )
                 )  # fmt: skip
