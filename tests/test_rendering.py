@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from pipelines.core import registry
-from pipelines.reports import context, formatting, rendering, templates
+from pipelines.reports import context, formatting, json_twin, outputs, pdf, spreadsheet, templates
 from tests.sample_docs import sample_doc, scale_item
 
 WITHHELD = "Q05_SQ004"
@@ -91,7 +91,7 @@ def planted_doc(**kwargs) -> dict:
 def weekly_pdf(tmp_path_factory) -> tuple[dict, Path]:
     doc = planted_doc()
     path = tmp_path_factory.mktemp("pdf") / "altona-2020-W38.pdf"
-    rendering.render_pdf(doc, path)
+    pdf.render_pdf(doc, path)
     return doc, path
 
 
@@ -145,7 +145,7 @@ def test_every_cadence_renders_with_its_title(cadence, title):
 
 
 def test_spec_keys_alone_are_enough():
-    doc = {k: v for k, v in sample_doc().items() if k in rendering.SPEC_KEYS}
+    doc = {k: v for k, v in sample_doc().items() if k in json_twin.SPEC_KEYS}
     html = templates.render_html(doc)
     assert (
         "<h1>Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum Altona</h1>" in html
@@ -355,7 +355,7 @@ def test_city_report_shows_centres_overview(tmp_path):
     assert overview["Kundenzentrum Süderelbe"] == ["452", "85,6 %"]
     assert overview["Kundenzentrum Finkenwerder"] == ["341", "unterdrückt"]
     path = tmp_path / "final.pdf"
-    rendering.render_pdf(doc, path)
+    pdf.render_pdf(doc, path)
     text = pdf_text(path)
     assert "Abschlussbericht" in text and "Kundenzentrum Blankenese" in text
 
@@ -433,7 +433,7 @@ def read_csv(path: Path) -> list[list[str]]:
 def test_csv_for_spreadsheets(tmp_path):
     doc = planted_doc()
     path = tmp_path / "r.csv"
-    rendering.write_csv(doc, path)
+    spreadsheet.write_csv(doc, path)
     rows = read_csv(path)
     header, body = rows[0], rows[1:]
     assert header[:6] == [
@@ -471,9 +471,9 @@ def test_csv_for_spreadsheets(tmp_path):
 
 @pytest.mark.parametrize("bad", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"])
 def test_neutralise_formula_cells(bad):
-    assert rendering.neutralise(bad) == "'" + bad
-    assert rendering.neutralise("Altona") == "Altona"
-    assert rendering.neutralise("90,91") == "90,91"
+    assert spreadsheet.neutralise(bad) == "'" + bad
+    assert spreadsheet.neutralise("Altona") == "Altona"
+    assert spreadsheet.neutralise("90,91") == "90,91"
 
 
 def test_csv_neutralises_formula_injection(tmp_path, monkeypatch):
@@ -490,7 +490,7 @@ def test_csv_neutralises_formula_injection(tmp_path, monkeypatch):
     doc = sample_doc()
     doc["centre_name"] = "+cmd|' /C calc'!A0"
     path = tmp_path / "r.csv"
-    rendering.write_csv(doc, path)
+    spreadsheet.write_csv(doc, path)
     rows = read_csv(path)
     labels = {r[2]: r[3] for r in rows[1:]}
     assert labels["Q04"] == '\'=HYPERLINK("http://evil.example","klick")'
@@ -506,17 +506,17 @@ def test_csv_neutralises_formula_injection(tmp_path, monkeypatch):
 def test_json_twin_round_trips(tmp_path):
     doc = sample_doc("midterm", centre="hamburg")
     path = tmp_path / "r.json"
-    rendering.write_json(doc, path)
+    json_twin.write_json(doc, path)
     text = path.read_text(encoding="utf-8")
     twin = json.loads(text)
     expected = {k: v for k, v in doc.items() if k not in ("comments", "meta")}
     assert twin == expected
-    assert set(rendering.SPEC_KEYS) <= set(twin)
+    assert set(json_twin.SPEC_KEYS) <= set(twin)
     assert "comments" not in twin and "meta" not in twin
     assert twin["items"]["Q01"] == doc["items"]["Q01"]
     assert "Kundenzentrum Süderelbe" in text  # not \u-escaped
     assert text == json.dumps(expected, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-    rendering.write_json(doc, path)
+    json_twin.write_json(doc, path)
     assert path.read_text(encoding="utf-8") == text  # stable
 
 
@@ -524,7 +524,7 @@ def test_json_twin_needs_the_spec_keys(tmp_path):
     doc = sample_doc()
     del doc["responses"]
     with pytest.raises(ValueError, match="responses"):
-        rendering.write_json(doc, tmp_path / "r.json")
+        json_twin.write_json(doc, tmp_path / "r.json")
     assert not (tmp_path / "r.json").exists()
 
 
@@ -534,20 +534,18 @@ def test_json_twin_needs_the_spec_keys(tmp_path):
 def test_report_paths(tmp_path):
     root = tmp_path
     assert (
-        rendering.report_path(root, "altona", "weekly", "2020-W38", "pdf")
+        outputs.report_path(root, "altona", "weekly", "2020-W38", "pdf")
         == root / "altona/weekly/2020-W38.pdf"
     )
     assert (
-        rendering.report_path(root, "altona", "monthly", "2020-09", "csv")
+        outputs.report_path(root, "altona", "monthly", "2020-09", "csv")
         == root / "altona/monthly/2020-09.csv"
     )
     assert (
-        rendering.report_path(root, "hamburg", "midterm", "midterm", "json")
+        outputs.report_path(root, "hamburg", "midterm", "midterm", "json")
         == root / "hamburg/midterm/midterm.json"
     )
-    assert (
-        rendering.report_path(root, "hamburg", "final", "final", ".pdf") == root / "hamburg/final/final.pdf"
-    )
+    assert outputs.report_path(root, "hamburg", "final", "final", ".pdf") == root / "hamburg/final/final.pdf"
     for bad in [
         ("altona", "daily", "2020-W38", "pdf"),
         ("../etc", "weekly", "2020-W38", "pdf"),
@@ -556,12 +554,12 @@ def test_report_paths(tmp_path):
         ("altona", "weekly", "2020-W38", "exe"),
     ]:
         with pytest.raises(ValueError):
-            rendering.report_path(root, *bad)
+            outputs.report_path(root, *bad)
 
 
 def test_write_report_puts_three_files_in_place(tmp_path):
     doc = sample_doc("monthly")
-    paths = rendering.write_report(doc, tmp_path)
+    paths = outputs.write_report(doc, tmp_path)
     assert paths == {ext: tmp_path / f"altona/monthly/2020-10.{ext}" for ext in ("pdf", "csv", "json")}
     assert all(p.stat().st_size > 0 for p in paths.values())
     assert pypdf.PdfReader(paths["pdf"]).pages

@@ -24,7 +24,7 @@ from pipelines.defs.resources.mail import MailResource
 from pipelines.delivery import ledger as delivery
 from pipelines.figures import documents as reporting
 from pipelines.figures import store
-from pipelines.reports import atomic_files, labels, rendering, templates
+from pipelines.reports import atomic_files, labels, outputs, templates
 from pipelines.reports import files as report_files
 
 CADENCE_NAMES = {
@@ -236,7 +236,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
             for code, (version, doc) in sorted(store.read_documents(warehouse.engine, period).items()):
                 recipients = reg.city_recipients if code == reg.city_code else reg.by_code[code].recipients
                 paths = [
-                    rendering.report_path(reports.root, code, period.cadence, period.key, ext)
+                    outputs.report_path(reports.root, code, period.cadence, period.key, ext)
                     for ext in ("pdf", "csv")
                 ]
                 versions.append(
