@@ -108,19 +108,13 @@ def distribution_chart(rows: list[dict]) -> dict:
     }
 
 
-def trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
-    """A line of one item's top-two share over the periods so far; gaps where withheld."""
-    if not trend:
-        return None
-    width, height, left, right, top, bottom = 680.0, 155.0, 46.0, 16.0, 14.0, 24.0
-    plot_w, plot_h = width - left - right, height - top - bottom
-    count = len(trend)
-    step = plot_w / max(count - 1, 1)
+def _trend_points(trend: list[dict], code: str, xs: list[float], top: float, plot_h: float):
+    """One point per period (y None where withheld, with the reason) and the line's
+    segments between the gaps, as (x, y) pairs."""
     points, segments, current = [], [], []
-    for i, entry in enumerate(trend):
+    for x, entry in zip(xs, trend, strict=True):
         figures = (entry.get("items") or {}).get(code) or {}
         top2 = figures.get("top2")
-        x = left + (i * step if count > 1 else plot_w / 2)
         if top2 is None:
             points.append(
                 {"x": x, "y": None, "key": entry["period"], "top2": None, "reason": gap_reason(figures)}
@@ -134,6 +128,13 @@ def trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
         current.append((x, y))
     if current:
         segments.append(current)
+    return points, segments
+
+
+def _trend_ticks(points: list[dict], step: float) -> list[dict]:
+    """Axis labels at every n-th period (n for at most 13 labels) and at the last; the one
+    before the last goes when the two would crowd."""
+    count = len(points)
     every = max(1, -(-count // 13))
     ticks = [
         {"x": p["x"], "text": period_short(p["key"])}
@@ -142,27 +143,44 @@ def trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
     ]
     if len(ticks) > 1 and ticks[-1]["x"] - ticks[-2]["x"] < step * every * 0.6:
         del ticks[-2]
-    grid = [{"y": top + (1 - v) * plot_h, "text": fmt_percent(v, 0)} for v in (0, 0.25, 0.5, 0.75, 1)]
-    switch = None
+    return ticks
+
+
+def _version_switch(points: list[dict], step: float, plot_right: float) -> dict | None:
+    """The line marking where the questionnaire's latest version began, if the chart
+    spans that date; its label stands on the side with room."""
     versions = registry.questionnaire().versions
     starts = [periods.key_start(p["key"]) for p in points]
-    if (
+    if not (
         len(versions) > 1
-        and count > 1
+        and len(points) > 1
         and None not in starts
         and starts[0] < versions[-1].valid_from <= starts[-1]
     ):
-        # The line goes before the first period of the new version, or through the period it began in.
-        since = versions[-1].valid_from
-        i = max(j for j, start in enumerate(starts) if start <= since)
-        x = points[i]["x"] - step / 2 if starts[i] == since else points[i]["x"]
-        switch = {
-            "x": x,
-            "text": f"Fragebogen {versions[-1].version} ab {fmt_date(since)}",
-            "anchor": "end" if x > width - right - 150 else "start",
-            "text_x": x - 4 if x > width - right - 150 else x + 4,
-        }
-    last = points[-1]
+        return None
+    # The line goes before the first period of the new version, or through the period it began in.
+    since = versions[-1].valid_from
+    i = max(j for j, start in enumerate(starts) if start <= since)
+    x = points[i]["x"] - step / 2 if starts[i] == since else points[i]["x"]
+    return {
+        "x": x,
+        "text": f"Fragebogen {versions[-1].version} ab {fmt_date(since)}",
+        "anchor": "end" if x > plot_right - 150 else "start",
+        "text_x": x - 4 if x > plot_right - 150 else x + 4,
+    }
+
+
+def trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
+    """A line of one item's top-two share over the periods so far; gaps where withheld."""
+    if not trend:
+        return None
+    width, height, left, right, top, bottom = 680.0, 155.0, 46.0, 16.0, 14.0, 24.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = len(trend)
+    step = plot_w / max(count - 1, 1)
+    xs = [left + (i * step if count > 1 else plot_w / 2) for i in range(count)]
+    points, segments = _trend_points(trend, code, xs, top, plot_h)
+    grid = [{"y": top + (1 - v) * plot_h, "text": fmt_percent(v, 0)} for v in (0, 0.25, 0.5, 0.75, 1)]
     desc = "; ".join(
         f"{period_name(p['key'])}: {fmt_percent(p['top2']) if p['top2'] is not None else 'nicht ausgewiesen'}"
         for p in points
@@ -176,10 +194,10 @@ def trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
         "bottom": top + plot_h,
         "points": points,
         "lines": [" ".join(f"{x:.1f},{y:.1f}" for x, y in seg) for seg in segments],
-        "ticks": ticks,
+        "ticks": _trend_ticks(points, step),
         "grid": grid,
-        "switch": switch,
-        "last": last,
+        "switch": _version_switch(points, step, width - right),
+        "last": points[-1],
         "gaps": sum(1 for p in points if p["top2"] is None),
         "gap_reasons": reasons_text([p["reason"] for p in points if p["top2"] is None]),
         "title": f"{item_label(code)}: Anteil zufrieden (Top-2) je Zeitraum seit Beginn der Befragung",
