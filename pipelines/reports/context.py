@@ -34,20 +34,9 @@ def _footer(doc: dict) -> dict:
     }
 
 
-def build_context(doc: dict) -> dict:
-    """Everything the templates need, with every optional section present (None when absent)."""
-    items = doc.get("items") or {}
-    codes = ordered_codes(items)
-    scale_rows = [scale_row(c, items[c]) for c in codes if is_scale(c, items[c])]
-    categorical = [categorical_row(c, items[c]) for c in codes if not is_scale(c, items[c])]
-    headline = next((r for r in scale_rows if r["code"] == "Q01"), None)
-    comparisons = comparison_table(doc, scale_rows)
-    withheld = [r for r in scale_rows + categorical if r["suppressed"]]
-    overview = doc.get("centres_overview") or None
-    responses = doc["responses"]
-    weekday = doc.get("by_weekday") or None
+def _heading(doc: dict) -> dict:
+    """The report's title, its area and its period, as the first page names them."""
     return {
-        "doc": doc,
         "title": report_title(doc),
         "report_name": REPORT_NAMES.get(doc["cadence"], "Bericht"),
         "area": area_name(doc),
@@ -59,6 +48,14 @@ def build_context(doc: dict) -> dict:
         "period_word": {"weekly": "dieser Woche", "monthly": "diesem Monat"}.get(
             doc["cadence"], "diesem Zeitraum"
         ),
+    }
+
+
+def _sample(doc: dict) -> dict:
+    """The questionnaires counted and excluded, by language and weekday, and their versions."""
+    responses = doc["responses"]
+    weekday = doc.get("by_weekday") or None
+    return {
         "responses": responses,
         "small_total": (responses.get("total") or 0) < SMALL_TOTAL,
         "excluded": {k: (doc["excluded"].get(k) or 0) for k in ("misuse", "unfinished")}
@@ -76,6 +73,20 @@ def build_context(doc: dict) -> dict:
         if weekday and sum(weekday.values())
         else None,
         "versions": doc.get("questionnaire_versions"),
+    }
+
+
+def _figures(doc: dict) -> dict:
+    """The items' rows and what is drawn or said from them: charts, comparisons, statements."""
+    items = doc.get("items") or {}
+    codes = ordered_codes(items)
+    scale_rows = [scale_row(c, items[c]) for c in codes if is_scale(c, items[c])]
+    categorical = [categorical_row(c, items[c]) for c in codes if not is_scale(c, items[c])]
+    headline = next((r for r in scale_rows if r["code"] == "Q01"), None)
+    comparisons = comparison_table(doc, scale_rows)
+    withheld = [r for r in scale_rows + categorical if r["suppressed"]]
+    overview = doc.get("centres_overview") or None
+    return {
         "headline": headline,
         "interval": interval_chart(headline["top2"], headline["ci"])
         if headline and headline["top2"] is not None
@@ -90,6 +101,12 @@ def build_context(doc: dict) -> dict:
         "statements": statements(doc, scale_rows, categorical, comparisons),
         "trend": trend_chart(doc.get("trend") or []),
         "overview": centres_chart(overview) if overview else None,
+    }
+
+
+def _comments(doc: dict) -> dict:
+    """The redacted comments with their languages, or None when the report shows none."""
+    return {
         "comments": [
             {"text": str(c.get("text") or ""), "language": c.get("language") or "de"} for c in doc["comments"]
         ]
@@ -97,6 +114,17 @@ def build_context(doc: dict) -> dict:
         else None,
         "comments_note": doc.get("comments_note"),
         "languages": LANGUAGES,
+    }
+
+
+def build_context(doc: dict) -> dict:
+    """Everything the templates need, with every optional section present (None when absent)."""
+    return {
+        "doc": doc,
+        **_heading(doc),
+        **_sample(doc),
+        **_figures(doc),
+        **_comments(doc),
         "footer": _footer(doc),
         "rules": thresholds(),
         "shades": SHADES,
