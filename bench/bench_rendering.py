@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import pypdf  # noqa: E402
 
 from pipelines.core import periods  # noqa: E402
-from pipelines.reports import rendering  # noqa: E402
+from pipelines.reports import pdf, templates  # noqa: E402
 from tests.sample_docs import sample_doc  # noqa: E402
 
 
@@ -62,18 +62,18 @@ def main(argv: list[str] | None = None) -> None:
         out.mkdir(parents=True, exist_ok=True)
         warm = out / "warm-up.pdf"
         started = time.perf_counter()
-        rendering.render_pdf(doc, warm)
+        pdf.render_pdf(doc, warm)
         first = time.perf_counter() - started
         pages = len(pypdf.PdfReader(warm).pages)
 
         html_started = time.perf_counter()
         for _ in range(args.n):
-            rendering.render_html(doc)
+            templates.render_html(doc)
         html_seconds = time.perf_counter() - html_started
 
         started, cpu_started = time.perf_counter(), time.process_time()
         for i in range(args.n):
-            rendering.render_pdf(doc, out / f"report-{i:04d}.pdf")
+            pdf.render_pdf(doc, out / f"report-{i:04d}.pdf")
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
         size = (out / "report-0000.pdf").stat().st_size if args.n else 0

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pypdf
 
-from pipelines.reports import rendering
+from pipelines.reports import atomic_files, outputs
 from tests import builders as b
 from tests.sample_docs import sample_doc
 
@@ -28,14 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
 WRITER = r"""
 import sys, time
 from pathlib import Path
-from pipelines.reports import rendering
+from pipelines.reports import atomic_files, outputs
 from tests.sample_docs import sample_doc
 
 root, mode = Path(sys.argv[1]), sys.argv[2]
 doc = sample_doc("weekly")
 doc["responses"]["total"] += 1  # the new version differs from the good one on disk
 if mode == "half-written":
-    write_temp = rendering._write_temp
+    write_temp = atomic_files.write_temp
 
     def dying(path, data):
         if path.suffix == ".pdf":  # half of the new PDF is on disk when the kill comes
@@ -43,12 +43,12 @@ if mode == "half-written":
             time.sleep(600)
         return write_temp(path, data)
 
-    rendering._write_temp = dying
-    rendering.write_report(doc, root)
+    atomic_files.write_temp = dying
+    outputs.write_report(doc, root)
 else:  # render again and again until killed
     for i in range(10**6):
         doc["responses"]["total"] = 1000 + i
-        rendering.write_report(doc, root)
+        outputs.write_report(doc, root)
         (root / "COUNT").write_text(str(i + 1))
 """
 
@@ -92,7 +92,7 @@ def _temps(root: Path) -> list[Path]:
 
 def test_killed_while_writing_the_pdf_leaves_the_good_files_and_the_rerun_cleans_up(tmp_path):
     root = tmp_path / "reports"
-    good = rendering.write_report(sample_doc("weekly"), root)
+    good = outputs.write_report(sample_doc("weekly"), root)
     before = {ext: p.read_bytes() for ext, p in good.items()}
     proc = _writer(root, "half-written")
     _wait_for(root / "READY", proc)
@@ -106,7 +106,7 @@ def test_killed_while_writing_the_pdf_leaves_the_good_files_and_the_rerun_cleans
     # A normal re-run: complete new files, the killed writer's temporary file removed.
     doc = sample_doc("weekly")
     doc["responses"]["total"] += 1
-    rendering.write_report(doc, root)
+    outputs.write_report(doc, root)
     assert _temps(root) == []
     twins = _assert_complete(root)
     assert twins["altona/weekly/2020-W38.json"]["responses"]["total"] == doc["responses"]["total"]
@@ -114,7 +114,7 @@ def test_killed_while_writing_the_pdf_leaves_the_good_files_and_the_rerun_cleans
 
 def test_killed_at_a_random_moment_of_rendering_leaves_complete_files(tmp_path):
     root = tmp_path / "reports"
-    rendering.write_report(sample_doc("weekly"), root)
+    outputs.write_report(sample_doc("weekly"), root)
     rng = random.Random(8)
     for _ in range(3):
         proc = _writer(root, "loop")
@@ -123,9 +123,9 @@ def test_killed_at_a_random_moment_of_rendering_leaves_complete_files(tmp_path):
         _kill(proc)
         (root / "COUNT").unlink()
         _assert_complete(root)
-    rendering.remove_stale_temp_files(root)  # what the files asset does first
+    atomic_files.remove_stale_temp_files(root)  # what the files asset does first
     assert _temps(root) == []
-    rendering.write_report(sample_doc("weekly"), root)
+    outputs.write_report(sample_doc("weekly"), root)
     assert _temps(root) == []
     assert (
         _assert_complete(root)["altona/weekly/2020-W38.json"]["responses"]["total"]
@@ -135,14 +135,14 @@ def test_killed_at_a_random_moment_of_rendering_leaves_complete_files(tmp_path):
 
 def test_temporary_files_of_a_live_writer_stay(tmp_path):
     path = tmp_path / "altona" / "weekly" / "2020-W38.pdf"
-    mine = Path(rendering._write_temp(path, b"%PDF-1.7 in progress"))
+    mine = Path(atomic_files.write_temp(path, b"%PDF-1.7 in progress"))
     foreign = path.parent / ".2020-W38.pdf.otherhost-1.abcdefgh.tmp"
     foreign.write_bytes(b"x")
-    assert rendering.remove_stale_temp_files(tmp_path) == []
+    assert atomic_files.remove_stale_temp_files(tmp_path) == []
     assert mine.exists() and foreign.exists()
-    old = time.time() - rendering.STALE_TEMP_SECONDS - 10
+    old = time.time() - atomic_files.STALE_TEMP_SECONDS - 10
     os.utime(foreign, (old, old))
-    assert rendering.remove_stale_temp_files(tmp_path) == [foreign]
+    assert atomic_files.remove_stale_temp_files(tmp_path) == [foreign]
 
 
 FILES_RUN = r"""

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from pipelines.core import registry
-from pipelines.reports import rendering
+from pipelines.reports import context, formatting, json_twin, outputs, pdf, spreadsheet, templates
 from tests.sample_docs import sample_doc, scale_item
 
 WITHHELD = "Q05_SQ004"
@@ -91,7 +91,7 @@ def planted_doc(**kwargs) -> dict:
 def weekly_pdf(tmp_path_factory) -> tuple[dict, Path]:
     doc = planted_doc()
     path = tmp_path_factory.mktemp("pdf") / "altona-2020-W38.pdf"
-    rendering.render_pdf(doc, path)
+    pdf.render_pdf(doc, path)
     return doc, path
 
 
@@ -99,26 +99,26 @@ def weekly_pdf(tmp_path_factory) -> tuple[dict, Path]:
 
 
 def test_german_number_and_date_formats():
-    assert rendering.fmt_percent(0.9091) == "90,9 %"
-    assert rendering.fmt_percent(0.00049) == "0,0 %"
-    assert rendering.fmt_percent(0.12345, 2) == "12,35 %"  # half up, not to even
-    assert rendering.fmt_percent(None) == "–"
-    assert rendering.fmt_decimal(1.6) == "1,60"
-    assert rendering.fmt_decimal(1234.5, 1) == "1.234,5"
-    assert rendering.fmt_int(52496) == "52.496"
-    assert rendering.fmt_points(0.0691) == "+6,9 Pp."
-    assert rendering.fmt_points(-0.165) == "−16,5 Pp."
-    assert rendering.fmt_date("2020-09-14") == "14.09.2020"
-    assert rendering.fmt_weekday_date("2020-09-20") == "Sonntag, 20.09.2020"
-    assert rendering.fmt_datetime("2020-09-21T04:15:00+00:00") == "21.09.2020, 06:15 Uhr"
-    assert rendering.week_long("2020-W38") == "Kalenderwoche 38/2020"
-    assert rendering.period_name("2020-W38") == "KW 38/2020"
-    assert rendering.period_name("2021-03") == "März 2021"
-    assert rendering.period_name("midterm") == "Zwischenbilanz"
+    assert formatting.fmt_percent(0.9091) == "90,9 %"
+    assert formatting.fmt_percent(0.00049) == "0,0 %"
+    assert formatting.fmt_percent(0.12345, 2) == "12,35 %"  # half up, not to even
+    assert formatting.fmt_percent(None) == "–"
+    assert formatting.fmt_decimal(1.6) == "1,60"
+    assert formatting.fmt_decimal(1234.5, 1) == "1.234,5"
+    assert formatting.fmt_int(52496) == "52.496"
+    assert formatting.fmt_points(0.0691) == "+6,9 Pp."
+    assert formatting.fmt_points(-0.165) == "−16,5 Pp."
+    assert formatting.fmt_date("2020-09-14") == "14.09.2020"
+    assert formatting.fmt_weekday_date("2020-09-20") == "Sonntag, 20.09.2020"
+    assert formatting.fmt_datetime("2020-09-21T04:15:00+00:00") == "21.09.2020, 06:15 Uhr"
+    assert formatting.week_long("2020-W38") == "Kalenderwoche 38/2020"
+    assert formatting.period_name("2020-W38") == "KW 38/2020"
+    assert formatting.period_name("2021-03") == "März 2021"
+    assert formatting.period_name("midterm") == "Zwischenbilanz"
 
 
 def test_template_filters_are_registered():
-    env = rendering.environment()
+    env = templates.environment()
     text = env.from_string(
         "{{ 0.9091|percent }} {{ 1.6|decimal }} {{ 52496|thousands }} {{ '2020-09-14'|date }} "
         "{{ '2020-W38'|kw }}"
@@ -138,22 +138,22 @@ def test_template_filters_are_registered():
     ],
 )
 def test_every_cadence_renders_with_its_title(cadence, title):
-    html = rendering.render_html(sample_doc(cadence))
+    html = templates.render_html(sample_doc(cadence))
     assert f"<title>{title}</title>" in html
     assert f"<h1>{title}</h1>" in html
     assert "So lesen Sie die Zahlen" in html
 
 
 def test_spec_keys_alone_are_enough():
-    doc = {k: v for k, v in sample_doc().items() if k in rendering.SPEC_KEYS}
-    html = rendering.render_html(doc)
+    doc = {k: v for k, v in sample_doc().items() if k in json_twin.SPEC_KEYS}
+    html = templates.render_html(doc)
     assert (
         "<h1>Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum Altona</h1>" in html
     )  # name from the registry
     assert "Kommentare werden in diesem Bericht nicht gezeigt." in html
     assert 'id="h-comparisons"' not in html and 'id="h-trend"' not in html
     assert "Erstellt am " in html
-    assert "Gezählte Fragebögen: 57" in rendering.render_email_text(doc)
+    assert "Gezählte Fragebögen: 57" in templates.render_email_text(doc)
 
 
 # --------------------------------------------------------------------------- the PDF
@@ -214,7 +214,7 @@ def test_pdf_withholds_suppressed_item(weekly_pdf):
 
 
 def test_html_withholds_suppressed_item_everywhere():
-    html = rendering.render_html(planted_doc())
+    html = templates.render_html(planted_doc())
     rows = rows_for(html, WITHHELD_LABEL)
     for row in rows:
         joined = " ".join(row)
@@ -232,7 +232,7 @@ def test_html_withholds_suppressed_item_everywhere():
 def test_withheld_categorical_item_and_headline():
     doc = sample_doc(suppressed=("Q01", "Q02"))
     doc["items"]["Q02"]["counts"] = {"1": 41, "2": 11, "3": 5}
-    html = rendering.render_html(doc)
+    html = templates.render_html(doc)
     assert "Die Gesamtzufriedenheit wird in dieser Woche nicht ausgewiesen" in html
     assert "unterdrückt – zum Schutz anderer Werte" in html
     categorical = html[html.index('id="h-categorical"') :]
@@ -243,9 +243,9 @@ def test_withheld_categorical_item_and_headline():
 
 def test_small_numbers_note():
     doc = sample_doc(suppressed=())
-    assert "Hinweis zu kleinen Zahlen" not in rendering.render_html(sample_doc("monthly", suppressed=()))
+    assert "Hinweis zu kleinen Zahlen" not in templates.render_html(sample_doc("monthly", suppressed=()))
     doc["responses"] = {"total": 12, "tablet": 7, "web": 5}
-    html = rendering.render_html(doc)
+    html = templates.render_html(doc)
     assert "Hinweis zu kleinen Zahlen" in html
     assert "In dieser Woche wurden 12 Fragebögen gezählt" in html
 
@@ -254,7 +254,7 @@ def test_comments_are_escaped_and_placeholders_marked():
     doc = sample_doc()
     doc["comments"].append({"text": "<script>alert(1)</script> & [NAME]", "language": "de"})
     doc["centre_name"] = "Kundenzentrum <b>Altona</b>"
-    html = rendering.render_html(doc)
+    html = templates.render_html(doc)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; " in html
     assert "<b>Altona</b>" not in html and "Kundenzentrum &lt;b&gt;Altona&lt;/b&gt;" in html
@@ -272,7 +272,7 @@ def test_comments_are_escaped_and_placeholders_marked():
 def test_comments_absent_show_the_note(note, shown):
     doc = sample_doc(comments=False)
     doc["comments_note"] = note
-    html = rendering.render_html(doc)
+    html = templates.render_html(doc)
     assert f"Kommentare werden in diesem Bericht {shown}</p>" in html
     assert "comment-list" not in html
     assert "Sehr freundliche Beratung" not in html
@@ -281,13 +281,13 @@ def test_comments_absent_show_the_note(note, shown):
 def test_comments_note_beside_comments():
     doc = sample_doc()
     doc["comments_note"] = "Gezeigt werden die 60 neuesten von 75 Kommentaren."
-    html = rendering.render_html(doc)
+    html = templates.render_html(doc)
     assert "Gezeigt werden die 60 neuesten von 75 Kommentaren." in html
     assert html.count("<blockquote>") == len(doc["comments"])
 
 
 def test_comparisons_mark_only_significant_differences():
-    html = rendering.render_html(sample_doc(week="2020-W47"))
+    html = templates.render_html(sample_doc(week="2020-W47"))
     waiting = rows_for(html, "Wartezeit vor Ort")[-1]
     assert waiting[2].startswith("38,0 % ▲ höher +16,6 Pp.")  # previous week, significant
     assert waiting[4].startswith("71,0 % ▼ niedriger −16,5 Pp.")  # district, significant
@@ -306,10 +306,10 @@ def test_no_difference_is_claimed_where_nothing_could_be_tested():
     for block in doc["comparisons"].values():
         for cell in block["items"].values():
             cell.update(p=None, p_adjusted=None, significant=False, direction=None)
-    texts = [s["text"] for s in rendering.build_context(doc)["statements"]]
+    texts = [s["text"] for s in context.build_context(doc)["statements"]]
     assert not any("Keine signifikanten Unterschiede" in t for t in texts)
     assert any("ließen sich nicht prüfen" in t for t in texts)
-    expertise = rows_for(rendering.render_html(doc), "Personal: Fachkompetenz")[-1]
+    expertise = rows_for(templates.render_html(doc), "Personal: Fachkompetenz")[-1]
     assert expertise[2:] == ["85,0 % kein Test möglich +5,7 Pp."] * 4
 
 
@@ -321,7 +321,7 @@ def test_no_difference_names_only_the_comparisons_that_were_tested():
     for block in doc["comparisons"].values():
         for cell in block["items"].values():
             cell.update(significant=False, direction=None)
-    texts = [s["text"] for s in rendering.build_context(doc)["statements"]]
+    texts = [s["text"] for s in context.build_context(doc)["statements"]]
     claim = next(t for t in texts if "Keine signifikanten Unterschiede" in t)
     assert "Bezirk" in claim and "Durchschnitt" not in claim and "Vorwoche" not in claim
 
@@ -329,18 +329,18 @@ def test_no_difference_names_only_the_comparisons_that_were_tested():
 def test_trend_breaks_the_line_where_withheld():
     doc = sample_doc(week="2020-W47")
     assert [t["items"]["Q01"]["top2"] for t in doc["trend"]][3] is None
-    chart = rendering.build_context(doc)["trend"]
+    chart = context.build_context(doc)["trend"]
     assert len(chart["lines"]) == 2
     assert chart["gaps"] == 1
     assert "KW 41/2020: nicht ausgewiesen" in chart["desc"]
-    svgs = chart_svgs(rendering.render_html(doc))
+    svgs = chart_svgs(templates.render_html(doc))
     assert sum(svg.count("<polyline") for svg in svgs) == 2
 
 
 def test_chart_texts_are_escaped():
     doc = sample_doc("final", centre="hamburg")
     doc["centres_overview"][0]["name"] = 'Kundenzentrum <b>"Mitte"</b> & Co'
-    html = rendering.render_html(doc)
+    html = templates.render_html(doc)
     assert "<b>" not in html
     assert "Kundenzentrum &lt;b&gt;&#34;Mitte&#34;&lt;/b&gt; &amp; Co" in html  # row label and alt text
     svg = next(svg for svg in chart_svgs(html) if "Kundenzentrum" in svg)
@@ -349,13 +349,13 @@ def test_chart_texts_are_escaped():
 
 def test_city_report_shows_centres_overview(tmp_path):
     doc = sample_doc("final", centre="hamburg")
-    html = rendering.render_html(doc)
+    html = templates.render_html(doc)
     assert "Kundenzentren im Überblick" in html
     overview = {row[0]: row[1:] for row in table_rows(html) if row and row[0].startswith("Kundenzentrum ")}
     assert overview["Kundenzentrum Süderelbe"] == ["452", "85,6 %"]
     assert overview["Kundenzentrum Finkenwerder"] == ["341", "unterdrückt"]
     path = tmp_path / "final.pdf"
-    rendering.render_pdf(doc, path)
+    pdf.render_pdf(doc, path)
     text = pdf_text(path)
     assert "Abschlussbericht" in text and "Kundenzentrum Blankenese" in text
 
@@ -369,7 +369,7 @@ def test_printed_shares_and_means_are_rounded_once_from_the_counts():
     doc["items"]["Q04"] = scale_item((5, 1, 3, 1, 1), 0)
     # 6x1, 10x2: mean 26/16 = 1.625 -> 1,63 (the float rounds to 1.62)
     doc["items"]["Q05_SQ001"] = scale_item((6, 10, 0, 0, 0), 0)
-    html = rendering.render_html(doc)
+    html = templates.render_html(doc)
     waiting = rows_for(html, "Wartezeit vor Ort")[0]
     assert "54,5 %" in waiting and "54,6 %" not in waiting
     orientation = rows_for(html, "Räumlichkeiten: Orientierung und Beschilderung")[0]
@@ -379,7 +379,7 @@ def test_printed_shares_and_means_are_rounded_once_from_the_counts():
 def test_a_comment_without_a_language_label_shows_none():
     doc = sample_doc(week="2020-W47")
     doc["comments"] = [{"text": "Çok hızlıydı, teşekkürler", "language": None}]
-    html = rendering.render_html(doc)
+    html = templates.render_html(doc)
     item = re.search(r"<li[^>]*><blockquote>Çok hızlıydı", html)
     assert item and "lang=" not in item.group() and "(Türkisch)" not in html
 
@@ -389,12 +389,12 @@ def test_withheld_values_are_explained_by_their_real_reason():
     doc["trend"][1]["items"]["Q01"] = {"n": 40, "top2": None, "suppression": "complementary"}
     doc["trend"][3]["items"]["Q01"] = {"n": 3, "top2": None, "suppression": "primary"}
     doc["trend"][5]["items"]["Q01"] = {"n": 0, "top2": None}
-    chart = rendering.build_context(doc)["trend"]
+    chart = context.build_context(doc)["trend"]
     assert chart["gaps"] == 3
     assert (
         chart["gap_reasons"] == "1 zum Schutz anderer Werte, 1 mit weniger als 5 Antworten, 1 keine Antworten"
     )
-    text = " ".join(re.sub(r"<[^>]+>", "", rendering.render_html(doc)).split())
+    text = " ".join(re.sub(r"<[^>]+>", "", templates.render_html(doc)).split())
     assert "in 3 Zeiträumen nicht ausgewiesen (1 zum Schutz anderer Werte" in text
     assert "zu wenige Antworten)" not in text
 
@@ -402,7 +402,7 @@ def test_withheld_values_are_explained_by_their_real_reason():
 def test_email_names_why_items_are_withheld():
     doc = sample_doc(suppressed=("Q05_SQ004",))
     doc["items"]["Q05_SQ002"] = dict(doc["items"]["Q05_SQ002"], suppressed=True, suppression="complementary")
-    text = rendering.render_email_text(doc)
+    text = templates.render_email_text(doc)
     assert "Nicht ausgewiesene Fragen: 2 (" in text
     assert "zum Schutz anderer Werte" in text and "1 mit weniger als 5 Antworten" in text
 
@@ -410,7 +410,7 @@ def test_email_names_why_items_are_withheld():
 def test_email_text_summarises_without_comments():
     doc = sample_doc(suppressed=("Q05_SQ004", "Q05_SQ002"))
     doc["centre_name"] = "Kundenzentrum A & B"
-    text = rendering.render_email_text(doc)
+    text = templates.render_email_text(doc)
     assert text.startswith("Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum A & B\n")
     assert "Montag, 14.09.2020 bis Sonntag, 20.09.2020" in text
     assert "Gezählte Fragebögen: 57 (31 am Tablet, 26 online)" in text
@@ -433,7 +433,7 @@ def read_csv(path: Path) -> list[list[str]]:
 def test_csv_for_spreadsheets(tmp_path):
     doc = planted_doc()
     path = tmp_path / "r.csv"
-    rendering.write_csv(doc, path)
+    spreadsheet.write_csv(doc, path)
     rows = read_csv(path)
     header, body = rows[0], rows[1:]
     assert header[:6] == [
@@ -471,9 +471,9 @@ def test_csv_for_spreadsheets(tmp_path):
 
 @pytest.mark.parametrize("bad", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"])
 def test_neutralise_formula_cells(bad):
-    assert rendering.neutralise(bad) == "'" + bad
-    assert rendering.neutralise("Altona") == "Altona"
-    assert rendering.neutralise("90,91") == "90,91"
+    assert spreadsheet.neutralise(bad) == "'" + bad
+    assert spreadsheet.neutralise("Altona") == "Altona"
+    assert spreadsheet.neutralise("90,91") == "90,91"
 
 
 def test_csv_neutralises_formula_injection(tmp_path, monkeypatch):
@@ -490,7 +490,7 @@ def test_csv_neutralises_formula_injection(tmp_path, monkeypatch):
     doc = sample_doc()
     doc["centre_name"] = "+cmd|' /C calc'!A0"
     path = tmp_path / "r.csv"
-    rendering.write_csv(doc, path)
+    spreadsheet.write_csv(doc, path)
     rows = read_csv(path)
     labels = {r[2]: r[3] for r in rows[1:]}
     assert labels["Q04"] == '\'=HYPERLINK("http://evil.example","klick")'
@@ -506,17 +506,17 @@ def test_csv_neutralises_formula_injection(tmp_path, monkeypatch):
 def test_json_twin_round_trips(tmp_path):
     doc = sample_doc("midterm", centre="hamburg")
     path = tmp_path / "r.json"
-    rendering.write_json(doc, path)
+    json_twin.write_json(doc, path)
     text = path.read_text(encoding="utf-8")
     twin = json.loads(text)
     expected = {k: v for k, v in doc.items() if k not in ("comments", "meta")}
     assert twin == expected
-    assert set(rendering.SPEC_KEYS) <= set(twin)
+    assert set(json_twin.SPEC_KEYS) <= set(twin)
     assert "comments" not in twin and "meta" not in twin
     assert twin["items"]["Q01"] == doc["items"]["Q01"]
     assert "Kundenzentrum Süderelbe" in text  # not \u-escaped
     assert text == json.dumps(expected, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-    rendering.write_json(doc, path)
+    json_twin.write_json(doc, path)
     assert path.read_text(encoding="utf-8") == text  # stable
 
 
@@ -524,7 +524,7 @@ def test_json_twin_needs_the_spec_keys(tmp_path):
     doc = sample_doc()
     del doc["responses"]
     with pytest.raises(ValueError, match="responses"):
-        rendering.write_json(doc, tmp_path / "r.json")
+        json_twin.write_json(doc, tmp_path / "r.json")
     assert not (tmp_path / "r.json").exists()
 
 
@@ -534,20 +534,18 @@ def test_json_twin_needs_the_spec_keys(tmp_path):
 def test_report_paths(tmp_path):
     root = tmp_path
     assert (
-        rendering.report_path(root, "altona", "weekly", "2020-W38", "pdf")
+        outputs.report_path(root, "altona", "weekly", "2020-W38", "pdf")
         == root / "altona/weekly/2020-W38.pdf"
     )
     assert (
-        rendering.report_path(root, "altona", "monthly", "2020-09", "csv")
+        outputs.report_path(root, "altona", "monthly", "2020-09", "csv")
         == root / "altona/monthly/2020-09.csv"
     )
     assert (
-        rendering.report_path(root, "hamburg", "midterm", "midterm", "json")
+        outputs.report_path(root, "hamburg", "midterm", "midterm", "json")
         == root / "hamburg/midterm/midterm.json"
     )
-    assert (
-        rendering.report_path(root, "hamburg", "final", "final", ".pdf") == root / "hamburg/final/final.pdf"
-    )
+    assert outputs.report_path(root, "hamburg", "final", "final", ".pdf") == root / "hamburg/final/final.pdf"
     for bad in [
         ("altona", "daily", "2020-W38", "pdf"),
         ("../etc", "weekly", "2020-W38", "pdf"),
@@ -556,12 +554,12 @@ def test_report_paths(tmp_path):
         ("altona", "weekly", "2020-W38", "exe"),
     ]:
         with pytest.raises(ValueError):
-            rendering.report_path(root, *bad)
+            outputs.report_path(root, *bad)
 
 
 def test_write_report_puts_three_files_in_place(tmp_path):
     doc = sample_doc("monthly")
-    paths = rendering.write_report(doc, tmp_path)
+    paths = outputs.write_report(doc, tmp_path)
     assert paths == {ext: tmp_path / f"altona/monthly/2020-10.{ext}" for ext in ("pdf", "csv", "json")}
     assert all(p.stat().st_size > 0 for p in paths.values())
     assert pypdf.PdfReader(paths["pdf"]).pages
@@ -579,7 +577,7 @@ def test_texts_quote_the_configured_thresholds(tmp_path, monkeypatch):
         "min_valid_answers: 7\nmin_responses_for_comments: 12\n", encoding="utf-8"
     )
     monkeypatch.setenv("SURVEY_CONFIG_DIR", str(config))
-    html = rendering.render_html(sample_doc())
+    html = templates.render_html(sample_doc())
     assert "unterdrückt – weniger als 7 Antworten" in html
     assert "Eine Frage mit weniger als 7 gültigen Antworten" in html
     assert "erst ab 12 Antworten im Zeitraum" in html

@@ -10,7 +10,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from pipelines.reports import rendering
+from pipelines.reports import outputs
 
 # Below this many reports a worker pool costs more (start-up, imports) than it saves.
 _PARALLEL_FROM = 12
@@ -35,7 +35,7 @@ def _die_with_parent(parent_pid: int) -> None:
 
 def _write(args: tuple[dict, str]) -> dict[str, str]:
     doc, root = args
-    return {ext: str(p) for ext, p in rendering.write_report(doc, Path(root)).items()}
+    return {ext: str(p) for ext, p in outputs.write_report(doc, Path(root)).items()}
 
 
 def write_reports(docs: list[dict], root: Path, workers: int | None = None) -> list[dict[str, str]]:

@@ -26,8 +26,8 @@ from pipelines.delivery.messages import ReportVersion
 from pipelines.figures import checks as figure_checks
 from pipelines.figures import documents as reporting
 from pipelines.figures import store
+from pipelines.reports import atomic_files, labels, outputs, templates
 from pipelines.reports import files as report_files
-from pipelines.reports import rendering
 
 CADENCE_NAMES = {
     "weekly": "Wochenberichte",
@@ -170,7 +170,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
                 continue
             docs += [doc for _, (_, doc) in sorted(stored.items())]
             periods.append(period.key)
-        rendering.remove_stale_temp_files(reports.root)
+        atomic_files.remove_stale_temp_files(reports.root)
         paths = report_files.write_reports(docs, reports.root)
         withheld = sum(1 for d in docs for cell in d["items"].values() if cell.get("suppressed"))
         sample = paths[0]["pdf"] if paths else ""
@@ -238,14 +238,14 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
             for code, (version, doc) in sorted(store.read_documents(warehouse.engine, period).items()):
                 recipients = reg.city_recipients if code == reg.city_code else reg.by_code[code].recipients
                 paths = [
-                    rendering.report_path(reports.root, code, period.cadence, period.key, ext)
+                    outputs.report_path(reports.root, code, period.cadence, period.key, ext)
                     for ext in ("pdf", "csv")
                 ]
                 versions.append(
                     ReportVersion(
                         centre=code, cadence=period.cadence, period_key=period.key,
-                        title=rendering.report_title(doc), recipients=tuple(recipients),
-                        summary=rendering.render_email_text(doc), attachments=tuple(Path(p) for p in paths),
+                        title=labels.report_title(doc), recipients=tuple(recipients),
+                        summary=templates.render_email_text(doc), attachments=tuple(Path(p) for p in paths),
                         version=version,
                     )
                 )  # fmt: skip
