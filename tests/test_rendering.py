@@ -582,3 +582,21 @@ def test_texts_quote_the_configured_thresholds(tmp_path, monkeypatch):
     assert "Eine Frage mit weniger als 7 gültigen Antworten" in html
     assert "erst ab 12 Antworten im Zeitraum" in html
     assert "weniger als 5" not in html
+
+
+def test_the_headline_item_comes_from_the_questionnaire(tmp_path, monkeypatch):
+    doc = sample_doc()
+    before = context.build_context(doc)
+    assert before["headline"]["code"] == "Q01" and before["trend"] is not None
+    config = tmp_path / "config"
+    shutil.copytree(Path(registry.DEFAULT_CONFIG_DIR), config)
+    data = yaml.safe_load((config / "questionnaire.yaml").read_text(encoding="utf-8"))
+    data["report_items"]["headline"] = "Q04"
+    (config / "questionnaire.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("SURVEY_CONFIG_DIR", str(config))
+    after = context.build_context(doc)
+    assert after["headline"]["code"] == "Q04"
+    label = registry.questionnaire().items["Q04"].label
+    assert after["trend"]["title"].startswith(label) and not before["trend"]["title"].startswith(label)
+    best_and_worst = [s["text"] for s in after["statements"] if s["text"].startswith("Am ")]
+    assert best_and_worst and not any(label in text for text in best_and_worst)

@@ -170,7 +170,7 @@ def _version_switch(points: list[dict], step: float, plot_right: float) -> dict 
     }
 
 
-def trend_chart(trend: list[dict], code: str = "Q01") -> dict | None:
+def trend_chart(trend: list[dict], code: str) -> dict | None:
     """A line of one item's top-two share over the periods so far; gaps where withheld."""
     if not trend:
         return None

@@ -82,7 +82,7 @@ def _figures(doc: dict) -> dict:
     codes = ordered_codes(items)
     scale_rows = [scale_row(c, items[c]) for c in codes if is_scale(c, items[c])]
     categorical = [categorical_row(c, items[c]) for c in codes if not is_scale(c, items[c])]
-    headline = next((r for r in scale_rows if r["code"] == "Q01"), None)
+    headline = next((r for r in scale_rows if r["code"] == registry.questionnaire().headline), None)
     comparisons = comparison_table(doc, scale_rows)
     withheld = [r for r in scale_rows + categorical if r["suppressed"]]
     overview = doc.get("centres_overview") or None
@@ -99,7 +99,7 @@ def _figures(doc: dict) -> dict:
         "left_out": left_out_text(scale_rows + categorical),
         "comparisons": comparisons,
         "statements": statements(doc, scale_rows, categorical, comparisons),
-        "trend": trend_chart(doc.get("trend") or []),
+        "trend": trend_chart(doc.get("trend") or [], registry.questionnaire().headline),
         "overview": centres_chart(overview) if overview else None,
     }
 

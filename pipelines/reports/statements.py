@@ -4,6 +4,7 @@ concern was settled."""
 
 from __future__ import annotations
 
+from pipelines.core import registry
 from pipelines.reports.comparisons import against
 from pipelines.reports.formatting import fmt_int, fmt_percent, fmt_points
 
@@ -11,7 +12,8 @@ from pipelines.reports.formatting import fmt_int, fmt_percent, fmt_points
 def _best_and_worst(scale_rows: list[dict]) -> list[dict]:
     """The best and the worst rated item besides the headline, when two are shown."""
     out = []
-    shown = [r for r in scale_rows if r["code"] != "Q01" and r["top2"] is not None]
+    headline = registry.questionnaire().headline
+    shown = [r for r in scale_rows if r["code"] != headline and r["top2"] is not None]
     if len(shown) >= 2:
         best = max(shown, key=lambda r: (r["top2"], r["label"]))
         worst = min(shown, key=lambda r: (r["top2"], r["label"]))
@@ -80,8 +82,10 @@ def _changes(doc: dict, comparisons: dict) -> list[dict]:
 
 
 def _settled(categorical: list[dict]) -> dict | None:
-    """How many said their concern was settled (Q02), unless withheld or unanswered."""
-    settled = next((c for c in categorical if c["code"] == "Q02" and not c["suppressed"]), None)
+    """How many said their concern was settled (the questionnaire's `settled` item), unless
+    withheld or unanswered."""
+    code = registry.questionnaire().settled
+    settled = next((c for c in categorical if c["code"] == code and not c["suppressed"]), None)
     if not (settled and settled["answers"]):
         return None
     yes = settled["answers"][0]
