@@ -9,14 +9,12 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import sqlalchemy as sa
 
 # Not exported by dagster 1.13: the materialization a per-partition check result targets.
-from dagster._core.definitions.asset_checks.asset_check_evaluation import (
-    AssetCheckEvaluationTargetMaterializationData,
-)
-
 from pipelines.core import registry
 from pipelines.core.periods import JOB_CADENCES, Period
+from pipelines.defs.assets import check_results
 from pipelines.defs.assets.ingest import OWNERS, responses
 from pipelines.defs.automation import freshness
 from pipelines.defs.resources import ReportStorageResource, WarehouseResource
@@ -33,22 +31,6 @@ CADENCE_NAMES = {
     "weekly": "Wochenberichte",
     "monthly": "Monatsberichte",
     "review": "Zwischenbilanz und Abschlussbericht",
-}
-
-
-# Computed on the figures and documents read back after writing. A failure stops the
-# period's report files and e-mails (the run fails naming the period and the check).
-CHECK_DESCRIPTIONS = {
-    "shares_in_range": "Stored and reported top-two shares and intervals lie in 0-1, the share inside its "
-    "interval, both as computed again from the stored counts.",
-    "counts_add_up": "Breakdowns (channel, language, weekday) and what they withhold add up to the responses, "
-    "counts to n, means match the counts, districts and the city are the sums of their parts' shown cells, "
-    "and every report document equals the stored figures.",
-    "all_centres_present": "Every centre open in the period by the registry's validity dates has its stored "
-    "figures and its report document (the reviews: also the city report); none that is closed.",
-    "no_recoverable_cells": "No withheld figure is shown in a report or stored, and an integer-programming "
-    "attacker on everything published with the period (its weeks and months, the periods around it) narrows "
-    "no withheld count to fewer than min(n, 3) values.",
 }
 
 
@@ -69,6 +51,8 @@ def build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -
 
 
 def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    # (long, but declarations only: the chain of one cadence reads best side by side; the
+    # steps' work is in _figures, _files and _deliver)
     figures_key, files_key, delivery_key = (
         f"{cadence}_figures",
         f"{cadence}_report_files",
@@ -94,49 +78,13 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
         ),
         check_specs=[
             dg.AssetCheckSpec(
-                c, asset=figures_key, partitions_def=partitions_def, description=CHECK_DESCRIPTIONS[c]
+                c, asset=figures_key, partitions_def=partitions_def, description=check_results.DESCRIPTIONS[c]
             )
             for c in checks
         ],
     )
     def figures_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        builder = reporting.ReportBuilder(warehouse.engine)
-        periods = _periods(cadence, context)
-        outcomes: dict[str, dict[str, list[str]]] = {}
-        summary = []
-        for period in periods:
-            groups = builder.disclosed(period)
-            docs = builder.documents(period)
-            store.write_period(warehouse.engine, period, groups, docs)
-            # The checks read back what was written and hold it against the registry and itself.
-            stored = store.read_period(warehouse.engine, period)
-            problems = figure_checks.check_period(
-                period, stored, published=figure_checks.published_with(warehouse.engine, builder, period)
-            )
-            figure_checks.write_checks(warehouse.engine, period, problems, context.run_id)
-            outcomes[period.key] = problems
-            city = groups[registry.registry().city_code]
-            headline = city["items"].get(registry.questionnaire().headline, {})
-            withheld = sum(1 for d in docs.values() for cell in d["items"].values() if cell.get("suppressed"))
-            summary.append((period.key, city["responses"]["total"], headline.get("top2"), withheld))
-        blocked = {
-            key: [c for c, found in p.items() if found] for key, p in outcomes.items() if any(p.values())
-        }
-        # Materialization first: the check results then target this run's materialization.
-        yield dg.MaterializeResult(
-            metadata={
-                "periods": len(summary),
-                "responses": sum(s[1] for s in summary),
-                "withheld_items": sum(s[3] for s in summary),
-                "blocked_periods": [f"{k}: {', '.join(v)}" for k, v in blocked.items()],
-                "snapshot_files": builder.snapshot["files"],
-                "snapshot_ledger_sha256": builder.snapshot["ledger_sha256"][:16],
-                "headline": dg.MetadataValue.md(_headline(summary)),
-            }
-        )
-        yield from _check_results(context, periods, outcomes)
-        if blocked and not _runs_later(context, [files_key, delivery_key]):
-            raise _blocked_failure(blocked)
+        yield from _figures(cadence, context, warehouse.engine, later=[files_key, delivery_key])
 
     @dg.asset(
         name=files_key,
@@ -155,43 +103,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
     def files_asset(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, reports: ReportStorageResource
     ):
-        docs, periods = [], []
-        all_periods = _periods(cadence, context)
-        # A period whose checks failed keeps its earlier files: nothing of it is written or replaced.
-        blocked = figure_checks.blocked_periods(warehouse.engine, all_periods)
-        for period in all_periods:
-            stored = store.read_documents(warehouse.engine, period)
-            if not stored:
-                raise dg.Failure(f"no figures for {period.key}: materialise {figures_key} first")
-            if period.key in blocked:
-                context.log.warning(
-                    f"{period.key}: no report files, checks failed: {', '.join(blocked[period.key])}"
-                )
-                continue
-            docs += [doc for _, (_, doc) in sorted(stored.items())]
-            periods.append(period.key)
-        atomic_files.remove_stale_temp_files(reports.root)
-        paths = report_files.write_reports(docs, reports.root)
-        withheld = sum(1 for d in docs for cell in d["items"].values() if cell.get("suppressed"))
-        sample = paths[0]["pdf"] if paths else ""
-        result = dg.MaterializeResult(
-            metadata={
-                "reports": len(paths),
-                "files": 3 * len(paths),
-                "periods": ", ".join(periods[:5]) + (" …" if len(periods) > 5 else ""),
-                "blocked_periods": [f"{k}: {', '.join(v)}" for k, v in blocked.items()],
-                "withheld_items": withheld,
-                "root": dg.MetadataValue.path(str(reports.root)),
-                "example_pdf": dg.MetadataValue.path(sample),
-            }
-        )
-        # Fail here when nothing was written (a blocked week must not look delivered to the
-        # freshness policy) or when no later step of the run will.
-        if blocked and (not periods or not _runs_later(context, [delivery_key])):
-            if periods:
-                yield result
-            raise _blocked_failure(blocked)
-        yield result
+        yield from _files(cadence, context, warehouse.engine, reports.root, later=[delivery_key])
 
     @dg.asset(
         name=delivery_key,
@@ -215,61 +127,154 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
         reports: ReportStorageResource,
         mail: MailResource,
     ):
-        blocked = figure_checks.blocked_periods(warehouse.engine, _periods(cadence, context))  # failed checks
-        choice = context.run.tags.get("survey/deliver", config.deliver).lower()
-        backfill = "dagster/backfill" in context.run.tags or len(context.partition_keys) > 1
-        if choice == "no" or (choice == "auto" and backfill):
-            context.log.info("delivery skipped: backfill runs send no mail unless asked (survey/deliver=yes)")
-            _fail_if_blocked(blocked)
-            return dg.MaterializeResult(
-                metadata={"sent": 0, "skipped_reason": "backfill" if backfill else "deliver=no"}
-            )
-        reg = registry.registry()
-        versions = []
-        # E-mails a killed or failed run of another period left unsent go out now, too.
-        own = _periods(cadence, context)
-        cadences = JOB_CADENCES[cadence]
-        retries = [Period.from_key(k) for c, k in ledger.unsent_periods(warehouse.engine, cadences)
-                   if k not in {p.key for p in own}]  # fmt: skip
-        not_now = set(blocked) | set(figure_checks.blocked_periods(warehouse.engine, retries))
-        for period in own + retries:
-            if period.key in not_now:
-                continue  # its checks failed: no e-mail of this period
-            for code, (version, doc) in sorted(store.read_documents(warehouse.engine, period).items()):
-                recipients = reg.city_recipients if code == reg.city_code else reg.by_code[code].recipients
-                paths = [
-                    outputs.report_path(reports.root, code, period.cadence, period.key, ext)
-                    for ext in ("pdf", "csv")
-                ]
-                versions.append(
-                    ReportVersion(
-                        centre=code, cadence=period.cadence, period_key=period.key,
-                        title=labels.report_title(doc), recipients=tuple(recipients),
-                        summary=templates.render_email_text(doc), attachments=tuple(Path(p) for p in paths),
-                        version=version,
-                    )
-                )  # fmt: skip
-        outcomes = dispatch.deliver(
-            warehouse.engine, versions, mail, mail_from=mail.mail_from, run_id=context.run_id
-        )
-        counts = pd.Series([o.action for o in outcomes], dtype="object").value_counts().to_dict()
-        failed = [f"{o.report.centre} {o.report.period_key}" for o in outcomes if o.action == "failed"]
-        _fail_if_blocked(blocked, failed_mail=failed)
-        if failed:
-            raise dg.Failure(
-                f"{len(failed)} report e-mails failed after retries; they are retried on the next run",
-                metadata={"failed": failed[:20]},
-            )
-        return dg.MaterializeResult(
-            metadata={
-                "sent": counts.get("sent", 0),
-                "corrections": counts.get("correction", 0),
-                "unchanged_not_sent": counts.get("unchanged", 0),
-                "transport": mail.transport,
-            }
-        )
+        return _deliver(cadence, context, config, warehouse.engine, reports.root, mail)
 
     return [figures_asset, files_asset, delivery_asset]
+
+
+def _figures(cadence: str, context: dg.AssetExecutionContext, engine: sa.Engine, later: list[str]):
+    """Figures, documents and checks of the run's periods; the checks' results follow the
+    materialization. Fails for blocked periods unless a later step of the run will."""
+    builder = reporting.ReportBuilder(engine)
+    periods = _periods(cadence, context)
+    outcomes: dict[str, dict[str, list[str]]] = {}
+    summary = []
+    for period in periods:
+        groups = builder.disclosed(period)
+        docs = builder.documents(period)
+        store.write_period(engine, period, groups, docs)
+        # The checks read back what was written and hold it against the registry and itself.
+        stored = store.read_period(engine, period)
+        problems = figure_checks.check_period(
+            period, stored, published=figure_checks.published_with(engine, builder, period)
+        )
+        figure_checks.write_checks(engine, period, problems, context.run_id)
+        outcomes[period.key] = problems
+        city = groups[registry.registry().city_code]
+        headline = city["items"].get(registry.questionnaire().headline, {})
+        withheld = sum(1 for d in docs.values() for cell in d["items"].values() if cell.get("suppressed"))
+        summary.append((period.key, city["responses"]["total"], headline.get("top2"), withheld))
+    blocked = {key: [c for c, found in p.items() if found] for key, p in outcomes.items() if any(p.values())}
+    # Materialization first: the check results then target this run's materialization.
+    yield dg.MaterializeResult(
+        metadata={
+            "periods": len(summary),
+            "responses": sum(s[1] for s in summary),
+            "withheld_items": sum(s[3] for s in summary),
+            "blocked_periods": [f"{k}: {', '.join(v)}" for k, v in blocked.items()],
+            "snapshot_files": builder.snapshot["files"],
+            "snapshot_ledger_sha256": builder.snapshot["ledger_sha256"][:16],
+            "headline": dg.MetadataValue.md(_headline(summary)),
+        }
+    )
+    yield from check_results.results(context, periods, outcomes)
+    if blocked and not _runs_later(context, later):
+        raise _blocked_failure(blocked)
+
+
+def _files(cadence: str, context: dg.AssetExecutionContext, engine: sa.Engine, root: Path, later: list[str]):
+    """The report files of the run's periods whose checks passed."""
+    docs, periods = [], []
+    all_periods = _periods(cadence, context)
+    # A period whose checks failed keeps its earlier files: nothing of it is written or replaced.
+    blocked = figure_checks.blocked_periods(engine, all_periods)
+    for period in all_periods:
+        stored = store.read_documents(engine, period)
+        if not stored:
+            raise dg.Failure(f"no figures for {period.key}: materialise {cadence}_figures first")
+        if period.key in blocked:
+            context.log.warning(
+                f"{period.key}: no report files, checks failed: {', '.join(blocked[period.key])}"
+            )
+            continue
+        docs += [doc for _, (_, doc) in sorted(stored.items())]
+        periods.append(period.key)
+    atomic_files.remove_stale_temp_files(root)
+    paths = report_files.write_reports(docs, root)
+    withheld = sum(1 for d in docs for cell in d["items"].values() if cell.get("suppressed"))
+    sample = paths[0]["pdf"] if paths else ""
+    result = dg.MaterializeResult(
+        metadata={
+            "reports": len(paths),
+            "files": 3 * len(paths),
+            "periods": ", ".join(periods[:5]) + (" …" if len(periods) > 5 else ""),
+            "blocked_periods": [f"{k}: {', '.join(v)}" for k, v in blocked.items()],
+            "withheld_items": withheld,
+            "root": dg.MetadataValue.path(str(root)),
+            "example_pdf": dg.MetadataValue.path(sample),
+        }
+    )
+    # Fail here when nothing was written (a blocked week must not look delivered to the
+    # freshness policy) or when no later step of the run will.
+    if blocked and (not periods or not _runs_later(context, later)):
+        if periods:
+            yield result
+        raise _blocked_failure(blocked)
+    yield result
+
+
+def _deliver(
+    cadence: str,
+    context: dg.AssetExecutionContext,
+    config: DeliveryConfig,
+    engine: sa.Engine,
+    root: Path,
+    mail: MailResource,
+) -> dg.MaterializeResult:
+    """E-mails of the run's periods (and of periods a failed run left unsent)."""
+    blocked = figure_checks.blocked_periods(engine, _periods(cadence, context))  # failed checks
+    choice = context.run.tags.get("survey/deliver", config.deliver).lower()
+    backfill = "dagster/backfill" in context.run.tags or len(context.partition_keys) > 1
+    if choice == "no" or (choice == "auto" and backfill):
+        context.log.info("delivery skipped: backfill runs send no mail unless asked (survey/deliver=yes)")
+        _fail_if_blocked(blocked)
+        return dg.MaterializeResult(
+            metadata={"sent": 0, "skipped_reason": "backfill" if backfill else "deliver=no"}
+        )
+    # E-mails a killed or failed run of another period left unsent go out now, too.
+    own = _periods(cadence, context)
+    retries = [Period.from_key(k) for c, k in ledger.unsent_periods(engine, JOB_CADENCES[cadence])
+               if k not in {p.key for p in own}]  # fmt: skip
+    not_now = set(blocked) | set(figure_checks.blocked_periods(engine, retries))
+    versions = _report_versions(engine, root, [p for p in own + retries if p.key not in not_now])
+    outcomes = dispatch.deliver(engine, versions, mail, mail_from=mail.mail_from, run_id=context.run_id)
+    counts = pd.Series([o.action for o in outcomes], dtype="object").value_counts().to_dict()
+    failed = [f"{o.report.centre} {o.report.period_key}" for o in outcomes if o.action == "failed"]
+    _fail_if_blocked(blocked, failed_mail=failed)
+    if failed:
+        raise dg.Failure(
+            f"{len(failed)} report e-mails failed after retries; they are retried on the next run",
+            metadata={"failed": failed[:20]},
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "sent": counts.get("sent", 0),
+            "corrections": counts.get("correction", 0),
+            "unchanged_not_sent": counts.get("unchanged", 0),
+            "transport": mail.transport,
+        }
+    )
+
+
+def _report_versions(engine: sa.Engine, root: Path, periods: list[Period]) -> list[ReportVersion]:
+    """What goes out for these periods: every stored report, to its recipients, with its files."""
+    reg = registry.registry()
+    versions = []
+    for period in periods:
+        for code, (version, doc) in sorted(store.read_documents(engine, period).items()):
+            recipients = reg.city_recipients if code == reg.city_code else reg.by_code[code].recipients
+            paths = [
+                outputs.report_path(root, code, period.cadence, period.key, ext) for ext in ("pdf", "csv")
+            ]
+            versions.append(
+                ReportVersion(
+                    centre=code, cadence=period.cadence, period_key=period.key,
+                    title=labels.report_title(doc), recipients=tuple(recipients),
+                    summary=templates.render_email_text(doc), attachments=tuple(Path(p) for p in paths),
+                    version=version,
+                )
+            )  # fmt: skip
+    return versions
 
 
 def _periods(cadence: str, context: dg.AssetExecutionContext) -> list:
@@ -287,65 +292,6 @@ def _headline(summary: list[tuple]) -> str:
         share = "–" if top2 is None else f"{top2:.1%}"
         lines.append(f"| {key} | {total} | {share} | {withheld} |")
     return "\n".join(lines)
-
-
-def _check_results(
-    context: dg.AssetExecutionContext, periods: list, outcomes: dict[str, dict[str, list[str]]]
-):
-    """The check results: attached to the run's partition in a one-period run; in a range
-    run, one result per period and check attached to its partition (Dagster 1.13 attaches
-    an AssetCheckResult to a partition only from the run's partition tag, so these are
-    logged as AssetCheckEvaluation events with `partition=`), then per check a summary
-    for the run as a whole (stored without a partition) listing the failed periods."""
-    if context.has_partition_key:
-        period = periods[0]
-        for name, found in outcomes[period.key].items():
-            yield dg.AssetCheckResult(
-                check_name=name, passed=not found, metadata=_check_metadata(period.key, found)
-            )
-        return
-    asset_key = context.asset_key
-    for partition, period in zip(context.partition_keys, periods, strict=True):
-        records = context.instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition]), limit=1
-        ).records
-        target = (
-            AssetCheckEvaluationTargetMaterializationData(
-                run_id=records[0].run_id, storage_id=records[0].storage_id, timestamp=records[0].timestamp
-            )
-            if records
-            else None
-        )
-        for name, found in outcomes[period.key].items():
-            context.log_event(
-                dg.AssetCheckEvaluation(
-                    asset_key=asset_key, check_name=name, passed=not found, partition=partition,
-                    metadata=_check_metadata(period.key, found), target_materialization_data=target,
-                )
-            )  # fmt: skip
-    for name in figure_checks.CHECKS:
-        failed = {key: p[name] for key, p in outcomes.items() if p[name]}
-        rows = ["| period | result | problems | first problem |", "|---|---|---:|---|"]
-        rows += [
-            f"| {key} | {'FAILED' if p[name] else 'passed'} | {len(p[name])} | {(p[name] or [''])[0]} |"
-            for key, p in list(outcomes.items())[:100]
-        ]
-        yield dg.AssetCheckResult(
-            check_name=name,
-            passed=not failed,
-            description="summary of a range run; each period's result is attached to its partition",
-            metadata={
-                "periods": len(outcomes),
-                "failed_periods": list(failed),
-                "problems": sum(len(v) for v in failed.values()),
-                "examples": [e for v in failed.values() for e in v][:10],
-                "by_period": dg.MetadataValue.md("\n".join(rows)),
-            },
-        )
-
-
-def _check_metadata(period_key: str, found: list[str]) -> dict:
-    return {"period": period_key, "problems": len(found), "examples": found[:10]}
 
 
 def _runs_later(context: dg.AssetExecutionContext, asset_keys: list[str]) -> bool:
