@@ -8,13 +8,7 @@ gazetteer and context rules for names). See `core` for the order of work and the
 known gaps.
 """
 
-from pipelines.ingest.redaction.core import (
-    KINDS,
-    Redacted,
-    RedactionConfigError,
-    Redactor,
-    load_rules,
-    read_names,
-)
+from pipelines.ingest.redaction.core import Redacted, Redactor
+from pipelines.ingest.redaction.rules import KINDS, RedactionConfigError, load_rules, read_names
 
 __all__ = ["KINDS", "Redacted", "RedactionConfigError", "Redactor", "load_rules", "read_names"]

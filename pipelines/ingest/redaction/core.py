@@ -54,8 +54,6 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipelines.ingest.redaction.names import (
     TR_LOCATIVE,
     NameContext,
@@ -98,34 +96,24 @@ from pipelines.ingest.redaction.patterns import (
     _trie,
     fold_case,
 )
+from pipelines.ingest.redaction.rules import (
+    RULES_FILE,
+    RedactionConfigError,
+    load_rules,
+    placeholders,
+    read_names,
+    setting,
+)
 from pipelines.ingest.redaction.structures import WEEKDAYS, Structures
 
 _IDIOM_MARK = "\ue000"  # a private-use character: no word, no digit, no rule reads it
 
-KINDS = (
-    "NAME",
-    "EMAIL",
-    "TELEFON",
-    "IBAN",
-    "ADRESSE",
-    "GEBURTSDATUM",
-    "AKTENZEICHEN",
-    "KENNZEICHEN",
-    "AUSWEISNUMMER",
-    "URL",
-)
 # A code of capitals only after a keyword: six or more, at most one vowel (no word is so)
 _LETTER_CODE = re.compile(r"(?=[A-Z]{6,12}$)[B-DF-HJ-NP-TV-Z]*[AEIOU]?[B-DF-HJ-NP-TV-Z]*")
 # ... or of letters and digits mixed, six or more ("83BRBAS", "T-P4BT-7C")
 _MIXED_CODE = re.compile(
     r"(?=[\w-]*\d)(?=[\w-]*[A-Za-z])(?=(?:[-]?[A-Za-z0-9]){6})[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
 )
-RULES_FILE = "redaction.yaml"
-_BUNDLED_CONFIG = Path(__file__).resolve().parents[3] / "config"
-
-
-class RedactionConfigError(ValueError):
-    """The redaction rules or name lists are missing something."""
 
 
 @dataclass(frozen=True)
@@ -134,43 +122,6 @@ class Redacted:
     kinds: tuple[str, ...]  # sorted distinct placeholder kinds in `text`
     held_back: bool  # still looks risky after redaction: must not be published
     reason: str | None  # why it was held back; generic, never quotes the comment
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def read_names(path: Path) -> list[str]:
-    """One name per line; blank lines and lines starting with # are skipped."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise RedactionConfigError(f"{path}: file not found") from exc
-    return [s for s in (line.strip() for line in lines) if s and not s.startswith("#")]
-
-
-def load_rules(directory: Path | None = None) -> dict[str, Any]:
-    """`redaction.yaml` from the config folder, else the one bundled with the code."""
-    if directory is None:
-        from pipelines.core.registry import config_dir
-
-        directory = config_dir()
-    path = directory / RULES_FILE
-    if not path.exists():
-        path = _BUNDLED_CONFIG / RULES_FILE
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    if not isinstance(data, dict):
-        raise RedactionConfigError(f"{path}: expected a mapping at the top level")
-    return data
-
-
-def _get(rules: Mapping[str, Any], dotted: str) -> Any:
-    node: Any = rules
-    for part in dotted.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            raise RedactionConfigError(f"{RULES_FILE}: missing key {dotted!r}")
-        node = node[part]
-    return node
 
 
 # --------------------------------------------------------------------------- tokens
@@ -208,11 +159,7 @@ class Redactor:
         primary_language: Mapping[str, str] | None = None,
     ):
         rules = load_rules() if rules is None else rules
-        ph = {str(k): str(v) for k, v in dict(_get(rules, "placeholders")).items()}
-        missing = [k for k in KINDS if k not in ph]
-        if missing or len(set(ph.values())) != len(ph):
-            raise RedactionConfigError(f"{RULES_FILE}: placeholders must name {KINDS} distinctly")
-        self.placeholders = {k: ph[k] for k in KINDS}
+        self.placeholders = placeholders(rules)
         self._kind_of = {v: k for k, v in self.placeholders.items()}
         self._NAME = self.placeholders["NAME"]
 
@@ -228,25 +175,25 @@ class Redactor:
         self._ordinary = frozenset(ordinary_words)
         # names that are also ordinary words need context (a title, another name ...)
         self._ambiguous = (
-            _fold(_get(rules, "names.ambiguous"))
+            _fold(setting(rules, "names.ambiguous"))
             | _fold(common_words)
             | _fold(rules["names"].get("not_names", ()))
             | (self._names & self._ordinary)
             | calendar_words(rules)
         ) - blockers
-        self._stop = _fold(_get(rules, "names.stopwords"))
-        self._months = _fold(str(m).rstrip(".") for m in _get(rules, "months"))
-        titles = [str(t) for t in _get(rules, "names.titles_before")]
+        self._stop = _fold(setting(rules, "names.stopwords"))
+        self._months = _fold(str(m).rstrip(".") for m in setting(rules, "months"))
+        titles = [str(t) for t in setting(rules, "names.titles_before")]
         self._titles_dot = _fold(t[:-1] for t in titles if t.endswith("."))
         self._titles_plain = _fold(t for t in titles if not t.endswith("."))
-        self._titles_after = _fold(_get(rules, "names.titles_after"))
+        self._titles_after = _fold(setting(rules, "names.titles_after"))
         self._titles_all = self._titles_dot | self._titles_plain
-        self._weak = _fold(_get(rules, "names.weak_context"))
-        streets = _get(rules, "addresses")
+        self._weak = _fold(setting(rules, "names.weak_context"))
+        streets = setting(rules, "addresses")
         self._suffixes = tuple(str(s).casefold().rstrip(".") for s in streets["street_suffixes"])
         self._not_streets = _fold(streets["not_streets"])
 
-        held = _get(rules, "held_back")
+        held = setting(rules, "held_back")
         self._max_unknown = int(held["max_unknown_after_name"])
         self._max_share = float(held["max_placeholder_share"])
         self._min_ph = int(held["min_placeholders"])
@@ -257,9 +204,9 @@ class Redactor:
         self._long_digits = re.compile(rf"\d{{{int(held['min_digit_run'])},}}")
 
         self._compile(rules)
-        sayings = [str(p) for p in _get(rules, "names").get("idioms", ())] or ["\ue000"]
+        sayings = [str(p) for p in setting(rules, "names").get("idioms", ())] or ["\ue000"]
         self._intros_strong = frozenset(
-            " ".join(str(p).casefold().split()) for p in _get(rules, "names.context_intros_strong")
+            " ".join(str(p).casefold().split()) for p in setting(rules, "names.context_intros_strong")
         )
         # (the longest first: "like Sherlock Holmes" before "like Sherlock")
         self._idioms = re.compile(
@@ -274,7 +221,7 @@ class Redactor:
             primary_language,
         )  # fmt: skip
         self._st = Structures(
-            rules, self.placeholders, tuple(str(m) for m in _get(rules, "months")), self._ordinary
+            rules, self.placeholders, tuple(str(m) for m in setting(rules, "months")), self._ordinary
         )
 
     @classmethod
@@ -312,11 +259,11 @@ class Redactor:
 
     def _compile(self, rules: Mapping[str, Any]) -> None:
         I = re.IGNORECASE  # noqa: E741
-        self._spelled = SpelledNumbers(_get(rules, "spelled_numbers"))
-        kw = _get(rules, "keywords")
+        self._spelled = SpelledNumbers(setting(rules, "spelled_numbers"))
+        kw = setting(rules, "keywords")
         months = "|".join(
             _phrase(m)
-            for m in sorted({str(m).rstrip(".") for m in _get(rules, "months")}, key=len, reverse=True)
+            for m in sorted({str(m).rstrip(".") for m in setting(rules, "months")}, key=len, reverse=True)
         )
         date = (
             r"(?<![\d.])(?:"
@@ -364,7 +311,7 @@ class Redactor:
         self._pre_id = _prefilter(kw["id_number"])
         self._pre_plate = _prefilter(kw["plate"])
 
-        a = _get(rules, "addresses")
+        a = setting(rules, "addresses")
         suffixes = "|".join(_phrase(s) for s in sorted(map(str, a["street_suffixes"]), key=len, reverse=True))
         words = "|".join(_phrase(s) for s in sorted(map(str, a["street_words"]), key=len, reverse=True))
         words_en = "|".join(_phrase(s) for s in sorted(map(str, a["street_words_en"]), key=len, reverse=True))
@@ -411,7 +358,7 @@ class Redactor:
             rf"(?<![\w.,/-])(?:D-)?\d{{5}}[ \u00a0]+(?:{_CAPWORD}/)?(?:{cities})(?:/{_CAPWORD})?(?!\w)"
         )
 
-        n = _get(rules, "names")
+        n = setting(rules, "names")
         # Intros and sign-offs, followed by optional punctuation; the name tokens follow.
         self._intro = re.compile(rf"{_keywords(n['intros'])}[ \t\u00a0,:;\-–—\"'„“”‚‘»«]*", I)
         self._signoff = re.compile(rf"{_keywords(n['sign_offs'])}[\s,:;\-–—!.]*", I)
