@@ -54,13 +54,9 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from pipelines.ingest.redaction.names import (
-    TR_LOCATIVE,
-    NameContext,
-    calendar_words,
-    load_gazetteer,
-    never_names,
-)
+from pipelines.ingest.redaction.names.context import NameContext
+from pipelines.ingest.redaction.names.gazetteer import load_gazetteer
+from pipelines.ingest.redaction.names.words import TR_LOCATIVE, calendar_words, never_names
 from pipelines.ingest.redaction.numbers import SpelledNumbers, redact_numbers, redact_phones
 from pipelines.ingest.redaction.patterns import (
     _AT_WORD,

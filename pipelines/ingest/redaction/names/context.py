@@ -1,102 +1,29 @@
-"""Names: the gazetteer (data, loaded once) and context rules that find names the
-title/intro rules of `core` miss.
-"""
+"""Names: context rules that find the names the title/intro/list rules of `core` miss."""
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from pipelines.ingest.redaction.names.words import (
+    FOREIGN,
+    KO_GIVEN,
+    NORTH_END,
+    NORTH_END_CAP,
+    QUOTE_OPEN,
+    SURNAME_END,
+    TR_LOCATIVE,
+    ascii_fold,
+    calendar_words,
+    name_words,
+    never_names,
+    one_edit,
+)
 from pipelines.ingest.redaction.patterns import fold_case
 
-
-@dataclass(frozen=True)
-class Gazetteer:
-    first: frozenset[str]  # case-folded given names
-    sur: frozenset[str]  # case-folded family names
-    common: frozenset[str]  # case-folded names that are also ordinary words (reviewed)
-    ordinary: frozenset[str] = frozenset()  # case-folded frequent words that are not popular names
-    # the same words by language ("de", "en", "tr"): "koch" is a word of German only
-    ordinary_in: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    # the language that says each word most often ("happy": English, though German has it)
-    primary: Mapping[str, str] = field(default_factory=dict)
-
-
-def _lines(path: Path) -> list[str]:
-    if not path.exists():
-        return []
-    return [s for s in (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-            if s and not s.startswith("#")]  # fmt: skip
-
-
-def _read(folder: Path) -> Gazetteer:
-    def words(name: str) -> frozenset[str]:
-        return frozenset(fold_case(s) for s in _lines(folder / name))
-
-    by_lang: dict[str, set[str]] = {}
-    ordinary = set()
-    primary: dict[str, str] = {}
-    for line in _lines(folder / "ordinary_words.txt") + _lines(folder / "ordinary_words_extra.txt"):
-        word, _, langs = line.partition("\t")  # "koch\tde", "can\ttr en": most frequent first
-        # (a capital "I" folds to "i": "Işık" is looked up as "işık", so the Turkish word
-        # "ışık" is that too; not "ıngrid", wordfreq's Turkish spelling of "Ingrid")
-        turkish = word[:1] == "ı" and any(c in "ışğçöü" for c in word[1:])
-        forms = (fold_case(word), "i" + word[1:]) if turkish else (fold_case(word),)
-        for form in forms:
-            ordinary.add(form)
-            for lang in langs.split():
-                by_lang.setdefault(lang, set()).add(form)
-                primary.setdefault(form, lang)
-    return Gazetteer(
-        words("first_names.txt") | words("first_names_extra.txt"),
-        words("surnames.txt") | words("surnames_extra.txt"),
-        words("common_words.txt"),
-        frozenset(ordinary),
-        {lang: frozenset(ws) for lang, ws in by_lang.items()},
-        primary,
-    )
-
-
-def load_gazetteer(directory: Path, rules: Mapping[str, Any]) -> Gazetteer:
-    """The gazetteer folder named in `names.gazetteer` (relative to the config folder).
-    Missing folder or files give empty sets: the hand lists in `names/` still work.
-    Not cached here: `Redactor.default` caches per state of the files, so an edited
-    list is read again."""
-    rel = (rules.get("names") or {}).get("gazetteer")
-    if not rel:
-        return Gazetteer(frozenset(), frozenset(), frozenset())
-    # no fallback to the bundled folder: a config folder with its own name lists means
-    # exactly those lists
-    folder = Path(rel) if Path(rel).is_absolute() else directory / rel
-    return _read(folder.resolve())
-
-
 _TOKEN = re.compile(r"\[[A-Z-]+\]|[^\W\d_]+(?:['’`][^\W\d_]+)*(?:-[^\W\d_]+(?:['’`][^\W\d_]+)*)*")
-# Letters that ordinary German, English and Turkish words do not use: a capitalised
-# word with one of them is a (Polish, Czech, Nordic ...) name, not a German noun.
-_FOREIGN = re.compile(
-    r"[ąćęłńśźżĄĆĘŁŃŚŹŻøØåÅæÆőűŐŰřŘčČěĚšŠžŽýðþ"
-    r"ăắằẳẵặạảấầẩẫậđẹẻẽếềểễệỉịĩọỏốồổỗộơớờởỡợụủũưứừửữựỳỵỷỹùòìĂĐƠƯêÊ]"  # Vietnamese "Hùng", Kurdish "Rênas"
-)
-# Surname endings that ordinary words do not have.
-_SURNAME_END = re.compile(
-    r"(?i)\w{2,}(?:ski|ska|cki|cka|dzki|dzka|wicz|czyk|czak|oğlu|oglu|sson|enko|escu|opoulos|poulos|"
-    r"ishvili|adze|yan|jan|ović|ovic|ević|evic)"
-)
-# Northern German and Frisian surname endings ("Feddersen", "claußen"; capitalised
-# "Siemers", "Bruhns"): taken only for words that are no word of the three languages
-# A Korean given name in Revised Romanisation, two syllables joined by a hyphen
-# ("Da-eun", "Tae-yang", "Jun-seo", "Ye-jin", "Sun-hee"): no German, English or
-# Turkish word is made so (weekday ranges "Mo-Mi" are shorter than six characters)
-_KO_SYLLABLE = r"(?:kk|tt|pp|ss|jj|ch|[gkndtrlmbpsjh])?(?:yae|yeo|wae|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|ee|oo|[aeiou])(?:ng|[kntlmp])?"
-_KO_GIVEN = re.compile(rf"{_KO_SYLLABLE}-{_KO_SYLLABLE}s?")  # (and its genitive: "Tae-yangs")
-_NORTH_END = re.compile(r"\w{2,}(?:sen|ßen)")
-_NORTH_END_CAP = re.compile(r"[A-ZÄÖÜ]\w{2,}(?:ers|ens|hn|hns)")
 # Subject "verbs" that only place a person ("Rossi from ...", "Tekin am ..."): not
 # enough before an object word ("bill from the machine")
 _PLACE_WORDS = frozenset({"hier", "da", "dort", "am", "im", "an", "auf", "vom", "from"})
@@ -108,7 +35,6 @@ _TR_PLURAL = ("lar", "ler", "lardı", "lerdi", "lardi", "lar.", "larmış", "ler
 _BETWEEN = frozenset({"heute", "gestern", "echt", "wirklich", "immer", "today", "really", "always", "bugün"})
 _COPULAS = frozenset({"was", "war", "waren", "were", "is", "ist", "it's"})
 _ARTICLES = frozenset({"der", "den", "dem", "des", "die", "das"})
-_QUOTE_OPEN = "\"'„“”‚‘«»"
 # Turkish case endings after an apostrophe (dative, accusative, genitive, locative,
 # ablative, instrumental, "-ki", diminutive)
 _TR_ENDING = re.compile(
@@ -116,65 +42,10 @@ _TR_ENDING = re.compile(
 )
 # "sooo", "superrr": a letter written three times or more counts once
 _DRAWN_OUT = re.compile(r"(\w)\1{2,}")
-# Turkish "the one at ...": "danışmadaki", "kapıdaki" are never names
-TR_LOCATIVE = re.compile(r"\w{2,}(?:da|de|ta|te)ki")
 _INITIAL = re.compile(r"(?<!\w)[^\W\d_]\.[ \t]?[^\W\d_]{2,}")
 _WS = re.compile(r"[ \t\u00a0]+")
-
-
-_FOLD = str.maketrans(
-    {"ı": "i", "ø": "o", "ß": "ss", "ł": "l", "đ": "d", "æ": "ae", "þ": "th", "ð": "d", "œ": "oe"}
-)
-
-
-def ascii_fold(word: str) -> str:
-    """`word` without diacritics: "kristín" -> "kristin", "özlem" -> "ozlem"."""
-    return unicodedata.normalize("NFKD", word.translate(_FOLD)).encode("ascii", "ignore").decode()
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
 # German adjective and noun endings that names do not have ("biometrisches", "Zuständigkeit")
 _ADJECTIVE_END = re.compile(r"(?:isch|lich|ig|bar|sam|haft|los|ung|heit|keit|schaft|tion|ität)(?:e[mnrs]?)?$")
-
-
-def _one_edit(word: str, replace: bool = True) -> set[str]:
-    """Every word one deletion, swap, insertion or (from seven letters on) replacement away
-    (Norvig's edits1: a letter left out, doubled, swapped or hit next to the right key;
-    shorter names are too often one replacement from a word)."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return {
-        *(a + b[1:] for a, b in splits if b),
-        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
-        *(a + c + b for a, b in splits for c in _LETTERS),
-        *((a + c + b[1:] for a, b in splits if b for c in _LETTERS) if replace and len(word) >= 7 else ()),
-    }
-
-
-def _words(rules: Mapping[str, Any], key: str) -> frozenset[str]:
-    node = (rules.get("names") or {}).get(key) or ()
-    return frozenset(fold_case(str(w)) for w in node)
-
-
-def never_names(rules: Mapping[str, Any]) -> frozenset[str]:
-    """The words that are never (part of) a name, even where a name list has them: titles
-    (with and without their dot), honorifics, roles, person nouns and stop words ("Herr",
-    "Meister", "Ober" are U.S. surnames, "Sayın", "Hanım" given names). One list for the
-    title rules of `core` and the context rules here."""
-    keys = ("titles_before", "titles_after", "stopwords", "context_titles", "context_short_titles",
-            "context_roles", "person_nouns", "context_honorifics")  # fmt: skip
-    words = frozenset().union(*(_words(rules, k) for k in keys))
-    return words | {w.rstrip(".") for w in words}
-
-
-def calendar_words(rules: Mapping[str, Any], min_month_len: int = 0) -> frozenset[str]:
-    """Months, seasons and weekdays: given names too, but no person without context
-    ("Summer is the worst time", "Freitag war voll")."""
-    months = {fold_case(str(m)).rstrip(".") for m in rules.get("months", ())}
-    return (
-        frozenset(m for m in months if len(m) >= min_month_len)
-        | _words(rules, "seasons")
-        | _words(rules, "weekdays")
-    )
 
 
 class NameContext:
@@ -197,13 +68,13 @@ class NameContext:
         self.ordinary = ordinary
         # languages that capitalise only names (and peoples, languages, places) within a sentence
         self.proper_case = frozenset(str(x) for x in (rules.get("names") or {}).get("proper_case", ()))
-        self.proper_words = _words(rules, "proper_words")
-        predicates = _words(rules, "tr_person_predicates")
+        self.proper_words = name_words(rules, "proper_words")
+        predicates = name_words(rules, "tr_person_predicates")
         self.tr_predicates = frozenset(p for p in predicates if " " not in p)
         self.tr_predicate_starts = tuple(p for p in self.tr_predicates if len(p) >= 4)
-        self.first_person = _words(rules, "first_person")
-        self.staff_cues = _words(rules, "staff_cues")
-        self.person_preps = _words(rules, "person_prepositions")
+        self.first_person = name_words(rules, "first_person")
+        self.staff_cues = name_words(rules, "staff_cues")
+        self.person_preps = name_words(rules, "person_prepositions")
         # the words of each language, with the words it borrows from others
         self.ordinary_in = dict(ordinary_in or {})
         self.primary = dict(primary or {})
@@ -212,38 +83,38 @@ class NameContext:
             lang: words.union(*(self.ordinary_in.get(str(o), ()) for o in borrowed.get(lang, ())))
             for lang, words in self.ordinary_in.items()
         }
-        self.places = _words(rules, "places")
+        self.places = name_words(rules, "places")
         self.long_places = tuple(p for p in self.places if len(p) >= 5)
         self.street_suffixes = tuple(
             str(x).casefold().rstrip(".") for x in (rules.get("addresses") or {}).get("street_suffixes", ())
         )
-        self.stop = stop | _words(rules, "not_names")
-        self.titles = _words(rules, "context_titles")
-        self.short_titles = _words(rules, "context_short_titles")
-        self.roles = _words(rules, "context_roles")
-        self.thanks = _words(rules, "context_thanks")
-        self.fillers = _words(rules, "context_fillers")
-        self.thanks_before = _words(rules, "context_thanks_before")
-        self.evaluations = _words(rules, "subject_evaluations")
-        self.honorifics = tuple(_words(rules, "context_honorifics"))
-        self.particles = _words(rules, "particles")
-        self.name_starts = _words(rules, "particles_starting_names")
-        self.joiners = _words(rules, "joiners")
-        self.weak = _words(rules, "weak_context")
-        self.verbs = _words(rules, "subject_verbs")
-        self.objects = _words(rules, "subject_objects")
-        self.person_after = _words(rules, "person_after")
-        self.speech = _words(rules, "speech_verbs")
-        self.person_before = _words(rules, "person_before")
-        self.object_verbs = _words(rules, "object_verbs")
-        self.object_adverbs = _words(rules, "object_adverbs")
-        self.person_nouns = _words(rules, "person_nouns")
-        self.intro_weak = [tuple(p.split()) for p in _words(rules, "context_intros_weak")]
-        self.intro_strong = [tuple(p.split()) for p in _words(rules, "context_intros_strong")]
-        self.intro_cap = [tuple(p.split()) for p in _words(rules, "context_intros_capitalised")]
+        self.stop = stop | name_words(rules, "not_names")
+        self.titles = name_words(rules, "context_titles")
+        self.short_titles = name_words(rules, "context_short_titles")
+        self.roles = name_words(rules, "context_roles")
+        self.thanks = name_words(rules, "context_thanks")
+        self.fillers = name_words(rules, "context_fillers")
+        self.thanks_before = name_words(rules, "context_thanks_before")
+        self.evaluations = name_words(rules, "subject_evaluations")
+        self.honorifics = tuple(name_words(rules, "context_honorifics"))
+        self.particles = name_words(rules, "particles")
+        self.name_starts = name_words(rules, "particles_starting_names")
+        self.joiners = name_words(rules, "joiners")
+        self.weak = name_words(rules, "weak_context")
+        self.verbs = name_words(rules, "subject_verbs")
+        self.objects = name_words(rules, "subject_objects")
+        self.person_after = name_words(rules, "person_after")
+        self.speech = name_words(rules, "speech_verbs")
+        self.person_before = name_words(rules, "person_before")
+        self.object_verbs = name_words(rules, "object_verbs")
+        self.object_adverbs = name_words(rules, "object_adverbs")
+        self.person_nouns = name_words(rules, "person_nouns")
+        self.intro_weak = [tuple(p.split()) for p in name_words(rules, "context_intros_weak")]
+        self.intro_strong = [tuple(p.split()) for p in name_words(rules, "context_intros_strong")]
+        self.intro_cap = [tuple(p.split()) for p in name_words(rules, "context_intros_capitalised")]
         self.intro_heads = frozenset(p[0] for p in self.intro_weak + self.intro_strong + self.intro_cap)
-        self.quote_words = _words(rules, "quote_context")
-        self.bell = _words(rules, "bell_words")
+        self.quote_words = name_words(rules, "quote_context")
+        self.bell = name_words(rules, "bell_words")
         # one-word sign-offs ("VG", "LG", "Cheers") before an initial: "lg k. meier"
         self.signoffs = frozenset(
             str(p).casefold().strip(",:.")
@@ -259,7 +130,7 @@ class NameContext:
         self.months = frozenset(str(m).casefold().rstrip(".") for m in rules.get("months", ()))
         # (a month of three letters may be a name: "Mai", "May")
         self.calendar = calendar_words(rules, min_month_len=4)
-        self.hand_ambiguous = _words(rules, "ambiguous") | self.calendar
+        self.hand_ambiguous = name_words(rules, "ambiguous") | self.calendar
 
         # word tests that try every one-letter typo: asked again and again for the same words
         self._place = functools.lru_cache(maxsize=1 << 16)(self._place)
@@ -300,7 +171,7 @@ class NameContext:
             parts = base.split("-")
             if (
                 len(base) >= 6
-                and _KO_GIVEN.fullmatch(base)
+                and KO_GIVEN.fullmatch(base)
                 and parts[0] != parts[1]
                 and base.replace("-", "") not in self.ordinary
             ):
@@ -318,7 +189,7 @@ class NameContext:
             return True  # "Jenfelder", "Fuhlsbüttler"
         if len(key) > 5 and (key.startswith(self.long_places) or key.endswith(self.long_places)):
             return True  # "Eilbektal", "Neuallermöhe"
-        return len(key) >= 6 and any(w in places for w in _one_edit(key))  # "Eiimsbüttel"
+        return len(key) >= 6 and any(w in places for w in one_edit(key))  # "Eiimsbüttel"
 
     def _language(self, keys: list[str], ignore: frozenset[str] = frozenset()) -> str | None:
         """The comment's language, where its words say it clearly: each word votes for the
@@ -373,14 +244,14 @@ class NameContext:
         """A word after all: an inflected form ("Anliegens"), a compound of words or names
         ("Terminsystem", "Bäckermeister", "Wartebereichs"), or a typo one letter away from
         a word or a compound ("Lichtblck", "Wrtebereich", "Temrinsystem")."""
-        if _SURNAME_END.fullmatch(key):
+        if SURNAME_END.fullmatch(key):
             return False  # "karakuşoğlu", "kowalczyk": surnames made of words
         if self._made_of_words(key):
             return True
         if len(key) < 6:
             return False
         # (no replacement in a surname's ending: "Iwersen" is no typo of a word)
-        edits = _one_edit(key, replace=not _NORTH_END.fullmatch(key))
+        edits = one_edit(key, replace=not NORTH_END.fullmatch(key))
         # (a compound's typo only for long words: short names are one letter from a compound)
         return any(w in self.ordinary for w in edits) or (
             len(key) >= 9 and any(self._made_of_words(w, names=False) for w in edits)
@@ -461,8 +332,8 @@ class NameContext:
             if a in first and ((len(b) >= 3 and b not in ordinary and b not in common) or b in sur):
                 return True  # a given name and a word that is none or a surname: "sevgi kahramanlı"
         return (
-            _FOREIGN.search(text.lower()) is not None
-            or _SURNAME_END.search(text) is not None
+            FOREIGN.search(text.lower()) is not None
+            or SURNAME_END.search(text) is not None
             or _INITIAL.search(text) is not None
         )
 
@@ -667,7 +538,7 @@ class NameContext:
             if key in self.person_nouns or key in self.quote_words:
                 for j in range(nxt, min(n, nxt + 5)):
                     g = gaps[j].rstrip()
-                    if g and g[-1] in "(" + _QUOTE_OPEN:
+                    if g and g[-1] in "(" + QUOTE_OPEN:
                         chain(j, 1 if key in self.person_nouns else 2)
                         break
                     if any(c in ".!?;" for c in gaps[j]):
@@ -925,11 +796,11 @@ class NameContext:
         for i in range(n):
             if mark[i] or blocked(i):
                 continue
-            if (cap[i] or rare(i)) and (_FOREIGN.search(keys[i]) or _SURNAME_END.fullmatch(words[i])):
+            if (cap[i] or rare(i)) and (FOREIGN.search(keys[i]) or SURNAME_END.fullmatch(words[i])):
                 mark[i] = True  # (also in lower case, if no word: "bei begić", "hrytsenko")
             elif (
                 len(keys[i]) <= 12
-                and (_NORTH_END.fullmatch(keys[i]) or _NORTH_END_CAP.fullmatch(words[i]))
+                and (NORTH_END.fullmatch(keys[i]) or NORTH_END_CAP.fullmatch(words[i]))
                 and noword(i)  # not "Anliegens"
             ):
                 mark[i] = True  # "Feddersen", "siemers", "claußen": no word, a surname's ending
@@ -956,7 +827,7 @@ class NameContext:
                 or key not in self.word_names
                 or blocked(i)
                 or key in self.calendar
-                or (gaps[i][-1:] in _QUOTE_OPEN and i + 1 < n and gaps[i + 1][:1] in _QUOTE_OPEN)
+                or (gaps[i][-1:] in QUOTE_OPEN and i + 1 < n and gaps[i + 1][:1] in QUOTE_OPEN)
             ):
                 continue  # (a quoted word is a label: the "Weiter" button)
             lang = language()
@@ -1186,7 +1057,7 @@ class NameContext:
                 and not (
                     (i == 0 or any(c in ".!?\n:;" for c in gaps[i]))
                     and (
-                        (len(keys[i]) <= 5 and any(w in self.ordinary for w in _one_edit(keys[i])))
+                        (len(keys[i]) <= 5 and any(w in self.ordinary for w in one_edit(keys[i])))
                         or language() == "tr"
                     )
                 )
