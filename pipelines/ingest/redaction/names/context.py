@@ -27,6 +27,38 @@ _TR_PLURAL = ("lar", "ler", "lardı", "lerdi", "lardi", "lar.", "larmış", "ler
 _INITIAL = re.compile(r"(?<!\w)[^\W\d_]\.[ \t]?[^\W\d_]{2,}")
 
 
+# The word lists of the rules' `names` section that the rules read as they are
+# (case-folded): attribute of `NameContext` -> key.
+_WORD_LISTS = {
+    "proper_words": "proper_words",
+    "first_person": "first_person",
+    "staff_cues": "staff_cues",
+    "person_preps": "person_prepositions",
+    "places": "places",
+    "titles": "context_titles",
+    "short_titles": "context_short_titles",
+    "roles": "context_roles",
+    "thanks": "context_thanks",
+    "fillers": "context_fillers",
+    "thanks_before": "context_thanks_before",
+    "evaluations": "subject_evaluations",
+    "particles": "particles",
+    "name_starts": "particles_starting_names",
+    "joiners": "joiners",
+    "weak": "weak_context",
+    "verbs": "subject_verbs",
+    "objects": "subject_objects",
+    "person_after": "person_after",
+    "speech": "speech_verbs",
+    "person_before": "person_before",
+    "object_verbs": "object_verbs",
+    "object_adverbs": "object_adverbs",
+    "person_nouns": "person_nouns",
+    "quote_words": "quote_context",
+    "bell": "bell_words",
+}
+
+
 class NameContext:
     """Context rules for names, run on the text after `core` replaced the names its
     title/intro/list rules find. Each rule marks whole word tokens; marked tokens become
@@ -43,17 +75,48 @@ class NameContext:
                  ordinary: frozenset[str] = frozenset(),
                  ordinary_in: Mapping[str, frozenset[str]] | None = None,
                  primary: Mapping[str, str] | None = None):  # fmt: skip
-        self.first, self.sur, self.common, self.NAME = first, sur, common, name_placeholder
-        self.ordinary = ordinary
-        # languages that capitalise only names (and peoples, languages, places) within a sentence
-        self.proper_case = frozenset(str(x) for x in (rules.get("names") or {}).get("proper_case", ()))
-        self.proper_words = name_words(rules, "proper_words")
+        self.common, self.NAME, self.ordinary = common, name_placeholder, ordinary
+        for attr, key in _WORD_LISTS.items():
+            setattr(self, attr, name_words(rules, key))
+        self.stop = stop | name_words(rules, "not_names")
+        self.honorifics = tuple(name_words(rules, "context_honorifics"))
+        self.long_places = tuple(p for p in self.places if len(p) >= 5)
+        self.street_suffixes = tuple(
+            str(x).casefold().rstrip(".") for x in (rules.get("addresses") or {}).get("street_suffixes", ())
+        )
+        self._read_phrases(rules)
+        self._read_languages(rules, ordinary_in, primary)
+        self._read_names(rules, first, sur, common)
+        # word tests that try every one-letter typo: asked again and again for the same words
+        self.place = functools.lru_cache(maxsize=1 << 16)(self.place)
+        self.compound = functools.lru_cache(maxsize=1 << 16)(self.compound)
+        self.hot = self._hot_words(common)
+
+    def _read_phrases(self, rules: Mapping[str, Any]) -> None:
+        """Intros as word tuples, one-word sign-offs and what a person does in Turkish."""
         predicates = name_words(rules, "tr_person_predicates")
         self.tr_predicates = frozenset(p for p in predicates if " " not in p)
         self.tr_predicate_starts = tuple(p for p in self.tr_predicates if len(p) >= 4)
-        self.first_person = name_words(rules, "first_person")
-        self.staff_cues = name_words(rules, "staff_cues")
-        self.person_preps = name_words(rules, "person_prepositions")
+        self.intro_weak = [tuple(p.split()) for p in name_words(rules, "context_intros_weak")]
+        self.intro_strong = [tuple(p.split()) for p in name_words(rules, "context_intros_strong")]
+        self.intro_cap = [tuple(p.split()) for p in name_words(rules, "context_intros_capitalised")]
+        self.intro_heads = frozenset(p[0] for p in self.intro_weak + self.intro_strong + self.intro_cap)
+        # one-word sign-offs ("VG", "LG", "Cheers") before an initial: "lg k. meier"
+        self.signoffs = frozenset(
+            str(p).casefold().strip(",:.")
+            for p in (rules.get("names") or {}).get("sign_offs", ())
+            if " " not in str(p)
+        )
+
+    def _read_languages(
+        self,
+        rules: Mapping[str, Any],
+        ordinary_in: Mapping[str, frozenset[str]] | None,
+        primary: Mapping[str, str] | None,
+    ) -> None:
+        """The words of each language and the language that says each word most often."""
+        # languages that capitalise only names (and peoples, languages, places) within a sentence
+        self.proper_case = frozenset(str(x) for x in (rules.get("names") or {}).get("proper_case", ()))
         # the words of each language, with the words it borrows from others
         self.ordinary_in = dict(ordinary_in or {})
         self.primary = dict(primary or {})
@@ -62,44 +125,11 @@ class NameContext:
             lang: words.union(*(self.ordinary_in.get(str(o), ()) for o in borrowed.get(lang, ())))
             for lang, words in self.ordinary_in.items()
         }
-        self.places = name_words(rules, "places")
-        self.long_places = tuple(p for p in self.places if len(p) >= 5)
-        self.street_suffixes = tuple(
-            str(x).casefold().rstrip(".") for x in (rules.get("addresses") or {}).get("street_suffixes", ())
-        )
-        self.stop = stop | name_words(rules, "not_names")
-        self.titles = name_words(rules, "context_titles")
-        self.short_titles = name_words(rules, "context_short_titles")
-        self.roles = name_words(rules, "context_roles")
-        self.thanks = name_words(rules, "context_thanks")
-        self.fillers = name_words(rules, "context_fillers")
-        self.thanks_before = name_words(rules, "context_thanks_before")
-        self.evaluations = name_words(rules, "subject_evaluations")
-        self.honorifics = tuple(name_words(rules, "context_honorifics"))
-        self.particles = name_words(rules, "particles")
-        self.name_starts = name_words(rules, "particles_starting_names")
-        self.joiners = name_words(rules, "joiners")
-        self.weak = name_words(rules, "weak_context")
-        self.verbs = name_words(rules, "subject_verbs")
-        self.objects = name_words(rules, "subject_objects")
-        self.person_after = name_words(rules, "person_after")
-        self.speech = name_words(rules, "speech_verbs")
-        self.person_before = name_words(rules, "person_before")
-        self.object_verbs = name_words(rules, "object_verbs")
-        self.object_adverbs = name_words(rules, "object_adverbs")
-        self.person_nouns = name_words(rules, "person_nouns")
-        self.intro_weak = [tuple(p.split()) for p in name_words(rules, "context_intros_weak")]
-        self.intro_strong = [tuple(p.split()) for p in name_words(rules, "context_intros_strong")]
-        self.intro_cap = [tuple(p.split()) for p in name_words(rules, "context_intros_capitalised")]
-        self.intro_heads = frozenset(p[0] for p in self.intro_weak + self.intro_strong + self.intro_cap)
-        self.quote_words = name_words(rules, "quote_context")
-        self.bell = name_words(rules, "bell_words")
-        # one-word sign-offs ("VG", "LG", "Cheers") before an initial: "lg k. meier"
-        self.signoffs = frozenset(
-            str(p).casefold().strip(",:.")
-            for p in (rules.get("names") or {}).get("sign_offs", ())
-            if " " not in str(p)
-        )
+
+    def _read_names(
+        self, rules: Mapping[str, Any], first: frozenset[str], sur: frozenset[str], common: frozenset[str]
+    ) -> None:
+        """The names (never-names taken out) and their folded forms, and the calendar words."""
         never = never_names(rules)
         self.first, self.sur = first - never, sur - never
         self.names = self.first | self.sur
@@ -110,17 +140,15 @@ class NameContext:
         # (a month of three letters may be a name: "Mai", "May")
         self.calendar = calendar_words(rules, min_month_len=4)
         self.hand_ambiguous = name_words(rules, "ambiguous") | self.calendar
-
-        # word tests that try every one-letter typo: asked again and again for the same words
-        self.place = functools.lru_cache(maxsize=1 << 16)(self.place)
-        self.compound = functools.lru_cache(maxsize=1 << 16)(self.compound)
         # names that are words, for the language rules ("koch": German; "savaş": Turkish)
         # (also typed without their letters: "Hulya" for "Hülya")
         unlettered = frozenset(ascii_fold(w) for w in self.names if not w.isascii())
         self.word_names = ((self.names | unlettered) & self.ordinary) if self.words_of else frozenset()
-        # words that make the rules worth running (listed names that are not words,
-        # context words); see `_may_apply`
-        self.hot = (
+
+    def _hot_words(self, common: frozenset[str]) -> frozenset[str]:
+        """Words that make the rules worth running (listed names that are not words,
+        context words); see `_may_apply`."""
+        return (
             (self.names - common)
             | self.titles | self.short_titles | self.roles | (self.thanks - {"an", "to"})
             | self.thanks_before | self.person_nouns | self.quote_words | self.bell | self.signoffs
