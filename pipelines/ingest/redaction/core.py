@@ -50,26 +50,22 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from pipelines.ingest.redaction.holdback import HoldBack
 from pipelines.ingest.redaction.names.context import NameContext
 from pipelines.ingest.redaction.names.gazetteer import load_gazetteer
-from pipelines.ingest.redaction.names.words import TR_LOCATIVE, calendar_words, never_names
+from pipelines.ingest.redaction.names.lists import NameLists
 from pipelines.ingest.redaction.numbers import SpelledNumbers, redact_numbers, redact_phones
 from pipelines.ingest.redaction.patterns import (
-    _AT_WORD,
     _CAPWORD,
     _CODE,
     _DATE_GROUPS,
     _DE_ID,
     _DE_ID_LOWER,
     _DIGIT,
-    _DIGITS_AFTER,
-    _DIGITS_BEFORE,
     _EMAIL,
-    _FIRST,
     _FIVE_DIGITS,
     _GAP,
     _HOUSE,
@@ -78,9 +74,7 @@ from pipelines.ingest.redaction.patterns import (
     _PHONE_SPLIT,
     _PLATE_CODE,
     _SHAPES,
-    _SPACES,
     _URL,
-    _WORD,
     _YEAR,
     _fold,
     _iban_length,
@@ -90,11 +84,8 @@ from pipelines.ingest.redaction.patterns import (
     _prefilter,
     _tckn_valid,
     _trie,
-    fold_case,
 )
 from pipelines.ingest.redaction.rules import (
-    RULES_FILE,
-    RedactionConfigError,
     load_rules,
     placeholders,
     read_names,
@@ -120,23 +111,6 @@ class Redacted:
     reason: str | None  # why it was held back; generic, never quotes the comment
 
 
-# --------------------------------------------------------------------------- tokens
-
-
-@dataclass(slots=True)
-class _Words:
-    """The word tokens of a text as parallel lists (cheaper than one object per word)."""
-
-    words: list[str]
-    keys: list[str]  # case-folded
-    cap: list[bool]  # starts with a capital letter
-    ph: list[str | None]  # the kind, when the word is a placeholder
-    start: list[int]
-    end: list[int]
-    adj: list[bool]  # only spaces (or a title's dot and spaces) before it
-    title: list[bool]  # a title written before a name
-
-
 # --------------------------------------------------------------------------- redactor
 
 
@@ -156,49 +130,9 @@ class Redactor:
     ):
         rules = load_rules() if rules is None else rules
         self.placeholders = placeholders(rules)
-        self._kind_of = {v: k for k, v in self.placeholders.items()}
-        self._NAME = self.placeholders["NAME"]
-
-        self._first = _fold(first_names)
-        self._sur = _fold(surnames)
-        if not self._first or not self._sur:
-            raise RedactionConfigError("the first-name and surname lists must not be empty")
-        blockers = never_names(rules)
-        self._first -= blockers
-        self._sur -= blockers
-        self._names = self._first | self._sur
-        # frequent words of the three languages, popular names excepted: "Juni", "Lage"
-        self._ordinary = frozenset(ordinary_words)
-        # names that are also ordinary words need context (a title, another name ...)
-        self._ambiguous = (
-            _fold(setting(rules, "names.ambiguous"))
-            | _fold(common_words)
-            | _fold(rules["names"].get("not_names", ()))
-            | (self._names & self._ordinary)
-            | calendar_words(rules)
-        ) - blockers
-        self._stop = _fold(setting(rules, "names.stopwords"))
-        self._months = _fold(str(m).rstrip(".") for m in setting(rules, "months"))
-        titles = [str(t) for t in setting(rules, "names.titles_before")]
-        self._titles_dot = _fold(t[:-1] for t in titles if t.endswith("."))
-        self._titles_plain = _fold(t for t in titles if not t.endswith("."))
-        self._titles_after = _fold(setting(rules, "names.titles_after"))
-        self._titles_all = self._titles_dot | self._titles_plain
-        self._weak = _fold(setting(rules, "names.weak_context"))
-        streets = setting(rules, "addresses")
-        self._suffixes = tuple(str(s).casefold().rstrip(".") for s in streets["street_suffixes"])
-        self._not_streets = _fold(streets["not_streets"])
-
-        held = setting(rules, "held_back")
-        self._max_unknown = int(held["max_unknown_after_name"])
-        self._max_share = float(held["max_placeholder_share"])
-        self._min_ph = int(held["min_placeholders"])
-        self._reasons = {str(k): str(v) for k, v in dict(held["reasons"]).items()}
-        for key in ("digits", "at_sign", "uncertain_name", "mostly_placeholders"):
-            if key not in self._reasons:
-                raise RedactionConfigError(f"{RULES_FILE}: missing held_back.reasons.{key}")
-        self._long_digits = re.compile(rf"\d{{{int(held['min_digit_run'])},}}")
-
+        self._lists = NameLists(rules, first_names, surnames, common_words, ordinary_words, self.placeholders)
+        self._not_streets = _fold(setting(rules, "addresses")["not_streets"])
+        self._hold = HoldBack(rules, self._lists)
         self._compile(rules)
         sayings = [str(p) for p in setting(rules, "names").get("idioms", ())] or ["\ue000"]
         self._intros_strong = frozenset(
@@ -211,13 +145,14 @@ class Redactor:
         )
         heads = {re.escape(p.split()[0].casefold()) for p in sayings}
         self._idiom_hint = re.compile("|".join(sorted(heads)), re.IGNORECASE)
+        lists = self._lists
         self._ctx = NameContext(
-            rules, self._first, self._sur, self._ambiguous, self._stop, self._NAME, self._ordinary,
+            rules, lists.first, lists.sur, lists.ambiguous, lists.stop, lists.NAME, lists.ordinary,
             {lang: frozenset(ws) for lang, ws in (ordinary_by_language or {}).items()},
             primary_language,
         )  # fmt: skip
         self._st = Structures(
-            rules, self.placeholders, tuple(str(m) for m in setting(rules, "months")), self._ordinary
+            rules, self.placeholders, tuple(str(m) for m in setting(rules, "months")), self._lists.ordinary
         )
 
     @classmethod
@@ -354,22 +289,6 @@ class Redactor:
             rf"(?<![\w.,/-])(?:D-)?\d{{5}}[ \u00a0]+(?:{_CAPWORD}/)?(?:{cities})(?:/{_CAPWORD})?(?!\w)"
         )
 
-        n = setting(rules, "names")
-        # Intros and sign-offs, followed by optional punctuation; the name tokens follow.
-        self._intro = re.compile(rf"{_keywords(n['intros'])}[ \t\u00a0,:;\-–—\"'„“”‚‘»«]*", I)
-        self._signoff = re.compile(rf"{_keywords(n['sign_offs'])}[\s,:;\-–—!.]*", I)
-        self._pre_intro = _prefilter(n["intros"])
-        self._pre_signoff = _prefilter(n["sign_offs"])
-
-        ph = "|".join(re.escape(p) for p in sorted(self.placeholders.values(), key=len, reverse=True))
-        self._split = re.compile(rf"({ph}|{_WORD})").split  # gap, word, gap, word, ..., gap
-        name = re.escape(self._NAME)
-        self._name_run = re.compile(rf"{name}(?:[ \t\u00a0]+{name})+")
-        # words that make the token-level name rules worth running
-        self._hot = (
-            self._names | self._titles_dot | self._titles_plain | self._titles_after | {self._NAME.casefold()}
-        )
-
     # ------------------------------------------------------------------ public
 
     def redact(self, text: str | None) -> Redacted:
@@ -381,23 +300,25 @@ class Redactor:
         idioms: list[str] = []
         if self._idiom_hint.search(out):
             out = self._idioms.sub(lambda m: self._idiom_mark(m, idioms), out)
-        parts = self._split(out)
-        named, words = self._redact_names(out, parts)
+        lists = self._lists
+        parts = lists.split(out)
+        named, words = lists.redact(out, parts)
         named = self._ctx.redact(named)
         # a name found makes its neighbours names ("Laut [NAME]", "Selam [NAME]"): the name
         # rules again until nothing changes, so that redacting twice changes nothing
         for _ in range(2):
-            if self._NAME not in named:
+            if lists.NAME not in named:
                 break
-            again = self._ctx.redact(self._redact_names(named, self._split(named))[0])
+            again = self._ctx.redact(lists.redact(named, lists.split(named))[0])
             if again == named:
                 break
             named, words = again, None
         named = self._st.births_after_names(named)
         if named != out:
-            parts, words = self._split(named), None
-        kinds = tuple(sorted({self._kind_of[w] for w in parts[1::2] if w in self._kind_of}))
-        reasons = self._risks(named, parts, words)
+            parts, words = lists.split(named), None
+        kind_of = lists.kind_of
+        kinds = tuple(sorted({kind_of[w] for w in parts[1::2] if w in kind_of}))
+        reasons = self._hold.reasons(named, parts, words)
         for k in range(len(idioms), 0, -1):  # (longest mark first: a mark holds the shorter ones)
             named = named.replace(_IDIOM_MARK * k, idioms[k - 1])
         return Redacted(named, kinds, bool(reasons), "; ".join(reasons) if reasons else None)
@@ -408,13 +329,17 @@ class Redactor:
         prev = m.string[max(0, m.start() - 20) : m.start()].split()
         before = [w.casefold() for w in prev]
         one_word = not any(c.isspace() for c in m.group())  # ("Frau Erika Mustermann" stays a saying)
-        if one_word and before and before[-1].rstrip(".") in self._titles_all:
+        if one_word and before and before[-1].rstrip(".") in self._lists.titles_all:
             return m.group()
         if any(" ".join(before[-k:]) in self._intros_strong for k in (1, 2, 3) if len(before) >= k):
             return m.group()  # "My name is John Doe": a person who says so
         if one_word and prev and m.string[m.start() - 1] == " " and prev[-1][:1].isupper():
             given = before[-1]
-            if given in self._first and given not in self._ordinary and given not in self._ambiguous:
+            if (
+                given in self._lists.first
+                and given not in self._lists.ordinary
+                and given not in self._lists.ambiguous
+            ):
                 return m.group()  # a given name before it: "Marco Ferrari" is a person
         idioms.append(m.group())
         return _IDIOM_MARK * len(idioms)
@@ -494,7 +419,7 @@ class Redactor:
     def _keep_keyword(self, m: re.Match[str], kind: str, *, min_digits: int = 0, min_len: int = 0) -> str:
         value = m.group("v")
         if (
-            _LETTER_CODE.fullmatch(value) and value.casefold() not in self._ordinary
+            _LETTER_CODE.fullmatch(value) and value.casefold() not in self._lists.ordinary
         ) or _MIXED_CODE.fullmatch(value):
             return (
                 m.group("kw") + m.group("gap") + self.placeholders[kind]
@@ -503,7 +428,11 @@ class Redactor:
             return m.group()
         head = re.split(r"[ \u00a0/.-]", value, maxsplit=1)[0]
         # (a short abbreviation in capitals is a code's prefix: "KZ-W 446/2023")
-        if head.isalpha() and not (head.isupper() and len(head) <= 3) and head.casefold() in self._ordinary:
+        if (
+            head.isalpha()
+            and not (head.isupper() and len(head) <= 3)
+            and head.casefold() in self._lists.ordinary
+        ):
             return m.group()  # "Reisepass kostet 70 Euro": a word, then a price
         return m.group("kw") + m.group("gap") + self.placeholders[kind]
 
@@ -542,7 +471,7 @@ class Redactor:
         if m.group("a").casefold() in WEEKDAYS and m.group("b").casefold() in WEEKDAYS:
             return m.group()  # opening hours: "DI-FR 9 bis 12"
         if m.group("sep") != "-" and (
-            m.group("a").casefold() in self._stop or m.group("b").casefold() in self._stop
+            m.group("a").casefold() in self._lists.stop or m.group("b").casefold() in self._lists.stop
         ):
             # "ICH WAR AM 12 DA": words in a text written in capitals, not a plate
             context = m.string[max(0, m.start() - 12) : m.start()] + m.string[m.end() : m.end() + 12]
@@ -559,7 +488,7 @@ class Redactor:
         """Where the street name starts in the capitalised words before a street word:
         leading stop words are no part of it ("Danke Kieler Straße 5"). None: no name."""
         for word in re.finditer(r"\S+", prefix):
-            if word.group().casefold().rstrip(".,") not in self._stop:
+            if word.group().casefold().rstrip(".,") not in self._lists.stop:
                 return word.start()
         return None
 
@@ -569,7 +498,7 @@ class Redactor:
         key = m.group("st").casefold().rstrip(".")
         if key in self._not_streets or self._st.unit_after(m.string, m.end()):
             return m.group()  # "Parkplatz 3", "Stadtpark 5 min"
-        attached = any(key.endswith(s) and len(key) > len(s) for s in self._suffixes)
+        attached = any(key.endswith(s) and len(key) > len(s) for s in self._lists.suffixes)
         if not attached and start is None:
             return m.group()  # "Platz 3", "die Straße 5": no street name in front
         return prefix[: len(prefix) if start is None else start] + self.placeholders["ADRESSE"]
@@ -607,251 +536,3 @@ class Redactor:
         if len(groups) == 1:
             return s  # one long number: not phone-shaped; left for the hold-back check
         return self.placeholders["TELEFON"]  # local number in groups: "428 28 1234"
-
-    # ------------------------------------------------------------------ names
-
-    def _lookup(self, key: str) -> tuple[bool, bool, bool]:
-        """(is a listed name, is a listed first name, is ambiguous) for a casefolded token."""
-        names = self._names
-        if key in names:
-            return True, key in self._first, key in self._ambiguous
-        if "-" in key:
-            if key.endswith(self._suffixes):
-                return False, False, False  # "Thomas-Mann-Straße"
-            parts = key.split("-")
-            hits = [p for p in parts if p in names and p not in self._ambiguous]
-            if hits and all(p in names for p in parts):  # "Anna-Lena", not "Otto-Normalverbraucher"
-                return True, any(p in self._first for p in hits), False
-            return False, False, False
-        if (
-            len(key) > 3
-            and key[-1] == "s"
-            and key[:-1] in names
-            and key[:-1] not in self._ambiguous
-            and key not in self._ordinary
-        ):
-            return True, False, False  # German genitive "Annas", not "Chaos" of "Chao"
-        return False, False, False
-
-    def _words(self, text: str, parts: list[str]) -> _Words:
-        """Token lists for `text`; `parts` is `self._split(text)`: gap, word, gap, ... gap."""
-        words = parts[1::2]
-        gaps = parts[0::2]
-        n = len(words)
-        offsets = list(accumulate(map(len, parts), initial=0))
-        start = offsets[1::2][:n]
-        end = offsets[2::2]
-        keys = list(map(fold_case, words))
-        kind_of, dot, plain = self._kind_of, self._titles_dot, self._titles_plain
-        title = [k in plain or (k in dot and gaps[i + 1][:1] == ".") for i, k in enumerate(keys)]
-        adj = [False] * n  # adj[i]: only spaces between word i-1 and word i
-        full = _SPACES.fullmatch
-        for i in range(1, n):
-            gap = gaps[i]
-            if gap == " " or full(gap):
-                adj[i] = True
-            elif gap[:1] == "." and keys[i - 1] in dot and (len(gap) == 1 or full(gap, 1)):
-                adj[i] = True  # "Dr. Schulz"
-        return _Words(
-            words=words,
-            keys=keys,
-            cap=list(map(str.isupper, map(_FIRST, words))),  # "[NAME]" starts with "[": never
-            ph=list(map(kind_of.get, words)),
-            start=start,
-            end=end,
-            adj=adj,
-            title=title,
-        )
-
-    def _may_hold_names(self, text: str, words: list[str]) -> bool:
-        """Cheap test on the word strings: can any name rule apply at all?"""
-        keys = set(map(fold_case, words))
-        if not keys.isdisjoint(self._hot):
-            return True
-        names = self._names
-        for key in keys:
-            if "-" in key and any(p in names for p in key.split("-")):
-                return True
-            if key[-1:] == "s" and key[:-1] in names:
-                return True
-        low = _norm(text)
-        return self._pre_intro.search(low) or self._pre_signoff.search(low)
-
-    def _redact_names(self, text: str, parts: list[str]) -> tuple[str, _Words | None]:
-        """The text with names replaced, and its tokens when they were built and still hold."""
-        if not self._may_hold_names(text, parts[1::2]):
-            return text, None
-        W = self._words(text, parts)
-        n = len(W.words)
-        keys, cap, ph, adj, titles = W.keys, W.cap, W.ph, W.adj, W.title
-        mark = [False] * n
-        stop, lookup, NAME, after = self._stop, self._lookup, self._NAME, self._titles_after
-
-        def chain(j: int, strong: bool, maxlen: int = 4) -> None:
-            """Mark the name words starting at word j (after a title or intro). After an
-            intro (maxlen 3) any second capitalised word is part of the name: the
-            gazetteer lists many given names as surnames too ("Brekke Quast")."""
-            seen: list[str] = []  # "first", "sur", "unknown"
-            while j < n and len(seen) < maxlen and (not seen or adj[j]):
-                key = keys[j]
-                if ph[j] or key in stop or titles[j] or key in after:
-                    return
-                listed, first, amb = lookup(key)
-                if listed and (cap[j] or not amb):
-                    mark[j] = True
-                    seen.append("first" if first else "sur")
-                elif (
-                    cap[j]
-                    and strong
-                    and (
-                        not seen
-                        or (len(seen) == 1 and (seen[0] == "unknown" or maxlen == 3))
-                        or all(s == "first" for s in seen)
-                    )
-                    # (after a name, an everyday word ends it: "Mehmet Öztürk Aktenzeichen ...")
-                    and not (seen and key in self._ordinary and not listed)
-                ):
-                    mark[j] = True
-                    seen.append("unknown")
-                else:
-                    return
-                j += 1
-
-        # 1. titles before a name: "Frau Schulz", "Herr Dr. Zorro", "Sayın Kaya"
-        for i in range(n):
-            if not titles[i]:
-                continue
-            if i + 1 < n and titles[i + 1] and adj[i + 1]:
-                continue  # the last title of a chain does the work
-            k = i
-            while k > 0 and titles[k - 1] and adj[k]:
-                k -= 1  # first title of the chain
-            weak = not cap[k] or (k > 0 and adj[k] and keys[k - 1] in self._weak)
-            if i + 1 < n and adj[i + 1]:
-                chain(i + 1, strong=not weak)
-        # 2. titles after a name: "Ahmet Bey", "Ayşe Hanım'a", "Mehmet Yılmaz bey"
-        for i in range(1, n):
-            if keys[i] not in after or not adj[i]:
-                continue
-            p = i - 1
-            if ph[p] or keys[p] in stop or titles[p] or TR_LOCATIVE.fullmatch(keys[p]):
-                continue
-            listed, _, amb = lookup(keys[p])
-            if not (cap[p] or (listed and not amb)):
-                continue
-            mark[p] = True
-            for q in (p - 1, p - 2):
-                if q < 0 or not adj[q + 1] or not mark[q + 1]:
-                    break
-                if ph[q] or not cap[q] or not lookup(keys[q])[0]:
-                    break
-                mark[q] = True
-        # 3. intros and sign-offs: "mein Name ist ...", "Viele Grüße\n..."
-        low = _norm(text)
-        for pre, regex in ((self._pre_intro, self._intro), (self._pre_signoff, self._signoff)):
-            if pre.search(low):
-                starts = {p: i for i, p in enumerate(W.start)}
-                for m in regex.finditer(text):
-                    j = starts.get(m.end())
-                    if j is not None:
-                        chain(j, strong=True, maxlen=3)
-        # 4. listed names anywhere (not ambiguous ones, not "12. Jan" or "100 Mark")
-        firsts: list[int] = []
-        surs: list[int] = []
-        for i in range(n):
-            if not cap[i]:
-                continue
-            listed, first, amb = lookup(keys[i])
-            if not listed or amb:
-                continue
-            if _DIGITS_BEFORE.search(text, max(0, W.start[i] - 3), W.start[i]):
-                continue
-            if keys[i] in self._months and _DIGITS_AFTER.match(text, W.end[i]):
-                continue
-            mark[i] = True
-            (firsts if first else surs).append(i)
-
-        def unknown(j: int) -> bool:
-            key = keys[j]
-            return (
-                cap[j] and not mark[j] and key not in stop and not titles[j]
-                and key not in after and not lookup(key)[0]
-            )  # fmt: skip
-
-        # first name + unknown surname ("Anna Zorro"), unknown first name + surname ("Xaver Schulz")
-        for i in firsts:
-            if i + 1 < n and adj[i + 1] and unknown(i + 1):
-                mark[i + 1] = True
-        for i in surs:
-            if i > 0 and adj[i] and unknown(i - 1) and not (i > 1 and mark[i - 2] and adj[i - 1]):
-                mark[i - 1] = True
-        # 5. ambiguous names next to a name: "Anna Lange"; "Lange Wartezeit" stays
-        amb_names = self._ambiguous
-        ambiguous = [i for i in range(n) if cap[i] and not mark[i] and keys[i] in amb_names]
-        changed = bool(ambiguous)
-        while changed:
-            changed = False
-            for i in ambiguous:
-                if mark[i]:
-                    continue
-                left = i > 0 and adj[i] and (mark[i - 1] or ph[i - 1] == "NAME")
-                right = i + 1 < n and adj[i + 1] and (mark[i + 1] or ph[i + 1] == "NAME")
-                if left or right:
-                    mark[i] = changed = True
-
-        if not any(mark):
-            return (self._name_run.sub(NAME, text) if NAME in text else text), W
-        out = []
-        pos = 0
-        for i in range(n):
-            if mark[i]:
-                out.append(text[pos : W.start[i]])
-                out.append(NAME)
-                pos = W.end[i]
-        out.append(text[pos:])
-        return self._name_run.sub(NAME, "".join(out)), None
-
-    # ------------------------------------------------------------------ hold-back
-
-    def _risks(self, text: str, parts: list[str], W: _Words | None = None) -> list[str]:
-        """Reasons to hold the redacted `text` back (`parts` is `self._split(text)`,
-        `W` its tokens if already built)."""
-        reasons = []
-        if self._long_digits.search(text):
-            reasons.append(self._reasons["digits"])
-        if _AT_WORD.search(text) and _AT_WORD.search(self._st.group_handle.sub("", text)):
-            # an "@" touching a word may be a half-redacted address or handle;
-            # "danke @ team", "@team", "@all" greet a group
-            reasons.append(self._reasons["at_sign"])
-        words = parts[1::2]
-        maybe = self._NAME in words or not self._titles_all.isdisjoint(map(str.casefold, words))
-        if maybe and self._uncertain(W or self._words(text, parts)):
-            reasons.append(self._reasons["uncertain_name"])
-        placeholders = sum(1 for w in words if w in self._kind_of)
-        if words and placeholders >= self._min_ph and placeholders / len(words) > self._max_share:
-            reasons.append(self._reasons["mostly_placeholders"])
-        return reasons
-
-    def _uncertain(self, W: _Words) -> bool:
-        """Capitalised unknown words right after [NAME] or a title were left in the text."""
-        n = len(W.words)
-        keys, cap, ph, adj, titles = W.keys, W.cap, W.ph, W.adj, W.title
-        stop, after, lookup = self._stop, self._titles_after, self._lookup
-
-        def unknown_run(j: int) -> int:
-            c = 0
-            while j < n and adj[j]:
-                key = keys[j]
-                if not cap[j] or key in stop or titles[j] or key in after or lookup(key)[0]:
-                    break
-                c += 1
-                j += 1
-            return c
-
-        for i in range(n):
-            # after [NAME], or after a capitalised title that ends a chain of titles
-            after_name = ph[i] == "NAME"
-            after_title = titles[i] and cap[i] and not (i + 1 < n and titles[i + 1] and adj[i + 1])
-            if (after_name or after_title) and unknown_run(i + 1) > self._max_unknown:
-                return True
-        return False

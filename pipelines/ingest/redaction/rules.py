@@ -71,3 +71,11 @@ def placeholders(rules: Mapping[str, Any]) -> dict[str, str]:
     if missing or len(set(ph.values())) != len(ph):
         raise RedactionConfigError(f"{RULES_FILE}: placeholders must name {KINDS} distinctly")
     return {k: ph[k] for k in KINDS}
+
+
+def word_list(rules: Mapping[str, Any], dotted: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The list at a dotted key as strings; `default` where it is missing (no error)."""
+    node: Any = rules
+    for part in dotted.split("."):
+        node = node.get(part, {}) if isinstance(node, Mapping) else {}
+    return tuple(str(w) for w in node) if isinstance(node, list) else default

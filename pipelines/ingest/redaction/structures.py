@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipelines.ingest.redaction.patterns import DASH
+from pipelines.ingest.redaction.rules import word_list
 
 _I = re.IGNORECASE
 
@@ -197,13 +198,6 @@ _NOT_ADJECTIVES = frozenset(
 )
 
 
-def _words(rules: Mapping[str, Any], key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
-    node: Any = rules
-    for part in key.split("."):
-        node = node.get(part, {}) if isinstance(node, Mapping) else {}
-    return tuple(str(w) for w in node) if isinstance(node, list) else default
-
-
 def _alt(words: tuple[str, ...]) -> str:
     return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))
 
@@ -220,9 +214,11 @@ class Structures:
     ):
         self.P = dict(placeholders)
         self.everyday = everyday  # the gazetteer's ordinary_words
-        self.keep_hosts = tuple(h.casefold() for h in _words(rules, "structures.keep_hosts", ("hamburg.de",)))
-        self.generic_handles = frozenset(w.casefold() for w in _words(rules, "structures.generic_handles"))
-        code_kw = _words(rules, "structures.code_context")
+        self.keep_hosts = tuple(
+            h.casefold() for h in word_list(rules, "structures.keep_hosts", ("hamburg.de",))
+        )
+        self.generic_handles = frozenset(w.casefold() for w in word_list(rules, "structures.generic_handles"))
+        code_kw = word_list(rules, "structures.code_context")
         # long words also close a compound ("Selbstbedienungsterminal tbl-alt-95")
         long_kw = tuple(w for w in code_kw if len(w) >= 5)
         short_kw = tuple(w for w in code_kw if len(w) < 5)
@@ -232,14 +228,14 @@ class Structures:
             _I,
         )
         # a court file number: number, register, number/year ("39 C 1469/20", "4 js 3919/20")
-        registers = _words(rules, "structures.court_registers")
+        registers = word_list(rules, "structures.court_registers")
         self._court_file = re.compile(
             rf"(?<![\w./-])\d{{1,4}}[ \u00a0]?(?:{_alt(registers) or _NEVER})[ \u00a0]?\d{{2,6}}/\d{{2}}(?:\d{{2}})?(?![\w/]|[.,]\d)",
             _I,
         )
-        plate_kw = _words(rules, "structures.plate_context")
+        plate_kw = word_list(rules, "structures.plate_context")
         # also inside a compound: "Wunschkennzeichen", "Autokennzeichen"
-        whole = _words(rules, "structures.plate_context_words")
+        whole = word_list(rules, "structures.plate_context_words")
         self._plate_context = re.compile(
             rf"(?<!\[)(?:{_alt(plate_kw)})(?:s|es)?(?![a-zäöüß])|(?<![\w\[])(?:{_alt(whole) or _NEVER})(?!\w)",
             _I,
@@ -253,17 +249,17 @@ class Structures:
         )
         # a date in brackets or commas right after a name or a person: "[NAME] (17. September
         # 2011)", "Ich, [NAME], 23/09/2006, ...", "Mein Kind (2.8.2009)": a date of birth
-        persons = _alt((self.P["NAME"], *_words(rules, "structures.birth_persons")))
+        persons = _alt((self.P["NAME"], *word_list(rules, "structures.birth_persons")))
         self._name_date = re.compile(
             rf"((?:{persons})(?:[ ]?\([ ]?|,[ ]))((?:\*[ ]?)?(?:{self._date}))([ ]?\)|,)", _I
         )
         self._full_date = re.compile(rf"(?<![\d.\w])(?:{self._date})(?![\d])", _I)
         # "*04.11.1952", "* 6. Dezember 1963", "(*17.04.1965)": the star marks a birth.
         self._star_date = re.compile(rf"\*[ ]?(?:{self._date}|(?:19|20)\d\d(?!\d))", _I)
-        birth = _words(rules, "keywords.birth_before") + _words(rules, "keywords.birth_after")
+        birth = word_list(rules, "keywords.birth_before") + word_list(rules, "keywords.birth_after")
         self._birth_kw = re.compile(rf"(?<![\w\[])(?:{_alt(birth)})", _I)
         self._birth_after_kw = re.compile(
-            rf"(?<![\w\[])(?:{_alt(_words(rules, 'keywords.birth_after'))})", _I
+            rf"(?<![\w\[])(?:{_alt(word_list(rules, 'keywords.birth_after'))})", _I
         )
         self.max_birth_year = int(rules.get("structures", {}).get("max_birth_year", 2006))
         self.max_birth_year_keyword = int(rules.get("structures", {}).get("max_birth_year_keyword", 2016))
@@ -296,7 +292,7 @@ class Structures:
             _I,
         )
         # "Am Stadtrand 204", "Beim Schlump 57", "An der Alster 3", "Auf dem Sande 1".
-        preps = _words(rules, "structures.street_prepositions")
+        preps = word_list(rules, "structures.street_prepositions")
         self._street_prep = re.compile(
             rf"(?<![\w\[\]-])(?P<p>{_alt(preps)})[ \u00a0]+(?P<w>[A-Za-zÄÖÜäöüß][\wäöüß-]{{2,}})"
             rf"[ \u00a0]*(?P<no>{house}){tail}",
@@ -326,12 +322,9 @@ class Structures:
             re.escape(self.P["ADRESSE"])
             + r"(?:,?[ \u00a0]*(?:in[ \u00a0]+)?(?:D-)?\d{5}(?!\d)(?:[ \u00a0]+[A-Za-zÄÖÜäöüß-]{3,})?)"
         )
-        # "@team", "@all" greet a group: no handle, no reason to hold a comment back
-        groups = "|".join(re.escape(str(h)) for h in _words(rules, "structures.generic_handles"))
-        self.group_handle = re.compile(rf"(?<![\w.])@(?:{groups})(?![\w@])", re.IGNORECASE)
-        self._ordinary = frozenset(w.casefold() for w in _words(rules, "structures.not_street_nouns"))
+        self._ordinary = frozenset(w.casefold() for w in word_list(rules, "structures.not_street_nouns"))
         self._residence = re.compile(
-            rf"(?<![\w\[])(?:{_alt(_words(rules, 'structures.residence_context'))})", _I
+            rf"(?<![\w\[])(?:{_alt(word_list(rules, 'structures.residence_context'))})", _I
         )
         self._suffix_tuple = tuple(x.casefold() for x in suffixes)
         self._street_words = frozenset(x.casefold() for x in words)
