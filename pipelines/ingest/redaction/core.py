@@ -53,6 +53,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipelines.ingest.redaction.addresses import Addresses
+from pipelines.ingest.redaction.births import Births
+from pipelines.ingest.redaction.codes import Codes
 from pipelines.ingest.redaction.holdback import HoldBack
 from pipelines.ingest.redaction.names.context import NameContext
 from pipelines.ingest.redaction.names.gazetteer import load_gazetteer
@@ -85,13 +88,14 @@ from pipelines.ingest.redaction.patterns import (
     _tckn_valid,
     _trie,
 )
+from pipelines.ingest.redaction.plates import WEEKDAYS, Plates
 from pipelines.ingest.redaction.rules import (
     load_rules,
     placeholders,
     read_names,
     setting,
 )
-from pipelines.ingest.redaction.structures import WEEKDAYS, Structures
+from pipelines.ingest.redaction.web import WebAddresses
 
 _IDIOM_MARK = "\ue000"  # a private-use character: no word, no digit, no rule reads it
 
@@ -151,9 +155,12 @@ class Redactor:
             {lang: frozenset(ws) for lang, ws in (ordinary_by_language or {}).items()},
             primary_language,
         )  # fmt: skip
-        self._st = Structures(
-            rules, self.placeholders, tuple(str(m) for m in setting(rules, "months")), self._lists.ordinary
-        )
+        months = tuple(str(m) for m in setting(rules, "months"))
+        self._web = WebAddresses(rules, self.placeholders)
+        self._codes = Codes(rules, self.placeholders)
+        self._plates = Plates(rules, self.placeholders)
+        self._births = Births(rules, self.placeholders, months)
+        self._addresses = Addresses(rules, self.placeholders, months, self._lists.ordinary)
 
     @classmethod
     def default(cls, directory: Path | None = None) -> Redactor:
@@ -313,7 +320,7 @@ class Redactor:
             if again == named:
                 break
             named, words = again, None
-        named = self._st.births_after_names(named)
+        named = self._births.births_after_names(named)
         if named != out:
             parts, words = lists.split(named), None
         kind_of = lists.kind_of
@@ -356,12 +363,11 @@ class Redactor:
             text = _URL.sub(self._url, text)
         if "@" in text or "(at)" in low or "[at]" in low:
             text = _EMAIL.sub(P["EMAIL"], text)
-        st = self._st
-        text = st.emails(text)
-        text = st.urls(text)
+        text = self._web.emails(text)
+        text = self._web.urls(text)
         text = redact_numbers(text, P)
         text = self._spelled.sub(text, low, P["TELEFON"])
-        text = st.births(text)
+        text = self._births.births(text)
         hood = self._pre_hood.search(low)
         has_id_keyword = self._pre_id.search(low)
         if not _DIGIT.search(text):
@@ -372,7 +378,7 @@ class Redactor:
                 text = self._case_long.sub(
                     lambda m: self._keep_keyword(m, "AKTENZEICHEN", min_digits=5), text
                 )
-            text = st.codes(text)
+            text = self._codes.codes(text)
             return self._hood.sub(P["ADRESSE"], text) if hood else text
         text = self._ibans(text)
         keep_kw = self._keep_keyword
@@ -389,13 +395,13 @@ class Redactor:
             text = self._id.sub(self._id_sub, text)
         if self._pre_plate.search(low):
             text = self._plate_kw.sub(lambda m: keep_kw(m, "KENNZEICHEN"), text)
-        text = st.codes(text)
+        text = self._codes.codes(text)
         if P["AKTENZEICHEN"] in text:
             text = self._joined_case.sub(lambda m: m.group(1) + P["AKTENZEICHEN"], text)
-        text = st.plates(text)
+        text = self._plates.plates(text)
         text = _SHAPES.sub(self._shape, text)
         text = _DE_ID_LOWER.sub(self._lower_id, text)
-        text = st.addresses(text)
+        text = self._addresses.addresses(text)
         if self._street_hint.search(low):
             text = self._street.sub(self._street_sub, text)
         if _FIVE_DIGITS.search(text):
@@ -414,7 +420,7 @@ class Redactor:
         return text
 
     def _url(self, m: re.Match[str]) -> str:
-        return self._st.url_sub(m.group())
+        return self._web.url_sub(m.group())
 
     def _keep_keyword(self, m: re.Match[str], kind: str, *, min_digits: int = 0, min_len: int = 0) -> str:
         value = m.group("v")
@@ -496,7 +502,7 @@ class Redactor:
         prefix = m.group("pre")
         start = self._name_start(prefix)
         key = m.group("st").casefold().rstrip(".")
-        if key in self._not_streets or self._st.unit_after(m.string, m.end()):
+        if key in self._not_streets or self._addresses.unit_after(m.string, m.end()):
             return m.group()  # "Parkplatz 3", "Stadtpark 5 min"
         attached = any(key.endswith(s) and len(key) > len(s) for s in self._lists.suffixes)
         if not attached and start is None:

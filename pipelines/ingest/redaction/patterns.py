@@ -43,6 +43,15 @@ def _phrase(text: str) -> str:
     return r"\s+".join(re.escape(part) for part in str(text).split())
 
 
+def _alt(words: tuple[str, ...]) -> str:
+    """The distinct phrases as one alternation, the longest first; any white-space run
+    for a space."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))
+
+
+_NEVER = "\ue000"  # an alternative that matches nothing (for an empty word list)
+
+
 def _units(phrase: str) -> list[str]:
     """A phrase as regex units: one per character (lower case), `\\s+` per white-space run."""
     units: list[str] = []
