@@ -11,8 +11,18 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pipelines.ingest.redaction.patterns import _alt
-from pipelines.ingest.redaction.rules import word_list
+from pipelines.ingest.redaction.patterns import (
+    _CAPWORD,
+    _FIVE_DIGITS,
+    _HOUSE,
+    _alt,
+    _fold,
+    _norm,
+    _phrases,
+    _prefilter,
+    _trie,
+)
+from pipelines.ingest.redaction.rules import setting, word_list
 
 _I = re.IGNORECASE
 
@@ -102,8 +112,9 @@ _STREET_LETTER = re.compile(
 )
 
 
-class Addresses:
-    """The street words, prepositions and residence words of the rules, compiled."""
+class AnyCaseStreets:
+    """Streets in any case: the street words, prepositions and residence words of the
+    rules, compiled."""
 
     def __init__(
         self,
@@ -149,11 +160,7 @@ class Addresses:
         self._street_words = frozenset(x.casefold() for x in words)
         self._prep_words = frozenset(x.casefold() for x in preps)
 
-    def unit_after(self, text: str, pos: int) -> bool:
-        """A unit follows at `pos` ("5 min", "20 %"): the number before is no house number."""
-        return _UNIT_AFTER.match(text, pos) is not None
-
-    def addresses(self, text: str) -> str:
+    def redact(self, text: str) -> str:
         # Cheap test first (speed): the word right before each number, and the words
         # before that; the regexes run only when a street suffix or word, or a
         # preposition two words before a number, is there.
@@ -235,3 +242,110 @@ class Addresses:
         if m.group("w")[0].isupper() or self._residence.search(m.string):
             return adr
         return m.group()
+
+
+# Postcode and town after a capitalised street: ", 22765 Hamburg", " 34710 Kadıköy/İstanbul".
+_TOWN_AFTER_STREET = rf"(?:,?[ \u00a0]*(?:D-)?\d{{5}}[ \u00a0]+{_CAPWORD}(?:/{_CAPWORD})?)"
+# Flat after the house number: "D:4", "Daire 4", "Whg. 3".
+_FLAT = r"(?:[ \u00a0]*(?:D|Daire|Kat|Apt|Whg|Wohnung)\.?:?[ \u00a0]*\d{1,3}(?!\d))"
+# Any street (also without a street word: "Lange Reihe 12") followed by postcode
+# and town: "Große Freiheit 36, 22767 Hamburg".
+_STREET_TOWN = re.compile(
+    rf"(?<![\w\[\]-])(?P<pre>(?:{_CAPWORD}[ \u00a0]+){{1,3}})(?P<no>{_HOUSE}){_FLAT}?"
+    rf",?[ \u00a0]*(?:D-)?\d{{5}}[ \u00a0]+{_CAPWORD}(?:/{_CAPWORD})?"
+)
+
+
+class CapitalisedAddresses:
+    """Streets with a capital and a street word ("Kieler Str. 5a", "Max-Brauer-Allee 20"),
+    any capitalised street before postcode and town, the English order ("221B Baker
+    Street"), Turkish neighbourhoods ("Moda Mah."), and a postcode before a listed town
+    ("22765 Hamburg"). Leading `stop` words are no part of a street name."""
+
+    def __init__(
+        self,
+        rules: Mapping[str, Any],
+        placeholders: Mapping[str, str],
+        stop: frozenset[str],
+        suffixes: tuple[str, ...],
+    ):
+        self.P = placeholders
+        self._stop = stop
+        self._suffixes = suffixes  # case-folded, without their dot
+        a = setting(rules, "addresses")
+        self._not_streets = _fold(a["not_streets"])
+        suffixes, words, words_en = (
+            _phrases(a["street_suffixes"]),
+            _phrases(a["street_words"]),
+            _phrases(a["street_words_en"]),
+        )
+        hoods, cities = _phrases(a["neighbourhood_words"]), _phrases(a["cities"])
+        # Street: up to two capitalised words, a word ending in a street suffix or a
+        # separate street word, "Nr."/"No:", house number, optional postcode and town.
+        self._street = re.compile(
+            rf"(?<![\w\[\]-])(?P<pre>(?:{_CAPWORD}[ \u00a0]+){{0,2}})"
+            rf"(?P<st>[A-ZÄÖÜÇĞİŞ][\wäöüß'-]*?(?i:{suffixes})(?<=\w|\.)|(?:{words})(?:(?<=\.)|(?!\w)))"
+            rf"[ \u00a0]*(?:(?:Nr|No|Hausnr|Nummer|nummer)\.?:?[ \u00a0]*)?(?P<no>{_HOUSE}){_FLAT}?{_TOWN_AFTER_STREET}?"
+        )
+        # Cheap hint, searched in the normalised text (see `_norm`) first: a street
+        # suffix or word, then a house number.
+        street_words = {_norm(str(w).rstrip(".")) for w in [*a["street_suffixes"], *a["street_words"]]}
+        self._street_hint = re.compile(
+            "(?:" + _trie([[re.escape(c) for c in w] for w in street_words]) + ")"
+            r"\.?[ \u00a0]*(?:(?:nr|no|hausnr|nummer)\.?:?[ \u00a0]*)?\d"
+        )
+        self._pre_hood = _prefilter(a["neighbourhood_words"])
+        # English order: "221B Baker Street".
+        self._street_en = re.compile(
+            rf"(?<![\w.,/-])\d{{1,4}}[A-Za-z]?[ \u00a0]+(?:{_CAPWORD}[ \u00a0]+){{1,3}}(?:{words_en})(?:(?<=\.)|(?!\w))"
+        )
+        # Turkish neighbourhood: "Caferağa Mahallesi", "Moda Mah.".
+        self._hood = re.compile(
+            rf"(?<![\w\[\]-])(?:{_CAPWORD}[ \u00a0]+){{1,2}}(?:{hoods})(?:(?<=\.)|(?!\w))"
+        )
+        # Postcode + listed town ("22765 Hamburg", "34710 Kadıköy/İstanbul"); after a
+        # street any town is taken (see `_TOWN_AFTER_STREET`). Runs before the phone numbers.
+        self._postcode = re.compile(
+            rf"(?<![\w.,/-])(?:D-)?\d{{5}}[ \u00a0]+(?:{_CAPWORD}/)?(?:{cities})(?:/{_CAPWORD})?(?!\w)"
+        )
+
+    def redact(self, text: str, low: str) -> str:
+        """`low` is `_norm` of the text before any rule ran."""
+        if self._street_hint.search(low):
+            text = self._street.sub(self._street_sub, text)
+        if _FIVE_DIGITS.search(text):
+            text = _STREET_TOWN.sub(self._street_town_sub, text)
+        text = self._street_en.sub(self.P["ADRESSE"], text)
+        text = self.neighbourhoods(text, low)
+        if _FIVE_DIGITS.search(text):
+            text = self._postcode.sub(self.P["ADRESSE"], text)
+        return text
+
+    def neighbourhoods(self, text: str, low: str) -> str:
+        return self._hood.sub(self.P["ADRESSE"], text) if self._pre_hood.search(low) else text
+
+    def _name_start(self, prefix: str) -> int | None:
+        """Where the street name starts in the capitalised words before a street word:
+        leading stop words are no part of it ("Danke Kieler Straße 5"). None: no name."""
+        for word in re.finditer(r"\S+", prefix):
+            if word.group().casefold().rstrip(".,") not in self._stop:
+                return word.start()
+        return None
+
+    def _street_sub(self, m: re.Match[str]) -> str:
+        prefix = m.group("pre")
+        start = self._name_start(prefix)
+        key = m.group("st").casefold().rstrip(".")
+        if key in self._not_streets or _UNIT_AFTER.match(m.string, m.end()):
+            return m.group()  # "Parkplatz 3", "Stadtpark 5 min"
+        attached = any(key.endswith(s) and len(key) > len(s) for s in self._suffixes)
+        if not attached and start is None:
+            return m.group()  # "Platz 3", "die Straße 5": no street name in front
+        return prefix[: len(prefix) if start is None else start] + self.P["ADRESSE"]
+
+    def _street_town_sub(self, m: re.Match[str]) -> str:
+        prefix = m.group("pre")
+        start = self._name_start(prefix)
+        if start is None:
+            return m.group()  # "Danke 3, 22765 Hamburg"
+        return prefix[:start] + self.P["ADRESSE"]

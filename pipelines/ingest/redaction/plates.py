@@ -93,7 +93,7 @@ class Plates:
             return m.group()  # "km/h 30": a speed
         dash = any(c in DASH for c in m.group("s1")) or m.group("s1").strip() in (":", ".", "/")
         if a.isupper() and b.isupper():
-            # capitals with a space only ("ICH WAR UM 9") are left to core's shape rule;
+            # capitals with a space only ("ICH WAR UM 9") are left to the shape rule of `shapes`;
             # a dash before the digits after two letter groups marks one too ("HH KC-409")
             second = len(b) >= 2 and any(c in DASH for c in m.group("s2"))
             return self.P["KENNZEICHEN"] if dash or second or context else m.group()

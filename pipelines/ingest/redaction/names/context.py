@@ -1,4 +1,5 @@
-"""Names: context rules that find the names the title/intro/list rules of `core` miss."""
+"""The context rules for names, which find the names the rules of `lists` miss: the word
+sets and token tests they share (`NameContext`) and the order they run in (`RULES`)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,11 @@ from pipelines.ingest.redaction.names.words import (
 )
 from pipelines.ingest.redaction.patterns import fold_case
 
+# A token: a placeholder, or letters with apostrophes and hyphens inside ("Ayşe'ye", "Anna-Lena")
 _TOKEN = re.compile(r"\[[A-Z-]+\]|[^\W\d_]+(?:['’`][^\W\d_]+)*(?:-[^\W\d_]+(?:['’`][^\W\d_]+)*)*")
+# Turkish plural endings: what people did, not one person ("çalışıyorlar")
 _TR_PLURAL = ("lar", "ler", "lardı", "lerdi", "lardi", "lar.", "larmış", "lermiş")
+# An initial before a word: "T. Ahlers", "k.meier"
 _INITIAL = re.compile(r"(?<!\w)[^\W\d_]\.[ \t]?[^\W\d_]{2,}")
 
 
@@ -60,7 +64,7 @@ _WORD_LISTS = {
 
 
 class NameContext:
-    """Context rules for names, run on the text after `core` replaced the names its
+    """Context rules for names, run on the text after `lists` replaced the names its
     title/intro/list rules find. Each rule marks whole word tokens; marked tokens become
     the name placeholder. Rules only look at words and placeholders around a token, so
     on an already redacted text they find nothing new (idempotence).

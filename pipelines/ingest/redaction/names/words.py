@@ -71,7 +71,7 @@ def never_names(rules: Mapping[str, Any]) -> frozenset[str]:
     """The words that are never (part of) a name, even where a name list has them: titles
     (with and without their dot), honorifics, roles, person nouns and stop words ("Herr",
     "Meister", "Ober" are U.S. surnames, "Sayın", "Hanım" given names). One list for the
-    title rules of `core` and the context rules here."""
+    title rules of `lists` and the context rules."""
     keys = ("titles_before", "titles_after", "stopwords", "context_titles", "context_short_titles",
             "context_roles", "person_nouns", "context_honorifics")  # fmt: skip
     words = frozenset().union(*(name_words(rules, k) for k in keys))
