@@ -1,6 +1,6 @@
 """Numbers found by pattern and confirmed by a validator (IBAN, phone) or by shape (IP, UUID).
 
-These run before the older keyword and shape rules in `core`, so an IBAN written with
+These run before the older keyword and shape rules (see `structured`), so an IBAN written with
 dashes or in lower case, or a phone number written with dots, is replaced before the
 generic digit rules could cut it into pieces. A validator decides wherever a checksum or
 a numbering plan exists, so look-alikes (bus lines, opening hours, counts, prices,

@@ -1,4 +1,4 @@
-"""Regular-expression building blocks and fixed patterns of `core` (no configuration).
+"""Regular-expression building blocks and the fixed patterns of the rules (no configuration).
 
 Keyword phrases become tries (fast to reject), phrases are matched across any run of
 white space, and the fixed shapes (URL, e-mail, IBAN, phone run, ID number, plate,
@@ -41,6 +41,20 @@ def _prefilter(phrases: Iterable[str]) -> re.Pattern[str]:
 def _phrase(text: str) -> str:
     """A keyword phrase as a regex: escaped, any white-space run for a space."""
     return r"\s+".join(re.escape(part) for part in str(text).split())
+
+
+def _phrases(phrases: Iterable[object]) -> str:
+    """The phrases as one alternation (see `_phrase`), the longest first."""
+    return "|".join(_phrase(p) for p in sorted(map(str, phrases), key=len, reverse=True))
+
+
+def _alt(words: tuple[str, ...]) -> str:
+    """The distinct phrases as one alternation, the longest first; any white-space run
+    for a space."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))
+
+
+_NEVER = "\ue000"  # an alternative that matches nothing (for an empty word list)
 
 
 def _units(phrase: str) -> list[str]:
@@ -89,7 +103,6 @@ def _keywords(phrases: Iterable[str]) -> str:
 
 # URL: http(s):// or www. up to white space; not inside an e-mail ("a@www.x.de").
 _URL = re.compile(r"(?<![\w@.])(?:https?://|www\.)[^\s<>\"'„“”«»]+", re.IGNORECASE)
-_URL_TRAIL = ".,;:!?)]}'\""
 # E-mail, also "name (at) host.de" / "name [at] host [dot] de".
 _EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]+"
