@@ -136,3 +136,48 @@ def test_period_key_formats_are_defined_once():
 )
 def test_the_key_format_scan_sees_a_second_definition(bad):
     assert any(_KEY_FORMAT.search(text) for _, text in _strings(ast.parse(f"KEY = {bad}")))
+
+
+MAX_MODULE_LINES = 420  # "a few hundred lines": one job a reader takes in at one sitting
+MAX_FUNCTION_LINES = 60
+
+
+def _long_functions(tree: ast.Module, source: list[str]) -> list[tuple[int, str, int]]:
+    """(line, name, body lines) of functions longer than the limit, docstring not counted,
+    unless a comment in their first lines says why (`# (long, ...`)."""
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+        if not body:
+            continue
+        length = body[-1].end_lineno - body[0].lineno + 1
+        head = source[node.lineno - 1 : body[0].lineno + 2]
+        if length > MAX_FUNCTION_LINES and not any("# (long" in line for line in head):
+            out.append((node.lineno, node.name, length))
+    return out
+
+
+def test_modules_and_functions_are_small_enough_to_read():
+    too_long, long_functions = [], []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        if rel.parts[0] == "demo":
+            continue
+        text = path.read_text()
+        if text.count("\n") > MAX_MODULE_LINES:
+            too_long.append(f"{rel}: {text.count(chr(10))} lines")
+        long_functions += [
+            f"{rel}:{line} {name}: {n} lines"
+            for line, name, n in _long_functions(ast.parse(text), text.splitlines())
+        ]
+    assert too_long == [] and long_functions == []
+
+
+def test_the_length_check_sees_a_long_function():
+    body = "\n".join(f"    x{i} = {i}" for i in range(61))
+    source = f"def f():\n{body}\n"
+    assert [name for _, name, _ in _long_functions(ast.parse(source), source.splitlines())] == ["f"]
+    excused = f"def f():\n    # (long, but a table)\n{body}\n"
+    assert _long_functions(ast.parse(excused), excused.splitlines()) == []
