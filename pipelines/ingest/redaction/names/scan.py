@@ -22,7 +22,7 @@ class NameScan:
 
     __slots__ = (
         "ctx", "text", "toks", "words", "keys", "n", "ph", "isname", "cap", "gaps", "adj", "mark",
-        "blocked", "_compound", "_lang",
+        "blocked", "rare", "_compound", "_lang",
     )  # fmt: skip
 
     def __init__(
@@ -39,40 +39,53 @@ class NameScan:
         self.mark = [False] * n
         self._compound: dict[int, bool] = {}
         self._lang: str | None = None
-        self.blocked = [self._never(j) for j in range(n)].__getitem__  # asked many times per token
+        # token tests asked many times per token, worked out once: blocked(j), rare(j)
+        self.blocked = self._blocked().__getitem__
+        self.rare = self._rare().__getitem__
 
-    def _never(self, j: int) -> bool:
-        """Never (part of) a name: placeholders, stop words, titles, roles, honorifics,
-        a month before digits ("Jan. 2021")."""
-        ctx, keys, text, toks = self.ctx, self.keys, self.text, self.toks
-        key = keys[j]
-        if (
-            self.ph[j]
-            or key in ctx.stop
-            or key in ctx.titles
-            or key in ctx.short_titles
-            or key in ctx.roles
-            or key.startswith(ctx.honorifics)
-        ):
-            return True
-        if TR_LOCATIVE.fullmatch(key):
-            return True  # "danışmadaki hanımefendi": the lady at the desk
-        if not self.cap[j] and key.endswith(("leri", "ları", "lari")):
-            return True  # a Turkish plural with its owner: "bayan tuvaletleri"
-        if (key in ctx.proper_words or key in ctx.places) and not (j > 0 and keys[j - 1] in ctx.titles):
-            return True  # a language, people or place ("görevli İngilizce konuştu", "Thanks Lokstedt")
-        if j > 0 and self.gaps[j] == "." and len(self.words[j - 1]) >= 2 and len(key.split("'")[0]) <= 4:
-            return True  # a host name's ending: "hamburg.de", "hamburg.de'de" (not "wardak.ehsan")
-        return key in ctx.months and re.match(r"\.?\s*\d", text[toks[j][1] : toks[j][1] + 4]) is not None
+    def _blocked(self) -> list[bool]:
+        """Per token: never (part of) a name: placeholders, stop words, titles, roles,
+        honorifics, a month before digits ("Jan. 2021")."""
+        ctx, keys, words, text, toks, ph, cap, gaps = (
+            self.ctx, self.keys, self.words, self.text, self.toks, self.ph, self.cap, self.gaps
+        )  # fmt: skip
+        blocked = [False] * self.n
+        for j, key in enumerate(keys):
+            if (
+                ph[j]
+                or key in ctx.stop
+                or key in ctx.titles
+                or key in ctx.short_titles
+                or key in ctx.roles
+                or key.startswith(ctx.honorifics)
+            ):
+                blocked[j] = True
+            elif TR_LOCATIVE.fullmatch(key):
+                blocked[j] = True  # "danışmadaki hanımefendi": the lady at the desk
+            elif not cap[j] and key.endswith(("leri", "ları", "lari")):
+                blocked[j] = True  # a Turkish plural with its owner: "bayan tuvaletleri"
+            elif (key in ctx.proper_words or key in ctx.places) and not (j > 0 and keys[j - 1] in ctx.titles):
+                # a language, people or place ("görevli İngilizce konuştu", "Thanks Lokstedt")
+                blocked[j] = True
+            elif j > 0 and gaps[j] == "." and len(words[j - 1]) >= 2 and len(key.split("'")[0]) <= 4:
+                blocked[j] = True  # a host name's ending: "hamburg.de", "hamburg.de'de" (not "wardak.ehsan")
+            else:
+                blocked[j] = (
+                    key in ctx.months and re.match(r"\.?\s*\d", text[toks[j][1] : toks[j][1] + 4]) is not None
+                )
+        return blocked
 
-    def rare(self, j: int) -> bool:
-        """Not a word of the three languages and not a name that is one: "strüver".
-        (Without an everyday-word list nothing is "no word".)"""
+    def _rare(self) -> list[bool]:
+        """Per token: not a word of the three languages and not a name that is one:
+        "strüver". (Without an everyday-word list nothing is "no word".)"""
         ctx = self.ctx
-        key = self.keys[j]
-        return bool(ctx.ordinary) and (
-            len(key) >= 3 and key not in ctx.ordinary and key not in ctx.common and key not in ctx.verbs
-        )
+        if not ctx.ordinary:
+            return [False] * self.n
+        ordinary, common, verbs = ctx.ordinary, ctx.common, ctx.verbs
+        return [
+            len(key) >= 3 and key not in ordinary and key not in common and key not in verbs
+            for key in self.keys
+        ]
 
     def noword(self, j: int) -> bool:
         """No word at all, nor a compound, inflection or typo of one: "strüver", not
