@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_reports import prepare_year  # noqa: E402  (the same generated and ingested year)
 
+from pipelines.core.periods import CADENCES  # noqa: E402
+
 MEASURE = """
 import collections, json, os, time
 from pipelines.figures import attack
@@ -97,7 +99,7 @@ def main() -> None:
     print(
         f"attacker on {r['documents']} published reports ({r['weeks']} weeks, {r['months']} months, {r['reviews']} reviews)"
     )
-    for cadence in ("weekly", "monthly", "midterm", "final"):
+    for cadence in CADENCES:
         if cadence in r["withheld"]:
             print(
                 f"  {cadence:8s} withheld cells (n > 0): {r['withheld'][cadence]:5d}   answers of withheld weeks left out: {r['left'].get(cadence, 0):5d}"

@@ -43,6 +43,11 @@ def test_reference_data_loads_with_the_spec_values():
             "must be a categorical item",
         ),
         ("reports.yaml", lambda d: d["max_comments"].update(weekly=0), "positive number"),
+        (
+            "reports.yaml",
+            lambda d: d["max_comments"].pop("final"),
+            "for each of weekly, monthly, midterm, final",
+        ),
     ],
 )
 def test_invalid_reference_data_is_refused(tmp_path, file, edit, message):

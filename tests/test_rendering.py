@@ -600,3 +600,8 @@ def test_the_headline_item_comes_from_the_questionnaire(tmp_path, monkeypatch):
     assert after["trend"]["title"].startswith(label) and not before["trend"]["title"].startswith(label)
     best_and_worst = [s["text"] for s in after["statements"] if s["text"].startswith("Am ")]
     assert best_and_worst and not any(label in text for text in best_and_worst)
+    # ... and the items table marks its row as the headline
+    marked = re.findall(
+        r'<tr class="headline-row">\s*<th scope="row" class="l">([^<]*)<', templates.render_html(doc)
+    )
+    assert marked == [label]

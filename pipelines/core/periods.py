@@ -2,7 +2,8 @@
 
 A period has three spellings, all translated here: its key (`2020-W38`, `2020-09`,
 `midterm`), the Dagster partition key of the job that builds it (`2020-09-14`, its Monday;
-`2020-09-01`, the first of the month; `midterm`) and its file name (`2020-W38.pdf`).
+`2020-09-01`, the first of the month; `midterm`) and its file name, which is its key
+(`2020-W38.pdf`, checked by `key_fits`).
 """
 
 from __future__ import annotations
@@ -183,10 +184,6 @@ class Period:
     @property
     def is_review(self) -> bool:
         return self.cadence in REVIEWS
-
-    def file_name(self, ext: str) -> str:
-        """`2020-W38.pdf`, `2020-09.csv`, `midterm.json`."""
-        return f"{self.key}.{ext}"
 
     def previous(self) -> Period:
         """The week or month before (it may lie before the survey start: then it has no data)."""

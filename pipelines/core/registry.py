@@ -331,9 +331,13 @@ class ReportSettings:
 
 def load_report_settings(directory: Path | None = None) -> ReportSettings:
     data = _load("reports.yaml", directory)
+    from pipelines.core.periods import CADENCES  # (periods reads the survey from here)
+
     limits = data.get("max_comments") or {}
-    if not limits or not all(isinstance(v, int) and v > 0 for v in limits.values()):
-        raise RegistryError("reports.yaml: max_comments must give a positive number per cadence")
+    if set(limits) != set(CADENCES) or not all(isinstance(v, int) and v > 0 for v in limits.values()):
+        raise RegistryError(
+            f"reports.yaml: max_comments must give a positive number for each of {', '.join(CADENCES)}"
+        )
     return ReportSettings(max_comments={str(k): int(v) for k, v in limits.items()})
 
 

@@ -167,11 +167,13 @@ class ResponsesConfig(dg.Config):
     ],
 )
 def responses(context: dg.AssetExecutionContext, config: ResponsesConfig, warehouse: WarehouseResource):
+    from pipelines.ingest import validation  # GX import is slow: only here, and before the lock
+
     engine = warehouse.engine
     # Ingestion and the rebuild never run twice at once (a schedule, the landing sensor
     # and a backfill may overlap).
     with exclusive(engine, "ingest"):
-        rebuild = _rebuild(engine, config.full_rebuild)
+        rebuild = _rebuild(engine, config.full_rebuild, validation.validate)
     stale_now = staleness.mark(engine, rebuild.changed, context.run_id)
     stale = staleness.current(engine)
     # The check results go out before the asset's output; a contract failure fails the run.
@@ -201,9 +203,7 @@ class _Rebuild:
     left: list = field(default_factory=list)  # still inconsistent afterwards
 
 
-def _rebuild(engine: sa.Engine, full: bool) -> _Rebuild:
-    from pipelines.ingest import validation  # GX import is slow: only where it is needed
-
+def _rebuild(engine: sa.Engine, full: bool, validate) -> _Rebuild:
     contract = contracts.load("responses")
     centres = {"centre_valid_values": [c.code for c in registry.registry().centres]}
     # Dates where the store disagrees with staging are derived again as well.
@@ -213,7 +213,7 @@ def _rebuild(engine: sa.Engine, full: bool) -> _Rebuild:
     # Two-week windows keep memory flat however long the survey runs and however many answer.
     for i in range(0, len(out.dates), DATES_PER_WINDOW):
         result = response_store.build_responses(engine, out.dates[i : i + DATES_PER_WINDOW])
-        outcome = validation.validate(contract, result.frame, centres)
+        outcome = validate(contract, result.frame, centres)
         if not outcome.success:
             out.failed += result.dates  # not written: they stay pending for the run after the fix
             out.failures.append(outcome.metadata())

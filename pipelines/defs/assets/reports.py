@@ -11,7 +11,6 @@ import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
-# Not exported by dagster 1.13: the materialization a per-partition check result targets.
 from pipelines.core import registry
 from pipelines.core.periods import JOB_CADENCES, Period
 from pipelines.defs.assets import check_results

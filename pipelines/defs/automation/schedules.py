@@ -1,4 +1,4 @@
-"""Schedules of the report jobs, all in the survey's timezone (Europe/Berlin)."""
+"""Schedules of the report jobs, all in the survey's time zone (`config/survey.yaml`)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -16,19 +16,23 @@ def _today(context: dg.ScheduleEvaluationContext, timezone: str) -> dt.date:
 
 
 def build_report_schedules(weekly_job, monthly_job, review_job) -> list[dg.ScheduleDefinition]:
-    # The weekly one built from the partitioned job: Monday 06:00 for the week before (the
-    # timezone comes from the partitions definitions).
+    # The weekly one built from the partitioned job: Monday at the report hour for the week
+    # before (the time zone comes from the partitions definitions).
+    hour = f"{partitions.REPORT_HOUR:02d}:00"
     weekly = dg.build_schedule_from_partitioned_job(
-        weekly_job, name="weekly_reports_schedule", description="Montags 06:00: Wochenberichte der Vorwoche."
+        weekly_job,
+        name="weekly_reports_schedule",
+        description=f"Montags {hour}: Wochenberichte der Vorwoche.",
     )
     timezone = registry.survey().timezone
+    ends = {name: f"{day:%d.%m.%Y}" for name, day in partitions.REVIEW_ENDS.items()}
 
     @dg.schedule(
         name="monthly_reports_schedule",
         job=monthly_job,
         cron_schedule=f"0 {partitions.REPORT_HOUR} * * 1",
         execution_timezone=timezone,
-        description="Montags 06:00: Monatsbericht des Monats, dessen letzte Woche gestern endete.",
+        description=f"Montags {hour}: Monatsbericht des Monats, dessen letzte Woche gestern endete.",
     )
     def monthly(context: dg.ScheduleEvaluationContext):
         # A month is made of whole ISO weeks (periods.Period.month): it ends on a Sunday,
@@ -50,7 +54,8 @@ def build_report_schedules(weekly_job, monthly_job, review_job) -> list[dg.Sched
         job=review_job,
         cron_schedule=f"0 {partitions.REPORT_HOUR} * * *",
         execution_timezone=timezone,
-        description="Täglich 06:00: Zwischenbilanz nach dem 14.03.2021 und Abschlussbericht nach dem 12.09.2021, je einmal.",
+        description=f"Täglich {hour}: Zwischenbilanz nach dem {ends['midterm']} und Abschlussbericht nach dem "
+        f"{ends['final']}, je einmal.",
     )
     def review_schedule(context: dg.ScheduleEvaluationContext):
         today = _today(context, timezone)
