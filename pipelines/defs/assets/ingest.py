@@ -11,8 +11,7 @@ from pipelines.core.periods import Period
 from pipelines.defs.automation import freshness
 from pipelines.defs.resources import LandingResource, PseudonymiserResource, WarehouseResource
 from pipelines.figures import staleness
-from pipelines.ingest import response_store
-from pipelines.ingest import staging as ingestion
+from pipelines.ingest import response_store, staging
 from pipelines.ingest.outcomes import OUTCOMES, IngestSummary
 from pipelines.ingest.pseudonym_key import KeyMismatch
 from pipelines.warehouse import exclusive, schema
@@ -56,7 +55,7 @@ def raw_exports(
     landing: LandingResource,
     pseudonymiser: PseudonymiserResource,
 ) -> dg.MaterializeResult:
-    ingestor = ingestion.Ingestor(
+    ingestor = staging.Ingestor(
         warehouse.engine,
         landing.landing,
         landing.quarantine,

@@ -21,8 +21,7 @@ from pipelines.defs.resources.mail import MailResource
 from pipelines.delivery import dispatch, ledger
 from pipelines.delivery.messages import ReportVersion
 from pipelines.figures import checks as figure_checks
-from pipelines.figures import documents as reporting
-from pipelines.figures import store
+from pipelines.figures import documents, store
 from pipelines.reports import atomic_files, labels, outputs, templates
 from pipelines.reports import files as report_files
 
@@ -57,17 +56,18 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
         f"{cadence}_report_files",
         f"{cadence}_delivery",
     )
-    group = f"{cadence}_reports"
-    policy = dg.BackfillPolicy.single_run()
-    checks = list(figure_checks.CHECKS)
+    # What the three assets of a cadence share: group, owners, partitions, single-run backfills.
+    chain = {
+        "group_name": f"{cadence}_reports",
+        "owners": OWNERS,
+        "partitions_def": partitions_def,
+        "backfill_policy": dg.BackfillPolicy.single_run(),
+    }
 
     @dg.asset(
         name=figures_key,
-        group_name=group,
-        owners=OWNERS,
         deps=[responses],
-        partitions_def=partitions_def,
-        backfill_policy=policy,
+        **chain,
         kinds={"sql", "pandas"},
         description=(
             f"Figures ({CADENCE_NAMES[cadence]}) of every centre, district and the city per item: valid answers, "
@@ -79,7 +79,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
             dg.AssetCheckSpec(
                 c, asset=figures_key, partitions_def=partitions_def, description=check_results.DESCRIPTIONS[c]
             )
-            for c in checks
+            for c in figure_checks.CHECKS
         ],
     )
     def figures_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -87,11 +87,8 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
 
     @dg.asset(
         name=files_key,
-        group_name=group,
-        owners=OWNERS,
         deps=[figures_asset],
-        partitions_def=partitions_def,
-        backfill_policy=policy,
+        **chain,
         kinds={"pdf", "csv", "json"},
         freshness_policy=freshness.WEEKLY_REPORTS if cadence == "weekly" else None,
         description=(
@@ -106,11 +103,8 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
 
     @dg.asset(
         name=delivery_key,
-        group_name=group,
-        owners=OWNERS,
         deps=[files_asset],
-        partitions_def=partitions_def,
-        backfill_policy=policy,
+        **chain,
         kinds={"email"},
         description=(
             "E-mails each report (PDF and CSV attached, short German summary) to its centre's recipients, "
@@ -134,7 +128,7 @@ def _build_report_assets(cadence: str, partitions_def: dg.PartitionsDefinition) 
 def _figures(cadence: str, context: dg.AssetExecutionContext, engine: sa.Engine, later: list[str]):
     """Figures, documents and checks of the run's periods; the checks' results follow the
     materialization. Fails for blocked periods unless a later step of the run will."""
-    builder = reporting.ReportBuilder(engine)
+    builder = documents.ReportBuilder(engine)
     periods = _periods(cadence, context)
     outcomes: dict[str, dict[str, list[str]]] = {}
     summary = []
