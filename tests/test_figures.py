@@ -521,21 +521,13 @@ def test_trend_series():
     }
 
 
-def test_group_figures_is_vectorised():
-    # A city week holds about 1,000 responses; 3,000 rows must take well under 30 ms a
-    # group (about 3 ms vectorised; a per-row Python loop over 3,000 rows x 13 items is
-    # an order of magnitude slower).
-    import time
-
+def test_group_figures_counts_a_city_month_of_rows():
+    # (speed is the benchmarks' business, bench/bench_reports.py: no timing here)
     rows = [{"date": D(2020, 9, 15), "Q01": (i % 5) + 1, "Q02": (i % 3) + 1, "Q06": 1} for i in range(3000)]
-    frame = responses_frame(rows)
-    month = Period.month(D(2020, 9, 1))
-    group_figures(frame, None, month, "hamburg")
-    start = time.perf_counter()
-    for _ in range(10):
-        got = group_figures(frame, None, month, "hamburg")
-    assert (time.perf_counter() - start) / 10 < 0.03
+    got = group_figures(responses_frame(rows), None, Period.month(D(2020, 9, 1)), "hamburg")
     assert got["items"]["Q01"]["counts"] == dict.fromkeys(["1", "2", "3", "4", "5"], 600)
+    assert got["items"]["Q02"]["counts"] == {"1": 1000, "2": 1000, "3": 1000}
+    assert got["responses"]["total"] == 3000
 
 
 def test_an_item_counts_only_in_weeks_that_ask_it():
@@ -550,3 +542,39 @@ def test_an_item_counts_only_in_weeks_that_ask_it():
     assert got["items"]["Q01"]["n"] == 7  # asked in every version: counted
     weeks = [group_figures(in_period(frame, w), None, w, "altona") for w in month.weeks()]
     assert sum(w["items"].get("Q06", {}).get("n", 0) for w in weeks) == got["items"]["Q06"]["n"]
+
+
+def test_a_group_of_centres_adds_up_to_the_figures_of_all_their_rows():
+    # January 2021 holds both questionnaire versions (the switch week W02), a version-1
+    # answer sent after the switch (counted in no week asking it), "cannot judge"
+    # answers, categorical items, excluded responses and a centre without any answer.
+    from pipelines.figures.groups import summed_figures, with_asked
+
+    month = Period.month(D(2021, 1, 1))
+    rows = [
+        {"centre": "altona", "date": D(2021, 1, 5), "Q01": 1, "Q02": 2, "Q06": 3},
+        {"centre": "altona", "date": D(2021, 1, 6), "channel": "web", "language": "en", "Q01": 99, "Q04": 4},
+        {"centre": "altona", "date": D(2021, 1, 20), "version": 1, "Q01": 2, "Q06": 1},
+        {"centre": "blankenese", "date": D(2021, 1, 13), "Q01": 5, "Q07": 1, "Q08": 2},
+        {
+            "centre": "blankenese",
+            "date": D(2021, 1, 29),
+            "channel": "web",
+            "language": "tr",
+            "Q01": 1,
+            "Q07": 99,
+        },
+    ]
+    frame = with_asked(in_period(responses_frame(rows), month))
+    excluded = excluded_frame(["misuse", "unfinished", "misuse"])
+    excluded["centre"] = ["altona", "blankenese", "blankenese"]
+    parts = [
+        group_figures(frame[frame["centre"] == c], excluded[excluded["centre"] == c], month, c)
+        for c in ("altona", "blankenese", "othmarschen")
+    ]
+    whole = group_figures(frame, excluded, month, "bezirk")
+    assert summed_figures(parts, month, "bezirk") == whole
+    assert whole["items"]["Q01"]["n"] == 4 and whole["items"]["Q01"]["cannot_judge"] == 1
+    assert whole["excluded"] == {"misuse": 2, "unfinished": 1}
+    # the precomputed "asked" columns give what the rows' own weeks give
+    assert group_figures(in_period(responses_frame(rows), month), excluded, month, "bezirk") == whole

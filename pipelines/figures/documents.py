@@ -80,7 +80,7 @@ class ReportBuilder:
         ):
             for column in columns:
                 frame[column] = frame[column].astype("category")
-        return Frames(resp, excl)
+        return Frames(figures.with_asked(resp, self.questionnaire), excl)
 
     # ------------------------------------------------------------------ figures
 
@@ -95,18 +95,24 @@ class ReportBuilder:
         ex_period = excl[self._mask(period, excl)]
         parts = self._parts(period)
         city = self.registry.city_code
-        members = {city: [c for d in parts[city] for c in parts[d]]}
-        members |= {d: parts[d] for d in parts[city]}
-        members |= {c: [c] for d in parts[city] for c in parts[d]}
+        districts = parts[city]
+        centres = [c for d in districts for c in parts[d]]
+        members = {city: centres} | {d: parts[d] for d in districts} | {c: [c] for c in centres}
         split = disclosure.breakdowns(in_period, self.rules, weekday=period.cadence != "weekly")
-        groups = {}
-        for name, centres in members.items():
-            rows = in_period[in_period["centre"].isin(centres)]
-            rows_ex = ex_period[ex_period["centre"].isin(centres)]
-            groups[name] = self._broken_down(
-                figures.group_figures(rows, rows_ex, period, name), centres, split
+        by_centre = dict(tuple(in_period.groupby("centre", observed=True, sort=False)))
+        ex_by_centre = dict(tuple(ex_period.groupby("centre", observed=True, sort=False)))
+        raw = {}
+        for code in centres:
+            rows, rows_ex = (
+                by_centre.get(code, in_period.iloc[:0]),
+                ex_by_centre.get(code, ex_period.iloc[:0]),
             )
-        return groups
+            raw[code] = figures.group_figures(rows, rows_ex, period, code)
+        # Districts and the city add up their centres' counts (the same figures as from
+        # their rows, without filtering the period's rows once more per group).
+        for code in [*districts, city]:
+            raw[code] = figures.summed_figures([raw[c] for c in members[code]], period, code)
+        return {code: self._broken_down(raw[code], parts_, split) for code, parts_ in members.items()}
 
     @staticmethod
     def _broken_down(fig: dict, centres: list[str], split: dict[str, dict]) -> dict:
@@ -227,6 +233,9 @@ class ReportBuilder:
         generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         resp = self.frames.responses
         in_period = resp[self._mask(period, resp)]
+        # newest first, as the comments are shown (sorted once, not per centre)
+        newest = in_period.sort_values(["response_date", "response_key"], ascending=[False, True])
+        by_centre = dict(tuple(newest.groupby("centre", observed=True, sort=False)))
         docs = {}
         # City-wide reports are the reviews; weekly and monthly reports go to the centres
         # (the city's weekly and monthly figures stay in the warehouse for comparisons).
@@ -263,7 +272,7 @@ class ReportBuilder:
             else:
                 centre = self.registry.by_code[code]
                 doc["centre_name"], doc["district"] = centre.name, centre.district
-                self._add_comments(doc, period, code, in_period)
+                self._add_comments(doc, period, by_centre.get(code, in_period.iloc[:0]))
             docs[code] = doc
         return docs
 
@@ -287,15 +296,14 @@ class ReportBuilder:
             })  # fmt: skip
         return rows
 
-    def _add_comments(self, doc: dict, period: Period, code: str, in_period: pd.DataFrame) -> None:
+    def _add_comments(self, doc: dict, period: Period, mine: pd.DataFrame) -> None:
+        """The group's published comments from `mine`: its rows of the period, newest first."""
         if not disclosure.comments_allowed(doc, self.rules):
             doc["comments_note"] = (
                 f"Kommentare werden erst ab {self.rules.min_responses_for_comments} Antworten im Zeitraum gezeigt."
             )
             return
-        mine = in_period[in_period["centre"] == code]
         rows = mine[mine["comment_status"] == "published"]
-        rows = rows.sort_values(["response_date", "response_key"], ascending=[False, True])
         limit = registry.report_settings().max_comments[period.cadence]
         # (the label needs 5 speakers of the language in the group's period, whether or not
         # its weeks are broken down by language: "5 or more" singles nobody out)

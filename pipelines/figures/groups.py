@@ -134,6 +134,34 @@ def _in_weeks_of(dates: pd.Series, holding: Collection[int], q: registry.Questio
     return out
 
 
+def _holdings(q: registry.Questionnaire) -> set[tuple[int, ...]]:
+    """The sets of versions asking an item (one per item)."""
+    return {tuple(v.version for v in q.versions if item.code in v.items) for item in q.answer_items}
+
+
+def _asked_column(holding: tuple[int, ...]) -> str:
+    return "asked_in_" + "_".join(map(str, holding))
+
+
+def with_asked(responses: pd.DataFrame, q: registry.Questionnaire | None = None) -> pd.DataFrame:
+    """`responses` with, per set of versions asking an item, whether each row counts for
+    such an item (`_asked`): worked out once for a whole store instead of per group."""
+    q = q or registry.questionnaire()
+    out = responses.copy()
+    for holding in _holdings(q):
+        out[_asked_column(holding)] = _asked(responses, holding, q)
+    return out
+
+
+def _asked(responses: pd.DataFrame, holding: tuple[int, ...], q: registry.Questionnaire) -> pd.Series:
+    """Rows answering a questionnaire version in `holding`, in a week that asks it."""
+    column = _asked_column(holding)
+    if column in responses.columns:
+        return responses[column]
+    versions = responses["questionnaire_version"].isin(holding).fillna(False).astype(bool)
+    return versions & _in_weeks_of(responses["response_date"], holding, q)
+
+
 def group_figures(
     responses: pd.DataFrame,
     excluded: pd.DataFrame | None,
@@ -177,20 +205,48 @@ def group_figures(
         out["by_weekday"] = {name: int(c) for name, c in zip(WEEKDAYS, per_day, strict=True)}
     out["questionnaire_versions"] = list(versions)
 
-    row_versions = responses["questionnaire_version"]
     masks: dict[tuple[int, ...], pd.Series] = {}
     items = {}
     for item in items_of_versions(versions, q):
         holding = tuple(v.version for v in q.versions if item.code in v.items)
         if holding not in masks:
-            masks[holding] = row_versions.isin(holding).fillna(False).astype(bool) & _in_weeks_of(
-                responses["response_date"], holding, q
-            )
+            masks[holding] = _asked(responses, holding, q)
         if item.code in responses.columns:
             values = responses[item.code][masks[holding]]
         else:
             values = pd.Series([], dtype="Int16")
         items[item.code] = item_figures(values, item)
+    out["items"] = items
+    return out
+
+
+def summed_figures(parts: Sequence[dict], period: Period, centre: str) -> dict:
+    """The figures of a group made of disjoint `parts` (`group_figures` of the same period):
+    exactly what `group_figures` gives over the union of their rows, since every count adds
+    up and shares, means and intervals come from the counts (`cell_from_counts`)."""
+    q = registry.questionnaire()
+    versions = versions_in(period, q)
+
+    def add(key: str, keys: Sequence[str]) -> dict[str, int]:
+        return {k: sum(p[key][k] for p in parts) for k in keys}
+
+    out: dict = {
+        "schema": SCHEMA,
+        "centre": centre,
+        "cadence": period.cadence,
+        "period": period.as_json(),
+        "responses": {"total": sum(p["responses"]["total"] for p in parts), **add("responses", CHANNELS)},
+        "excluded": add("excluded", EXCLUSION_REASONS),
+        "by_language": add("by_language", q.languages),
+    }
+    if period.cadence != "weekly":
+        out["by_weekday"] = add("by_weekday", WEEKDAYS)
+    out["questionnaire_versions"] = list(versions)
+    items = {}
+    for item in items_of_versions(versions, q):
+        cells = [p["items"][item.code] for p in parts]
+        counts = {str(k): sum(c["counts"][str(k)] for c in cells) for k in item.valid}
+        items[item.code] = cell_from_counts(counts, sum(c.get("cannot_judge", 0) for c in cells), item)
     out["items"] = items
     return out
 
