@@ -548,7 +548,7 @@ def test_a_group_of_centres_adds_up_to_the_figures_of_all_their_rows():
     # January 2021 holds both questionnaire versions (the switch week W02), a version-1
     # answer sent after the switch (counted in no week asking it), "cannot judge"
     # answers, categorical items, excluded responses and a centre without any answer.
-    from pipelines.figures.groups import summed_figures, with_asked
+    from pipelines.figures.groups import centre_figures, summed_figures, with_asked
 
     month = Period.month(D(2021, 1, 1))
     rows = [
@@ -574,6 +574,9 @@ def test_a_group_of_centres_adds_up_to_the_figures_of_all_their_rows():
     ]
     whole = group_figures(frame, excluded, month, "bezirk")
     assert summed_figures(parts, month, "bezirk") == whole
+    # all centres at once, as the report builder counts them
+    together = centre_figures(frame, excluded, month, ["altona", "blankenese", "othmarschen"])
+    assert list(together.values()) == parts
     assert whole["items"]["Q01"]["n"] == 4 and whole["items"]["Q01"]["cannot_judge"] == 1
     assert whole["excluded"] == {"misuse": 2, "unfinished": 1}
     # the precomputed "asked" columns give what the rows' own weeks give

@@ -104,10 +104,14 @@ def suppress_small(figures: dict, rules: Rules) -> dict:
     `suppression: "primary"` and counts/mean/top2/top2_ci = None; n and cannot_judge
     stay. Returns a new document."""
     out = copy.deepcopy(figures)
-    for cell in out.get("items", {}).values():
+    _suppress_small_in_place(out, rules)
+    return out
+
+
+def _suppress_small_in_place(figures: dict, rules: Rules) -> None:
+    for cell in figures.get("items", {}).values():
         if not cell.get("suppressed") and cell["n"] < rules.min_valid_answers:
             _hide(cell, "primary")
-    return out
 
 
 # --------------------------------------------------------------------------- pools
@@ -239,9 +243,9 @@ def protect(
         for code, weeks in items.items():
             if weeks:
                 out[centre]["items"][code] = _minus(out[centre]["items"][code], weeks, q.items[code])
-    for name in out:
+    for name in out:  # (copies of their own already: no second copy)
         if name not in parents:
-            out[name] = suppress_small(out[name], rules)
+            _suppress_small_in_place(out[name], rules)
 
     done: set[str] = set()
 
@@ -253,7 +257,7 @@ def protect(
         for code in out[name].get("items", {}):
             cells = [out[p]["items"][code] for p in parents[name] if code in out[p].get("items", {})]
             out[name]["items"][code] = _sum_shown(cells, q.items[code])
-        out[name] = suppress_small(out[name], rules)
+        _suppress_small_in_place(out[name], rules)
         done.add(name)
 
     for name in parents:

@@ -99,15 +99,7 @@ class ReportBuilder:
         centres = [c for d in districts for c in parts[d]]
         members = {city: centres} | {d: parts[d] for d in districts} | {c: [c] for c in centres}
         split = disclosure.breakdowns(in_period, self.rules, weekday=period.cadence != "weekly")
-        by_centre = dict(tuple(in_period.groupby("centre", observed=True, sort=False)))
-        ex_by_centre = dict(tuple(ex_period.groupby("centre", observed=True, sort=False)))
-        raw = {}
-        for code in centres:
-            rows, rows_ex = (
-                by_centre.get(code, in_period.iloc[:0]),
-                ex_by_centre.get(code, ex_period.iloc[:0]),
-            )
-            raw[code] = figures.group_figures(rows, rows_ex, period, code)
+        raw = figures.centre_figures(in_period, ex_period, period, centres)
         # Districts and the city add up their centres' counts (the same figures as from
         # their rows, without filtering the period's rows once more per group).
         for code in [*districts, city]:
