@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -33,15 +34,20 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _write(args: tuple[dict, str]) -> dict[str, str]:
-    doc, root = args
-    return {ext: str(p) for ext, p in outputs.write_report(doc, Path(root)).items()}
+def _write(args: tuple[dict, str, Callable[[dict], bytes]]) -> dict[str, str]:
+    doc, root, pdf = args
+    return {ext: str(p) for ext, p in outputs.write_report(doc, Path(root), pdf).items()}
 
 
-def write_reports(docs: list[dict], root: Path, workers: int | None = None) -> list[dict[str, str]]:
-    """PDF, CSV and JSON of every document; returns their paths in the same order."""
+def write_reports(
+    docs: list[dict], root: Path, workers: int | None = None, pdf: Callable[[dict], bytes] | None = None
+) -> list[dict[str, str]]:
+    """PDF, CSV and JSON of every document; returns their paths in the same order.
+
+    `pdf` (a module-level function, for the pool's pickling) renders the PDF; by default
+    `pipelines.reports.pdf.pdf_bytes`."""
     workers = workers or max(1, min(os.cpu_count() or 1, 4))
-    jobs = [(doc, str(root)) for doc in docs]
+    jobs = [(doc, str(root), pdf or outputs.pdf_bytes) for doc in docs]
     if workers == 1 or len(docs) < _PARALLEL_FROM:
         return [_write(job) for job in jobs]
     # spawn, not fork: the parent holds database connections and Dagster threads.
