@@ -2,8 +2,8 @@
 13 months × 19 centres, the mid-term review and the final report (per centre and city-wide),
 rendered by the product's engine (Typst) and by the former one (WeasyPrint) side by side.
 
-python bench/bench_reports.py [--workers 2] [--weeks N] [--engines typst,weasyprint]
-    (N limits the weeks, for a quick look)
+python bench/bench_reports.py [--workers 2] [--weeks N] [--engines typst,weasyprint] [--keep DIR]
+    (N limits the weeks, for a quick look; DIR keeps the documents and report files)
 
 Set-up (generating and ingesting the year) is not timed. The figures are computed once;
 each engine then writes the same documents (PDF, CSV, JSON twin) through
@@ -68,16 +68,21 @@ from pathlib import Path
 import pypdf
 from pipelines.reports import files as report_files
 ENGINES = {"typst": "pipelines.reports.pdf", "weasyprint": "bench.weasyprint_engine"}
+def cpu_seconds():
+    return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
 def main(engine):
     module = __import__(ENGINES[engine], fromlist=["pdf_bytes"])
     with open(os.environ["B_DOCS"], "rb") as f:
         docs = pickle.load(f)
     out = Path(os.environ["B_REPORTS"]) / engine
+    cpu = -cpu_seconds()
     t = time.perf_counter()
     paths = report_files.write_reports(docs, out, workers=int(os.environ["B_WORKERS"]), pdf=module.pdf_bytes)
     render = time.perf_counter() - t
+    cpu += cpu_seconds()  # of this process and its pool's workers, while rendering
     pages = sum(len(pypdf.PdfReader(p["pdf"]).pages) for p in paths)
-    print(json.dumps({"render": render, "pages": pages,
+    print(json.dumps({"render": render, "pages": pages, "cpu": cpu,
                       "files": sum(1 for p in out.rglob("*") if p.is_file()),
                       "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "children_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
@@ -105,10 +110,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--engines", default="typst,weasyprint", help="comma-separated: typst, weasyprint")
+    parser.add_argument("--keep", type=Path, help="work here and keep it (documents, database, reports)")
     args = parser.parse_args()
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     with tempfile.TemporaryDirectory(prefix="reports-bench-") as tmp:
-        tmp = Path(tmp)
+        tmp = args.keep.resolve() if args.keep else Path(tmp)
+        tmp.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, B_URL=f"sqlite:///{tmp / 'w.db'}", B_LANDING=str(tmp / "landing"), B_Q=str(tmp / "q"),
                    B_REPORTS=str(tmp / "reports"), B_WORKERS=str(args.workers), B_WEEKS=str(args.weeks),
                    B_DOCS=str(tmp / "docs.pickle"), SURVEY_DEMO="true", GX_ANALYTICS_ENABLED="false",
@@ -128,12 +135,16 @@ def main() -> None:
         f"  figures (all groups, disclosure, comparisons, trend): {fig['figures']:7.1f} s (once, not per engine)"
     )
     print(f"  {'engine':<11}{'files':>7}{'pages':>7}{'seconds':>9}{'reports/s':>11}{'pages/s':>9}"
-          f"{'main MiB':>10}{'worker MiB':>12}")  # fmt: skip
+          f"{'main MiB':>10}{'worker MiB':>12}{'CPU s':>8}")  # fmt: skip
     for engine, r in results.items():
         print(
             f"  {engine:<11}{r['files']:>7}{r['pages']:>7}{r['render']:>9.1f}{fig['reports'] / r['render']:>11.1f}"
-            f"{r['pages'] / r['render']:>9.1f}{r['rss_mib']:>10.0f}{r['children_rss_mib']:>12.0f}"
+            f"{r['pages'] / r['render']:>9.1f}{r['rss_mib']:>10.0f}{r['children_rss_mib']:>12.0f}{r['cpu']:>8.1f}"
         )
+    # On a shared machine the wall time includes waiting for other processes; the CPU
+    # seconds of the render process and its workers do not.
+    load = os.getloadavg()[0]
+    print(f"  load average at the end: {load:.1f}; CPU s / {args.workers} = the wall time on idle cores")
     if "typst" in results and "weasyprint" in results:
         print(
             f"  Typst is {results['weasyprint']['render'] / results['typst']['render']:.1f}x as fast as WeasyPrint"

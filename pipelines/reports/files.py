@@ -13,8 +13,12 @@ from pathlib import Path
 
 from pipelines.reports import outputs
 
-# Below this many reports a worker pool costs more (start-up, imports) than it saves.
-_PARALLEL_FROM = 12
+# Below this many reports a worker pool costs more than it saves: a spawned worker
+# takes about 1 s to start (imports, fonts, a cold compiler) and a report about 0.07 s
+# in-process, so one period's 20 reports render faster without a pool (measured: 20
+# weekly reports 1.9 s in-process, 5.1 s with a pool of 2; the pool pays off from about
+# 30 reports up, e.g. in backfills and the demo year).
+_PARALLEL_FROM = 30
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
