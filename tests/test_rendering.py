@@ -326,6 +326,17 @@ def test_placeholders_are_marked():
     assert "Call me at [TELEFON] if needed." in text
 
 
+def test_a_long_run_without_spaces_may_break_in_a_comment():
+    doc = sample_doc()
+    doc["comments"] = [
+        {"text": "Siehe https://example.org/" + "abcdefghij" * 12 + " bitte", "language": "de"}
+    ]
+    (part,) = page.page_data(doc)["comments"]["list"][0]["parts"]
+    assert part["text"].count("\u200b") >= 5  # break opportunities, invisible
+    assert part["text"].replace("\u200b", "") == doc["comments"][0]["text"]
+    assert "abcdefghij" * 2 in flat(render(doc)).replace("\u200b", "")
+
+
 @pytest.mark.parametrize(
     ("note", "shown"),
     [

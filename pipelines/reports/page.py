@@ -24,6 +24,14 @@ from pipelines.reports.formatting import (
 )
 
 _PLACEHOLDER = re.compile(r"\[[A-ZÄÖÜ][A-ZÄÖÜ_-]*\]")
+# A run this long without a space (a pasted link, "aaaaaa…") would run over the margin:
+# it gets a zero-width space as a break opportunity every so many characters.
+_LONG_RUN = re.compile(r"\S{40,}")
+_ZWSP = "\u200b"
+
+
+def _breakable(text: str) -> str:
+    return _LONG_RUN.sub(lambda m: _ZWSP.join(m[0][i : i + 20] for i in range(0, len(m[0]), 20)), text)
 
 
 def placeholder_parts(text: str) -> list[dict]:
@@ -267,7 +275,7 @@ def _comments(ctx: dict) -> dict:
     return {
         "list": [
             {
-                "parts": placeholder_parts(c["text"]),
+                "parts": placeholder_parts(_breakable(c["text"])),
                 # a BCP 47 primary tag for Typst's `text(lang: ..)`; anything else stays German
                 "lang": c["language"] if re.fullmatch(r"[a-z]{2,3}", c["language"]) else "de",
                 "language": None
