@@ -3,7 +3,8 @@
 rendered by the product's engine (Typst) and by the former one (WeasyPrint) side by side.
 
 python bench/bench_reports.py [--workers 2] [--weeks N] [--engines typst,weasyprint] [--keep DIR]
-    (N limits the weeks, for a quick look; DIR keeps the documents and report files)
+    (N limits the weeks, for a quick look; DIR keeps the documents and report files, and a
+    second run with the same DIR and N renders those documents again without the set-up)
 
 Set-up (generating and ingesting the year) is not timed. The figures are computed once;
 each engine then writes the same documents (PDF, CSV, JSON twin) through
@@ -110,7 +111,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--engines", default="typst,weasyprint", help="comma-separated: typst, weasyprint")
-    parser.add_argument("--keep", type=Path, help="work here and keep it (documents, database, reports)")
+    parser.add_argument(
+        "--keep", type=Path, help="work here and keep it; a second run renders its documents again"
+    )
     args = parser.parse_args()
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     with tempfile.TemporaryDirectory(prefix="reports-bench-") as tmp:
@@ -120,10 +123,18 @@ def main() -> None:
                    B_REPORTS=str(tmp / "reports"), B_WORKERS=str(args.workers), B_WEEKS=str(args.weeks),
                    B_DOCS=str(tmp / "docs.pickle"), SURVEY_DEMO="true", GX_ANALYTICS_ENABLED="false",
                    PYTHONPATH=str(ROOT))  # fmt: skip
-        run = prepare_year(tmp, env)
-        (tmp / "figures.py").write_text(FIGURES)
         (tmp / "render.py").write_text(RENDER)
-        fig = _last_json(subprocess.run([sys.executable, str(tmp / "figures.py")], **run).stdout)
+        done = tmp / "figures.json"  # a kept folder's documents are used again (same --weeks)
+        if args.keep and done.exists() and json.loads(done.read_text())["weeks"] == args.weeks:
+            run, fig = (
+                dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True),
+                json.loads(done.read_text()),
+            )
+        else:
+            run = prepare_year(tmp, env)
+            (tmp / "figures.py").write_text(FIGURES)
+            fig = _last_json(subprocess.run([sys.executable, str(tmp / "figures.py")], **run).stdout)
+            done.write_text(json.dumps(dict(fig, weeks=args.weeks)))
         results = {
             e: _last_json(subprocess.run([sys.executable, str(tmp / "render.py"), e], **run).stdout)
             for e in engines

@@ -21,7 +21,7 @@ INK_ON = {"1": "ink-light", "2": "ink-light", "3": "ink-dark", "4": "ink-dark", 
 # whose rows have the same height; so labels wrap and read like the page's text.
 # 1 SVG user unit = 0.25 mm; the template gives the bar images their width in mm.
 UNITS_PER_MM = 4.0
-LABEL_LINE = 12.0  # one line of label text (3 mm, the CSS line-height)
+LABEL_LINE = 12.0  # one line of label text (3 mm)
 LABEL_CHARS = 40  # wrap labels at about this many characters (64 mm of 7.8 pt text)
 
 
@@ -42,7 +42,8 @@ def _label_lines(label: str) -> list[str]:
 
 
 def _label_row(lines: list[str], pitch: float) -> dict:
-    """Height of a chart row and the label's top padding, in SVG units and as CSS."""
+    """Height of a chart row (SVG units; report.typ centres the label in it) and, as CSS, for
+    the benchmark's HTML layout (bench/weasyprint_engine)."""
     height = max(pitch, len(lines) * LABEL_LINE + 2)
     pad = (height - len(lines) * LABEL_LINE) / 2
     note_pad = (height - LABEL_LINE) / 2
