@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Debian packages the pipeline needs beside Python: fonts and Pango/HarfBuzz for
-# WeasyPrint (PDF reports); with --browser also chromium for the UI test.
+# Debian packages beside Python: fonts and Pango/HarfBuzz for the benchmarks' former renderer,
+# WeasyPrint (bench/weasyprint_engine; the reports use Typst and need none); with --browser also
+# chromium for the UI test.
 # Installs only what is missing, and only where it can (root with apt-get).
 set -euo pipefail
 pkgs=(fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)

@@ -50,7 +50,8 @@ from pathlib import Path
 from pipelines.reports import files as report_files
 from tests.sample_docs import sample_doc
 
-docs = [sample_doc(centre=c, week=f"2020-W{w}") for c in ("altona", "mitte", "blankenese") for w in range(38, 46)]
+# enough reports for the pool (files._PARALLEL_FROM) and for it to be caught rendering
+docs = [sample_doc(centre=c, week=f"2020-W{w}") for c in ("altona", "mitte", "blankenese") for w in range(38, 54)]
 report_files.write_reports(docs, Path(sys.argv[1]), workers=2)
 print("finished", flush=True)
 """

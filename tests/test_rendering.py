@@ -1,4 +1,5 @@
-"""Rendering a figures document: PDF, HTML, CSV, JSON twin, mail text and report paths."""
+"""Rendering a figures document: PDF (content and accessibility), CSV, JSON twin, mail text and
+report paths. The PDF is checked on its text (pypdf) and its structure tree, as readers get it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import io
 import json
 import re
 import shutil
-import urllib.parse
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pypdf
@@ -16,7 +15,7 @@ import pytest
 import yaml
 
 from pipelines.core import registry
-from pipelines.reports import context, formatting, json_twin, outputs, pdf, spreadsheet, templates
+from pipelines.reports import context, formatting, json_twin, outputs, page, pdf, spreadsheet, templates
 from tests.sample_docs import sample_doc, scale_item
 
 WITHHELD = "Q05_SQ004"
@@ -27,50 +26,71 @@ SENTINEL_TOP2 = 0.4242  # "42,4 %" / "42,42"
 SENTINEL_MEAN = 3.77  # "3,77"
 
 
-class _Tables(HTMLParser):
-    """The rows of every table in an HTML page, each as a list of cell texts."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append(" ".join(" ".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
+def pdf_lines(data: bytes | Path) -> list[str]:
+    """The PDF's text as laid out, line by line (pypdf's layout mode keeps table columns apart)."""
+    reader = pypdf.PdfReader(io.BytesIO(data) if isinstance(data, bytes) else data)
+    return [
+        line for page in reader.pages for line in page.extract_text(extraction_mode="layout").splitlines()
+    ]
 
 
-def table_rows(html: str) -> list[list[str]]:
-    parser = _Tables()
-    parser.feed(html)
-    return parser.rows
+def flat(data: bytes | Path) -> str:
+    """The PDF's text with all white space (line breaks too) as single spaces; words the
+    layout hyphenated at a line end are joined again."""
+    return " ".join(re.sub(r"(\w)-\n\s*(\w)", r"\1\2", "\n".join(pdf_lines(data))).split())
 
 
-def rows_for(html: str, label: str) -> list[list[str]]:
-    found = [row for row in table_rows(html) if row and row[0] == label]
+def cells(line: str) -> list[str]:
+    """A table line's cells: the text between runs of two or more spaces."""
+    return [c for c in re.split(r"\s{2,}", line.strip()) if c]
+
+
+def rows_for(data: bytes | Path, label: str, lines: int = 1) -> list[list[list[str]]]:
+    """Each table row whose first cell is `label`: its first `lines` lines, as cells."""
+    text = pdf_lines(data)
+    found = [
+        [cells(line) for line in text[i : i + lines]]
+        for i, line in enumerate(text)
+        if cells(line)[:1] == [label]
+    ]
     assert found, f"no table row for {label!r}"
     return found
 
 
-def chart_svgs(html: str) -> list[str]:
-    """The SVG markup of every chart, decoded from the `data:` URIs of its images."""
-    prefix = "data:image/svg+xml;charset=utf-8,"
-    return [
-        urllib.parse.unquote(src[len(prefix) :])
-        for src in re.findall(r'src="([^"]*)"', html)
-        if src.startswith(prefix)
-    ]
+def bold_texts(data: bytes) -> list[str]:
+    """The texts set in a bold font, each as one piece."""
+    out = []
+
+    def visit(text, cm, tm, font, size):
+        if font is not None and "Bold" in str(font.get("/BaseFont")) and text.strip():
+            out.append(text.strip())
+
+    for p in pypdf.PdfReader(io.BytesIO(data)).pages:
+        p.extract_text(visitor_text=visit)
+    return out
+
+
+def render(doc: dict) -> bytes:
+    return pdf.pdf_bytes(doc)
+
+
+def struct_elements(data: bytes) -> list[pypdf.generic.DictionaryObject]:
+    """Every element of the PDF's structure tree (its tags), in reading order."""
+    out = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                out.append(node)
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]["/StructTreeRoot"])
+    return out
 
 
 def pdf_text(path: Path) -> str:
@@ -138,21 +158,24 @@ def test_template_filters_are_registered():
     ],
 )
 def test_every_cadence_renders_with_its_title(cadence, title):
-    html = templates.render_html(sample_doc(cadence))
-    assert f"<title>{title}</title>" in html
-    assert f"<h1>{title}</h1>" in html
-    assert "So lesen Sie die Zahlen" in html
+    data = render(sample_doc(cadence))
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert reader.metadata.title == title
+    text = flat(data)
+    assert text.startswith(title)  # the first heading
+    assert text.count(title) == len(reader.pages)  # ... and the running header of pages 2, 3, ...
+    assert "So lesen Sie die Zahlen" in text
 
 
 def test_spec_keys_alone_are_enough():
     doc = {k: v for k, v in sample_doc().items() if k in json_twin.SPEC_KEYS}
-    html = templates.render_html(doc)
-    assert (
-        "<h1>Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum Altona</h1>" in html
-    )  # name from the registry
-    assert "Kommentare werden in diesem Bericht nicht gezeigt." in html
-    assert 'id="h-comparisons"' not in html and 'id="h-trend"' not in html
-    assert "Erstellt am " in html
+    text = flat(render(doc))
+    assert text.startswith(
+        "Kundenbefragung – Wochenbericht KW 38/2020, Kundenzentrum Altona"
+    )  # registry name
+    assert "Kommentare werden in diesem Bericht nicht gezeigt." in text
+    assert "Vergleichsgruppen" not in text and "Entwicklung seit Beginn" not in text
+    assert "Erstellt am " in text and "Datenstand" not in text
     assert "Gezählte Fragebögen: 57" in templates.render_email_text(doc)
 
 
@@ -175,23 +198,44 @@ def test_pdf_is_valid_and_shows_centre_period_and_headline(weekly_pdf):
     assert reader.trailer["/Root"]["/Lang"] == "de"
 
 
+def test_pdf_is_pdf_ua_with_tagged_headings_tables_and_figures(weekly_pdf):
+    _, path = weekly_pdf
+    data = path.read_bytes()
+    reader = pypdf.PdfReader(path)
+    xmp = reader.xmp_metadata.stream.get_data().decode()
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp  # PDF/UA-1
+    assert "<rdf:li>de</rdf:li>" in xmp
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/ViewerPreferences"]["/DisplayDocTitle"]
+    tags = [str(e["/S"]) for e in struct_elements(data)]
+    assert tags.count("/H1") == 1 and tags.index("/H1") < tags.index("/H2")
+    assert tags.count("/H2") >= 8 and "/H3" in tags  # sections; "Das Wichtigste in Kürze"
+    assert tags.count("/Table") >= 5 and tags.count("/TH") >= 20  # table headers marked
+    assert all(e.get("/Alt") for e in struct_elements(data) if e["/S"] == "/Figure")
+
+
+def test_pdf_uses_only_the_vendored_fonts(weekly_pdf):
+    _, path = weekly_pdf
+    fonts = set()
+    for p in pypdf.PdfReader(path).pages:
+        for font in p["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert fonts and fonts <= {
+        "DejaVuSans",
+        "DejaVuSans-Bold",
+        "DejaVuSans-Oblique",
+        "DejaVuSans-BoldOblique",
+    }
+    assert {p.name for p in pdf.FONTS_DIR.iterdir()} >= {"DejaVuSans.ttf", "LICENSE"}
+
+
+def test_the_same_document_gives_the_same_pdf():
+    assert render(sample_doc()) == render(sample_doc())  # creation time from meta.generated_at
+
+
 def figure_alts(path: Path) -> list[str]:
     """The alternative texts of the PDF's tagged figures, in reading order."""
-    alts = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, pypdf.generic.ArrayObject):
-            for child in node:
-                walk(child)
-        elif isinstance(node, pypdf.generic.DictionaryObject):
-            if node.get("/S") == "/Figure":
-                alts.append(str(node.get("/Alt") or ""))
-            if "/K" in node:
-                walk(node["/K"])
-
-    walk(pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
-    return alts
+    return [str(e.get("/Alt") or "") for e in struct_elements(path.read_bytes()) if e["/S"] == "/Figure"]
 
 
 def test_pdf_is_compact_and_its_charts_have_text_alternatives(weekly_pdf):
@@ -213,52 +257,84 @@ def test_pdf_withholds_suppressed_item(weekly_pdf):
         assert planted not in text
 
 
-def test_html_withholds_suppressed_item_everywhere():
-    html = templates.render_html(planted_doc())
-    rows = rows_for(html, WITHHELD_LABEL)
+def test_pdf_withholds_suppressed_item_everywhere(weekly_pdf):
+    _, path = weekly_pdf
+    # its label wraps in the tables ("Räumlichkeiten:" / "Barrierefreiheit"), not in the chart
+    rows = [line for line in pdf_lines(path) if re.match(r"\s*Räumlichkeiten:\s+unterdrückt", line)]
+    rows += [line for line in pdf_lines(path) if line.strip().startswith(WITHHELD_LABEL)]
+    assert len(rows) == 3  # chart, figures table, comparisons table
     for row in rows:
-        joined = " ".join(row)
-        assert "unterdrückt" in joined
-        assert "%" not in joined
-        assert not {str(v) for v in SENTINEL_COUNTS.values()} & set(row)
-    # figures table: label, "unterdrückt" over the counts, n and "cannot judge" stay, the reason
-    assert [WITHHELD_LABEL, "unterdrückt", "3", "14", "weniger als 5 Antworten"] in rows
-    for planted in ("42,4", "3,77", "31,3", "53,5", ">71<", ">89<"):
-        assert planted not in html
-    # the chart draws no bar for it, and its text alternative says why
-    assert f"{WITHHELD_LABEL}: unterdrückt – weniger als 5 Antworten" in html
+        assert "unterdrückt" in row and "%" not in row
+        assert not {str(v) for v in SENTINEL_COUNTS.values()} & set(cells(row))
+    # figures table: "unterdrückt" over the counts, n and "cannot judge" stay, the reason
+    assert ["Räumlichkeiten:", "unterdrückt", "3", "14", "weniger als 5 Antworten"] in [
+        cells(r) for r in rows
+    ]
+    text = flat(path)
+    for planted in ("42,4", "3,77", "31,3", "53,5", " 71 ", " 89 "):
+        assert planted not in text
+    assert (
+        "1 Frage wird nicht ausgewiesen (Räumlichkeiten: Barrierefreiheit: unterdrückt – weniger als 5"
+        in text
+    )
 
 
 def test_withheld_categorical_item_and_headline():
     doc = sample_doc(suppressed=("Q01", "Q02"))
     doc["items"]["Q02"]["counts"] = {"1": 41, "2": 11, "3": 5}
-    html = templates.render_html(doc)
-    assert "Die Gesamtzufriedenheit wird in dieser Woche nicht ausgewiesen" in html
-    assert "unterdrückt – zum Schutz anderer Werte" in html
-    categorical = html[html.index('id="h-categorical"') :]
+    text = flat(render(doc))
+    assert "Die Gesamtzufriedenheit wird in dieser Woche nicht ausgewiesen" in text
+    assert "unterdrückt – zum Schutz anderer Werte" in text
+    categorical = text[text.index("Weitere Fragen") :]
     settled = categorical[: categorical.index("Art des Anliegens")]
     assert "Anliegen erledigt?" in settled and "unterdrückt – zum Schutz anderer Werte" in settled
-    assert ">41<" not in settled and "%" not in settled
+    assert " 41 " not in settled and "%" not in settled
 
 
 def test_small_numbers_note():
     doc = sample_doc(suppressed=())
-    assert "Hinweis zu kleinen Zahlen" not in templates.render_html(sample_doc("monthly", suppressed=()))
+    assert "Hinweis zu kleinen Zahlen" not in flat(render(sample_doc("monthly", suppressed=())))
     doc["responses"] = {"total": 12, "tablet": 7, "web": 5}
-    html = templates.render_html(doc)
-    assert "Hinweis zu kleinen Zahlen" in html
-    assert "In dieser Woche wurden 12 Fragebögen gezählt" in html
+    text = flat(render(doc))
+    assert "Hinweis zu kleinen Zahlen" in text
+    assert "In dieser Woche wurden 12 Fragebögen gezählt" in text
 
 
-def test_comments_are_escaped_and_placeholders_marked():
+# Typst markup and code in every form a comment or a name might carry: printed as it is.
+MARKUP = '#set page(fill: red) *fett* _kursiv_ $x^2$ <marke> @ref ] [ \\ `code` = Titel #panic("x")'
+
+
+def test_comments_and_names_are_printed_literally_never_run_as_typst():
     doc = sample_doc()
-    doc["comments"].append({"text": "<script>alert(1)</script> & [NAME]", "language": "de"})
-    doc["centre_name"] = "Kundenzentrum <b>Altona</b>"
-    html = templates.render_html(doc)
-    assert "<script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; " in html
-    assert "<b>Altona</b>" not in html and "Kundenzentrum &lt;b&gt;Altona&lt;/b&gt;" in html
-    assert '<span class="placeholder">[NAME]</span>' in html
+    doc["comments"].append({"text": MARKUP + " [NAME]", "language": "de"})
+    doc["centre_name"] = "Kundenzentrum #strong[Altona] $1$"
+    data = render(doc)  # a #panic(..) that ran would have failed the compilation
+    text = flat(data)
+    assert MARKUP + " [NAME]" in text
+    assert "Kundenzentrum #strong[Altona] $1$" in text
+    assert pypdf.PdfReader(io.BytesIO(data)).metadata.title.endswith("Kundenzentrum #strong[Altona] $1$")
+
+
+def test_placeholders_are_marked():
+    parts = page.placeholder_parts("Frau [NAME] rief [TELEFON] an, [sic] und [A]")
+    assert [p["text"] for p in parts if p["mark"]] == ["[NAME]", "[TELEFON]", "[A]"]
+    assert "".join(p["text"] for p in parts) == "Frau [NAME] rief [TELEFON] an, [sic] und [A]"
+    listed = page.page_data(sample_doc())["comments"]["list"]
+    assert [p for p in listed[0]["parts"] if p["mark"]] == [{"text": "[NAME]", "mark": True}]
+    text = flat(render(sample_doc()))
+    assert "Sehr freundliche Beratung, [NAME] hat mir alles gut erklärt." in text
+    assert "Call me at [TELEFON] if needed." in text
+
+
+def test_a_long_run_without_spaces_may_break_in_a_comment():
+    doc = sample_doc()
+    doc["comments"] = [
+        {"text": "Siehe https://example.org/" + "abcdefghij" * 12 + " bitte", "language": "de"}
+    ]
+    (part,) = page.page_data(doc)["comments"]["list"][0]["parts"]
+    assert part["text"].count("\u200b") >= 5  # break opportunities, invisible
+    assert part["text"].replace("\u200b", "") == doc["comments"][0]["text"]
+    assert "abcdefghij" * 2 in flat(render(doc)).replace("\u200b", "")
 
 
 @pytest.mark.parametrize(
@@ -272,33 +348,43 @@ def test_comments_are_escaped_and_placeholders_marked():
 def test_comments_absent_show_the_note(note, shown):
     doc = sample_doc(comments=False)
     doc["comments_note"] = note
-    html = templates.render_html(doc)
-    assert f"Kommentare werden in diesem Bericht {shown}</p>" in html
-    assert "comment-list" not in html
-    assert "Sehr freundliche Beratung" not in html
+    text = flat(render(doc))
+    # the sentence ends the section (the next text is the reading notes or the page's footer)
+    assert re.search(
+        re.escape(f"Kommentare werden in diesem Bericht {shown}") + " (So lesen|Datenstand)", text
+    )
+    assert "im Wortlaut" not in text
+    assert "Sehr freundliche Beratung" not in text
 
 
 def test_comments_note_beside_comments():
     doc = sample_doc()
     doc["comments_note"] = "Gezeigt werden die 60 neuesten von 75 Kommentaren."
-    html = templates.render_html(doc)
-    assert "Gezeigt werden die 60 neuesten von 75 Kommentaren." in html
-    assert html.count("<blockquote>") == len(doc["comments"])
+    text = flat(render(doc))
+    assert "Gezeigt werden die 60 neuesten von 75 Kommentaren." in text
+    assert "6 Kommentare im Wortlaut" in text
+    for i, comment in enumerate(doc["comments"], 1):
+        assert f"{i}. {' '.join(comment['text'].split())}" in text
+
+
+def test_comments_in_other_languages_are_tagged_with_their_language():
+    data = render(sample_doc())
+    langs = [str(e["/Lang"]) for e in struct_elements(data) if "/Lang" in e]
+    assert langs.count("en") == 1 and langs.count("tr") == 1
+    assert "(Englisch)" in flat(data) and "(Türkisch)" in flat(data)
 
 
 def test_comparisons_mark_only_significant_differences():
-    html = templates.render_html(sample_doc(week="2020-W47"))
-    waiting = rows_for(html, "Wartezeit vor Ort")[-1]
-    assert waiting[2].startswith("38,0 % ▲ höher +16,6 Pp.")  # previous week, significant
-    assert waiting[4].startswith("71,0 % ▼ niedriger −16,5 Pp.")  # district, significant
-    assert waiting[3] == "47,0 % nicht signifikant +7,6 Pp."  # the difference still shown
-    expertise = rows_for(html, "Personal: Fachkompetenz")[-1]
-    assert not any("▲" in cell or "▼" in cell for cell in expertise)
-    assert all(cell.startswith("85,0 % nicht signifikant ") for cell in expertise[2:])
-    assert len(expertise[2:]) == 4
-    assert "▲ Wartezeit vor Ort: signifikant besser als in der Vorwoche (KW 46/2020), +16,6 Pp." in " ".join(
-        re.sub(r"<[^>]+>", "", html).split()
-    )
+    data = render(sample_doc(week="2020-W47"))
+    values, verdicts, deltas = rows_for(data, "Wartezeit vor Ort", lines=3)[-1]
+    assert values == ["Wartezeit vor Ort", "54,5 %", "38,0 %", "47,0 %", "71,0 %", "69,0 %"]
+    # previous week significant, running average not (the difference still shown), district significant
+    assert verdicts == ["▲ höher", "nicht signifikant", "▼ niedriger", "▼ niedriger"]
+    assert deltas == ["+16,6 Pp.", "+7,6 Pp.", "−16,5 Pp.", "−14,5 Pp."]
+    values, verdicts, deltas = rows_for(data, "Personal: Fachkompetenz", lines=3)[-1]
+    assert values[2:] == ["85,0 %"] * 4
+    assert verdicts == ["nicht signifikant"] * 4
+    assert "▲ Wartezeit vor Ort: signifikant besser als in der Vorwoche (KW 46/2020), +16,6 Pp." in flat(data)
 
 
 def test_no_difference_is_claimed_where_nothing_could_be_tested():
@@ -309,21 +395,8 @@ def test_no_difference_is_claimed_where_nothing_could_be_tested():
     texts = [s["text"] for s in context.build_context(doc)["statements"]]
     assert not any("Keine signifikanten Unterschiede" in t for t in texts)
     assert any("ließen sich nicht prüfen" in t for t in texts)
-    expertise = rows_for(templates.render_html(doc), "Personal: Fachkompetenz")[-1]
-    assert expertise[2:] == ["85,0 % kein Test möglich +5,7 Pp."] * 4
-
-
-def test_no_difference_names_only_the_comparisons_that_were_tested():
-    doc = sample_doc(week="2020-W47")
-    for name in ("previous", "running_average"):
-        for cell in doc["comparisons"][name]["items"].values():
-            cell.update(p=None, p_adjusted=None, significant=False, direction=None)
-    for block in doc["comparisons"].values():
-        for cell in block["items"].values():
-            cell.update(significant=False, direction=None)
-    texts = [s["text"] for s in context.build_context(doc)["statements"]]
-    claim = next(t for t in texts if "Keine signifikanten Unterschiede" in t)
-    assert "Bezirk" in claim and "Durchschnitt" not in claim and "Vorwoche" not in claim
+    _, verdicts, deltas = rows_for(render(doc), "Personal: Fachkompetenz", lines=3)[-1]
+    assert verdicts == ["kein Test möglich"] * 4 and deltas == ["+5,7 Pp."] * 4
 
 
 def test_trend_breaks_the_line_where_withheld():
@@ -333,34 +406,38 @@ def test_trend_breaks_the_line_where_withheld():
     assert len(chart["lines"]) == 2
     assert chart["gaps"] == 1
     assert "KW 41/2020: nicht ausgewiesen" in chart["desc"]
-    svgs = chart_svgs(templates.render_html(doc))
-    assert sum(svg.count("<polyline") for svg in svgs) == 2
+    assert page.page_data(doc)["trend"]["svg"].count("<polyline") == 2  # the chart the PDF shows
+    assert "Lücken (×): in 1 Zeitraum nicht ausgewiesen (1 mit weniger als 5 Antworten)" in flat(render(doc))
 
 
 def test_chart_texts_are_escaped():
     doc = sample_doc("final", centre="hamburg")
-    doc["centres_overview"][0]["name"] = 'Kundenzentrum <b>"Mitte"</b> & Co'
-    html = templates.render_html(doc)
-    assert "<b>" not in html
-    assert "Kundenzentrum &lt;b&gt;&#34;Mitte&#34;&lt;/b&gt; &amp; Co" in html  # row label and alt text
-    svg = next(svg for svg in chart_svgs(html) if "Kundenzentrum" in svg)
-    assert "<b>" not in svg and "Kundenzentrum &lt;b&gt;&#34;Mitte&#34;&lt;/b&gt; &amp; Co" in svg
+    doc["centres_overview"][0]["name"] = 'Kundenzentrum <b>"Mitte"</b> & Co #x'
+    data = page.page_data(doc)
+    svg = data["overview"]["chart"]["svg"]
+    assert "<b>" not in svg and "Kundenzentrum &lt;b&gt;&#34;Mitte&#34;&lt;/b&gt; &amp; Co #x" in svg
+    assert 'Kundenzentrum <b>"Mitte"</b> & Co #x' in data["overview"]["chart"]["alt"]
+    pdf_data = render(doc)
+    assert 'Kundenzentrum <b>"Mitte"</b> & Co #x' in flat(pdf_data)  # row label and table, as written
+    assert any(
+        'Kundenzentrum <b>"Mitte"</b> & Co #x: 84,1 %' in str(e.get("/Alt"))
+        for e in struct_elements(pdf_data)
+    )
 
 
 def test_city_report_shows_centres_overview(tmp_path):
     doc = sample_doc("final", centre="hamburg")
-    html = templates.render_html(doc)
-    assert "Kundenzentren im Überblick" in html
-    overview = {row[0]: row[1:] for row in table_rows(html) if row and row[0].startswith("Kundenzentrum ")}
-    assert overview["Kundenzentrum Süderelbe"] == ["452", "85,6 %"]
-    assert overview["Kundenzentrum Finkenwerder"] == ["341", "unterdrückt"]
     path = tmp_path / "final.pdf"
     pdf.render_pdf(doc, path)
-    text = pdf_text(path)
-    assert "Abschlussbericht" in text and "Kundenzentrum Blankenese" in text
-
-
-# --------------------------------------------------------------------------- mail text
+    text = flat(path)
+    assert "Kundenzentren im Überblick" in text and "Abschlussbericht" in text
+    assert rows_for(path, "Kundenzentrum Süderelbe")[-1] == [["Kundenzentrum Süderelbe", "452", "85,6 %"]]
+    assert rows_for(path, "Kundenzentrum Finkenwerder")[-1] == [
+        ["Kundenzentrum Finkenwerder", "341", "unterdrückt"]
+    ]
+    assert "Kundenzentrum Finkenwerder unterdrückt" in text  # the chart's row
+    alt = next(a for a in figure_alts(path) if a.startswith("Gesamtzufriedenheit (Top-2) je Kundenzentrum"))
+    assert "Kundenzentrum Finkenwerder: unterdrückt" in alt and "Kundenzentrum Süderelbe: 85,6 %" in alt
 
 
 def test_printed_shares_and_means_are_rounded_once_from_the_counts():
@@ -369,19 +446,31 @@ def test_printed_shares_and_means_are_rounded_once_from_the_counts():
     doc["items"]["Q04"] = scale_item((5, 1, 3, 1, 1), 0)
     # 6x1, 10x2: mean 26/16 = 1.625 -> 1,63 (the float rounds to 1.62)
     doc["items"]["Q05_SQ001"] = scale_item((6, 10, 0, 0, 0), 0)
-    html = templates.render_html(doc)
-    waiting = rows_for(html, "Wartezeit vor Ort")[0]
-    assert "54,5 %" in waiting and "54,6 %" not in waiting
-    orientation = rows_for(html, "Räumlichkeiten: Orientierung und Beschilderung")[0]
+    data = render(doc)
+    waiting = next(r[0] for r in rows_for(data, "Wartezeit vor Ort") if len(r[0]) == 11)  # figures table
+    assert waiting == [
+        "Wartezeit vor Ort",
+        "5",
+        "1",
+        "3",
+        "1",
+        "1",
+        "11",
+        "0",
+        "2,27",
+        "54,5 %",
+        "28,0–78,7 %",
+    ]
+    orientation = next(r[0] for r in rows_for(data, "Räumlichkeiten: Orientierung") if len(r[0]) > 5)
     assert "1,63" in orientation and "100,0 %" in orientation
 
 
 def test_a_comment_without_a_language_label_shows_none():
     doc = sample_doc(week="2020-W47")
     doc["comments"] = [{"text": "Çok hızlıydı, teşekkürler", "language": None}]
-    html = templates.render_html(doc)
-    item = re.search(r"<li[^>]*><blockquote>Çok hızlıydı", html)
-    assert item and "lang=" not in item.group() and "(Türkisch)" not in html
+    data = render(doc)
+    assert re.search("1. Çok hızlıydı, teşekkürler (So lesen|Datenstand)", flat(data))
+    assert not [e for e in struct_elements(data) if "/Lang" in e]
 
 
 def test_withheld_values_are_explained_by_their_real_reason():
@@ -394,9 +483,12 @@ def test_withheld_values_are_explained_by_their_real_reason():
     assert (
         chart["gap_reasons"] == "1 zum Schutz anderer Werte, 1 mit weniger als 5 Antworten, 1 keine Antworten"
     )
-    text = " ".join(re.sub(r"<[^>]+>", "", templates.render_html(doc)).split())
+    text = flat(render(doc))
     assert "in 3 Zeiträumen nicht ausgewiesen (1 zum Schutz anderer Werte" in text
     assert "zu wenige Antworten)" not in text
+
+
+# --------------------------------------------------------------------------- mail text
 
 
 def test_email_names_why_items_are_withheld():
@@ -577,11 +669,11 @@ def test_texts_quote_the_configured_thresholds(tmp_path, monkeypatch):
         "min_valid_answers: 7\nmin_responses_for_comments: 12\n", encoding="utf-8"
     )
     monkeypatch.setenv("SURVEY_CONFIG_DIR", str(config))
-    html = templates.render_html(sample_doc())
-    assert "unterdrückt – weniger als 7 Antworten" in html
-    assert "Eine Frage mit weniger als 7 gültigen Antworten" in html
-    assert "erst ab 12 Antworten im Zeitraum" in html
-    assert "weniger als 5" not in html
+    text = flat(render(sample_doc(comments=False)))
+    assert "unterdrückt – weniger als 7 Antworten" in text
+    assert "Eine Frage mit weniger als 7 gültigen Antworten" in text
+    assert "erst ab 12 Antworten im Zeitraum" in text
+    assert "weniger als 5" not in text
 
 
 def test_the_headline_item_comes_from_the_questionnaire(tmp_path, monkeypatch):
@@ -600,8 +692,6 @@ def test_the_headline_item_comes_from_the_questionnaire(tmp_path, monkeypatch):
     assert after["trend"]["title"].startswith(label) and not before["trend"]["title"].startswith(label)
     best_and_worst = [s["text"] for s in after["statements"] if s["text"].startswith("Am ")]
     assert best_and_worst and not any(label in text for text in best_and_worst)
-    # ... and the items table marks its row as the headline
-    marked = re.findall(
-        r'<tr class="headline-row">\s*<th scope="row" class="l">([^<]*)<', templates.render_html(doc)
-    )
-    assert marked == [label]
+    # ... and the items table marks its row as the headline (in bold)
+    bold = bold_texts(render(doc))
+    assert label in bold and registry.questionnaire().items["Q01"].label not in bold

@@ -9,7 +9,8 @@ questionnaire in `config/questionnaire.yaml`.
 - `formatting`: German numbers, dates and period names
 - `labels`, `withheld`: what items, areas and reports are called; why figures are withheld
 - `rows`, `comparisons`, `statements`, `charts`: the parts of the view model
-- `context`: the view model the templates get; `templates`: HTML page and mail text
-- `pdf`, `spreadsheet`, `json_twin`: a report's three files as bytes
+- `context`: the view model; `page`: its figures formatted, as data for `report.typ`
+- `templates`: the Jinja2 mail text and SVG charts
+- `pdf` (Typst), `spreadsheet`, `json_twin`: a report's three files as bytes
 - `atomic_files`, `outputs`, `files`: writing them in place, one report or many in parallel
 """

@@ -16,12 +16,12 @@ SHADES = {"1": "#1f1f1f", "2": "#5c5c5c", "3": "#9e9e9e", "4": "#d4d4d4", "5": "
 INK_ON = {"1": "ink-light", "2": "ink-light", "3": "ink-dark", "4": "ink-dark", "5": "ink-dark"}
 
 # Bar charts with many labels (distribution per item, centres overview) are
-# drawn in two parts: the labels are HTML text in rows of fixed height, the bars
-# an SVG image beside them whose rows have the same height. WeasyPrint lays out
-# SVG text letter by letter, about as costly as a whole line of HTML text.
-# 1 SVG user unit = 0.25 mm; the CSS gives the bar images their width in mm.
+# drawn in two parts: the labels are text of the page in rows of fixed height
+# (`row-chart` in reports/templates/style.typ), the bars an SVG image beside them
+# whose rows have the same height; so labels wrap and read like the page's text.
+# 1 SVG user unit = 0.25 mm; the template gives the bar images their width in mm.
 UNITS_PER_MM = 4.0
-LABEL_LINE = 12.0  # one line of label text (3 mm, the CSS line-height)
+LABEL_LINE = 12.0  # one line of label text (3 mm)
 LABEL_CHARS = 40  # wrap labels at about this many characters (64 mm of 7.8 pt text)
 
 
@@ -42,7 +42,8 @@ def _label_lines(label: str) -> list[str]:
 
 
 def _label_row(lines: list[str], pitch: float) -> dict:
-    """Height of a chart row and the label's top padding, in SVG units and as CSS."""
+    """Height of a chart row (SVG units; report.typ centres the label in it) and, as CSS, for
+    the benchmark's HTML layout (bench/weasyprint_engine)."""
     height = max(pitch, len(lines) * LABEL_LINE + 2)
     pad = (height - len(lines) * LABEL_LINE) / 2
     note_pad = (height - LABEL_LINE) / 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from pipelines.core import periods
@@ -33,14 +34,16 @@ def report_path(root: Path, centre: str, cadence: str, period_key: str, ext: str
     return Path(root) / centre / cadence / f"{period_key}.{ext}"
 
 
-def write_report(doc: dict, root: Path) -> dict[str, Path]:
-    """PDF, CSV and JSON twin of one report under `root`; returns the paths by extension."""
+def write_report(doc: dict, root: Path, pdf: Callable[[dict], bytes] = pdf_bytes) -> dict[str, Path]:
+    """PDF, CSV and JSON twin of one report under `root`; returns the paths by extension.
+
+    `pdf` renders the PDF (the benchmark passes the former WeasyPrint renderer)."""
     paths = {
         ext: report_path(root, doc["centre"], doc["cadence"], doc["period"]["key"], ext) for ext in EXTENSIONS
     }
     # All three complete in memory and on disk (temporary names beside their places)
     # before any replaces its predecessor: a kill at any point leaves complete files.
-    data = {"json": json_bytes(doc), "csv": csv_bytes(doc), "pdf": pdf_bytes(doc)}
+    data = {"json": json_bytes(doc), "csv": csv_bytes(doc), "pdf": pdf(doc)}
     temps: dict[str, str] = {}
     try:
         for ext in EXTENSIONS:

@@ -1,61 +1,57 @@
-"""A report as a tagged PDF, rendered by WeasyPrint from the HTML page.
+"""A report as an accessible PDF (PDF/UA-1), typeset by Typst (typst-py) from
+`reports/templates/report.typ` and the data of `page.py`.
 
-Speed matters: a survey year is some 1,300 PDFs, to be rendered in minutes on
-two cores. WeasyPrint's cost is per box and per line of text (a table cell, an
-SVG letter), hardly per page, so the templates keep both down; `styles.css` is
-parsed once per process (`render_pdf` passes it, `render_html` has no link).
+Speed matters: a survey year is some 1,300 PDFs. Each process keeps one
+`typst.Compiler`: fonts are loaded and the templates parsed once, and Typst's
+memoisation carries over from one report to the next (a report takes some tens
+of milliseconds). The data goes in as JSON through `sys.inputs`, so no text of a
+document is ever read as Typst markup.
+
+Only the fonts in `reports/fonts/` (and those built into Typst) are used, never
+the system's: the same PDF on every machine, and nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-import gc
+import json
 from pathlib import Path
 
 from pipelines.reports.atomic_files import atomic_write
-from pipelines.reports.templates import TEMPLATES_DIR, render_html
+from pipelines.reports.page import page_data
+from pipelines.reports.templates import TEMPLATES_DIR
+
+FONTS_DIR = TEMPLATES_DIR.parent / "fonts"
+MAIN = TEMPLATES_DIR / "report.typ"
+
+
+@functools.cache
+def compiler():
+    """This process's compiler (the first call loads fonts and templates)."""
+    import typst  # imported lazily: only rendering needs it
+
+    return typst.Compiler(
+        str(MAIN), root=str(TEMPLATES_DIR), font_paths=[str(FONTS_DIR)], ignore_system_fonts=True
+    )
+
+
+def typst_inputs(doc: dict) -> dict[str, str]:
+    """What `report.typ` reads from `sys.inputs`."""
+    return {"data": json.dumps(page_data(doc), ensure_ascii=False)}
+
+
+def _timestamp(doc: dict) -> dt.datetime | None:
+    """The report's creation time (`meta.generated_at`): the same document gives the same PDF."""
+    generated = (doc.get("meta") or {}).get("generated_at")
+    return dt.datetime.fromisoformat(generated) if generated else None
 
 
 def pdf_bytes(doc: dict) -> bytes:
-    """The report as a tagged PDF (title and language in its metadata)."""
-    import weasyprint  # imported lazily: only rendering needs it (and it loads fonts)
-
-    html = weasyprint.HTML(string=render_html(doc), base_url=str(TEMPLATES_DIR))
-    document = html.render(font_config=_font_config(), stylesheets=[_stylesheet()], pdf_tags=True)
-    data = document.write_pdf(pdf_tags=True)
-    _settle_after_first_report()
-    return data
+    """The report as a tagged PDF/UA-1 (title and language in its metadata)."""
+    return compiler().compile(sys_inputs=typst_inputs(doc), pdf_standards=["ua-1"], timestamp=_timestamp(doc))
 
 
 def render_pdf(doc: dict, path: Path) -> None:
-    """The report as a tagged PDF (title and language in its metadata)."""
+    """The report as a tagged PDF/UA-1 at `path` (written atomically)."""
     atomic_write(Path(path), pdf_bytes(doc))
-
-
-@functools.cache
-def _settle_after_first_report() -> None:
-    """Once per process, after the first report: exempt what is loaded by now from GC.
-
-    Fonts, the parsed stylesheet, compiled templates and WeasyPrint's own tables
-    live as long as the process. Python's cyclic garbage collector would walk
-    them again in every full collection, and a report triggers several (about
-    10 % of its time). `gc.freeze()` moves them to the permanent generation;
-    later garbage is collected as before.
-    """
-    gc.collect()
-    gc.freeze()
-
-
-@functools.cache
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
-@functools.cache
-def _stylesheet():
-    """`styles.css`, parsed once per process and shared by every report."""
-    import weasyprint
-
-    return weasyprint.CSS(filename=str(TEMPLATES_DIR / "styles.css"), font_config=_font_config())
