@@ -12,7 +12,8 @@ import pytest
 from pipelines.core import registry
 from pipelines.core.periods import Period
 from pipelines.core.statistics import newcombe
-from pipelines.figures.groups import comparisons, group_figures, item_figures, trend, versions_in
+from pipelines.figures.comparing import comparisons, trend
+from pipelines.figures.groups import group_figures, item_figures, versions_in
 
 D = dt.date
 SURVEY_TUESDAY = D(2020, 9, 15)

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from pipelines import warehouse
 from pipelines.core import registry
 from pipelines.core.periods import Period
-from pipelines.figures import disclosure
+from pipelines.figures import comparing, disclosure
 from pipelines.figures import groups as figures
 from pipelines.warehouse import schema
 
@@ -242,7 +242,7 @@ class ReportBuilder:
             if code != city:
                 others["district"] = groups[district_of[code]]
                 others["city"] = groups[city]
-            comparisons = figures.comparisons(groups[code], others)
+            comparisons = comparing.comparisons(groups[code], others)
             doc["comparisons"] = {
                 name: {
                     "period" if name == "previous" else "name": (
@@ -254,7 +254,7 @@ class ReportBuilder:
                 }
                 for name, items in comparisons.items()
             }
-            doc["trend"] = figures.trend([d[code] for d in trend_docs if code in d], self.trend_items)
+            doc["trend"] = comparing.trend([d[code] for d in trend_docs if code in d], self.trend_items)
             doc["snapshot"] = self.snapshot
             doc["meta"] = {"generated_at": generated}
             if code == city:
