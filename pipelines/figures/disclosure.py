@@ -276,7 +276,8 @@ def breakdowns(rows: pd.DataFrame, rules: Rules, *, weekday: bool = False) -> di
     centres'. `rows` needs centre, response_date (datetime), channel and language."""
     q = registry.questionnaire()
     dates = pd.to_datetime(rows["response_date"])
-    unit = [rows["centre"].astype(str).to_numpy(), mondays(dates).to_numpy()]
+    centre_at, centres = pd.factorize(rows["centre"].astype(str).to_numpy())
+    week_at, weeks = pd.factorize(mondays(dates).to_numpy())
     dimensions = {
         "channel": (rows["channel"].astype(str).to_numpy(), figures.CHANNELS),
         "language": (rows["language"].astype(str).to_numpy(), q.languages),
@@ -284,16 +285,21 @@ def breakdowns(rows: pd.DataFrame, rules: Rules, *, weekday: bool = False) -> di
     if weekday:
         names = np.array(figures.WEEKDAYS)
         dimensions["weekday"] = (names[dates.dt.dayofweek.to_numpy(dtype="int64")], figures.WEEKDAYS)
-    out: dict[str, dict] = {}
+    out: dict[str, dict] = {str(code): {"withheld": {}} for code in centres}
     for name, (values, categories) in dimensions.items():
-        table = pd.crosstab(unit, values).reindex(columns=list(categories), fill_value=0)
-        small = ((table > 0) & (table < rules.min_valid_answers)).any(axis=1)
-        shown = table[~small].groupby(level=0).sum()
-        withheld = table[small].sum(axis=1).groupby(level=0).sum()
-        for code in set(table.index.get_level_values(0)):
-            entry = out.setdefault(code, {"withheld": {}})
-            entry[name] = {c: int(shown.loc[code, c]) if code in shown.index else 0 for c in categories}
-            entry["withheld"][name] = int(withheld.get(code, 0))
+        # counts per centre, week and category (values outside the categories not counted)
+        at = pd.Categorical(values, categories=list(categories)).codes.astype("int64")
+        keep = at >= 0
+        shape = (len(centres), len(weeks), len(categories))
+        flat = (centre_at[keep] * len(weeks) + week_at[keep]) * len(categories) + at[keep]
+        table = np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape)
+        small = ((table > 0) & (table < rules.min_valid_answers)).any(axis=2)
+        shown = np.where(small[..., None], 0, table).sum(axis=1)
+        withheld = np.where(small, table.sum(axis=2), 0).sum(axis=1)
+        for i, code in enumerate(centres):
+            entry = out[str(code)]
+            entry[name] = {c: int(shown[i, j]) for j, c in enumerate(categories)}
+            entry["withheld"][name] = int(withheld[i])
     return out
 
 
