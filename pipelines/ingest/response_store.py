@@ -231,10 +231,8 @@ def write_responses(engine: sa.Engine, result: RebuildResult) -> list[dt.date]:
         for i in range(0, len(keys), IN_CHUNK):
             for table in (r, e):
                 conn.execute(sa.delete(table).where(table.c.response_key.in_(keys[i : i + IN_CHUNK])))
-        if rows:
-            conn.execute(sa.insert(r), rows)
-        if excl:
-            conn.execute(sa.insert(e), excl)
+        bulk.insert(conn, r, rows)
+        bulk.insert(conn, e, excl)
         if digests:
             conn.execute(
                 sa.insert(sd), [{"response_date": d, "digest": h, "rows": n} for d, (h, n) in digests.items()]
