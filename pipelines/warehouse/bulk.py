@@ -93,7 +93,13 @@ def query(conn: sa.Connection, sql: str, params: tuple) -> list[tuple]:
     transaction, without SQLAlchemy's execution machinery (a look-up per landed file)."""
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(sql, params)
+        if _fast(conn) == "copy":
+            # Never a prepared statement: psycopg prepares a query text used five times, and
+            # PostgreSQL may then keep a plan made while staging was still small (a scan of
+            # the whole table, for every file of the year).
+            cursor.execute(sql, params, prepare=False)
+        else:
+            cursor.execute(sql, params)
         return cursor.fetchall()
     finally:
         cursor.close()
