@@ -3,8 +3,12 @@ plain pandas.read_csv of the same files as the floor.
 
 python bench/bench_ingest.py [--scale 1]     (--scale 10: ten times the volume)
 
-Each measurement runs in a fresh subprocess, so peak memory (max RSS) is its own.
-Targets (2 cores): the year from scratch < 60 s, one further day < 5 s, peak < 1 GiB at 10x.
+Each measurement runs in a fresh subprocess, so peak memory (max RSS) is its own; "peak"
+adds the redaction worker's (a child process, `pipelines/ingest/comments.py`) to the
+ingesting process's. CPU seconds include the worker's: on a busy machine they are the
+steadier figure, wall seconds are what a user waits.
+Targets (issue 12, 2 cores): the year from scratch within 3x the read_csv floor of the
+same files, one further day within 3 s, peak within 1 GiB at 10x the volume.
 """
 
 from __future__ import annotations
@@ -38,30 +42,32 @@ import dagster as dg
 from pipelines.defs.assets import ingest
 from pipelines.defs.resources import LandingResource, PseudonymiserResource, WarehouseResource
 import os
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 result = dg.materialize([ingest.raw_exports, ingest.responses], instance=dg.DagsterInstance.ephemeral(), resources={
     "warehouse": WarehouseResource(url=os.environ["B_URL"]),
     "landing": LandingResource(landing_dir=os.environ["B_LANDING"], quarantine_dir=os.environ["B_Q"]),
     "pseudonymiser": PseudonymiserResource(key="bench-key")})
-wall = time.perf_counter() - t
+wall, cpu = time.perf_counter() - t, time.process_time() - c
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
 meta = {e.asset_key.path[-1]: e.event_specific_data.materialization.metadata for e in result.get_asset_materialization_events()}
-print(json.dumps({"wall": wall, "rows": meta["raw_exports"]["rows_read"].value,
+print(json.dumps({"wall": wall, "cpu": cpu + children.ru_utime + children.ru_stime,
+                  "rows": meta["raw_exports"]["rows_read"].value,
                   "files": meta["raw_exports"]["files_new"].value + meta["raw_exports"]["files_changed"].value,
                   "responses": meta["responses"]["responses_written"].value,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + children.ru_maxrss) / 1024}))
 """
 
 FLOOR = """
 import json, resource, time, pathlib, os
 import pandas as pd
-t = time.perf_counter(); rows = 0
+t, c = time.perf_counter(), time.process_time(); rows = 0
 for p in sorted(pathlib.Path(os.environ["B_LANDING"]).rglob("*.csv")):
     sep = ";" if p.parts[-3] == "tablet" else ","
     try:
         rows += len(pd.read_csv(p, sep=sep, dtype=str, encoding="utf-8-sig" if sep == "," else "latin-1"))
     except Exception:
         pass  # broken files: the floor only reads what pandas can
-print(json.dumps({"wall": time.perf_counter() - t, "rows": rows, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "rows": rows, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
@@ -100,17 +106,24 @@ def main() -> None:
     print(
         f"ingestion benchmark, scale {args.scale:g} (generated {size / 2**20:.0f} MiB in {generated:.0f} s)"
     )
-    print(f"{'':28}{'wall s':>9}{'rows':>11}{'rows/s':>10}{'peak MiB':>10}")
-    for label, r in (
-        ("year from scratch", year),
-        (f"one further day ({last_day})", day),
-        ("pandas.read_csv floor", floor),
+    ratio = year["wall"] / floor["wall"]
+    print(f"{'':28}{'wall s':>9}{'cpu s':>9}{'rows':>11}{'rows/s':>10}{'peak MiB':>10}  target")
+    for label, r, target in (
+        ("year from scratch", year, f"<= 3x floor ({3 * floor['wall']:.1f} s)"),
+        (f"one further day ({last_day})", day, "<= 3 s"),
+        ("pandas.read_csv floor", floor, ""),
     ):
-        print(f"{label:28}{r['wall']:9.1f}{r['rows']:11d}{r['rows'] / r['wall']:10.0f}{r['rss_mib']:10.0f}")
-    print(f"responses after the year: {year['responses']}; the further day touched {day['files']} files")
+        print(
+            f"{label:28}{r['wall']:9.1f}{r['cpu']:9.1f}{r['rows']:11d}{r['rows'] / r['wall']:10.0f}"
+            f"{r['rss_mib']:10.0f}  {target}"
+        )
     print(
-        "(wall includes Dagster's in-process run overhead of ~1-2 s; targets: year < 60 s, day < 5 s, peak < 1024 MiB at 10x)"
+        f"year / floor: {ratio:.1f}x wall, {year['cpu'] / floor['cpu']:.1f}x cpu (target <= 3x); "
+        f"one further day {day['wall']:.1f} s (target <= 3 s); "
+        f"peak {max(year['rss_mib'], day['rss_mib']):.0f} MiB (target <= 1024 MiB at --scale 10)"
     )
+    print(f"responses after the year: {year['responses']}; the further day touched {day['files']} files")
+    print("(wall includes Dagster's in-process run overhead of ~1-2 s and the Great Expectations import)")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,10 @@ class Property:
     def regex(self) -> re.Pattern | None:
         return re.compile(self.pattern) if self.pattern else None
 
+    @functools.cached_property
+    def valid_strings(self) -> frozenset[str] | None:
+        return frozenset(str(v) for v in self.valid_values) if self.valid_values is not None else None
+
 
 @dataclass(frozen=True)
 class FileFormat:
@@ -78,6 +82,10 @@ class Contract:
     @property
     def columns(self) -> list[str]:
         return [p.name for p in self.properties]
+
+    @functools.cached_property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.properties)
 
     def personal_columns(self) -> list[str]:
         return [p.name for p in self.properties if p.classification == "personal"]
@@ -208,7 +216,7 @@ def check_value(prop: Property, value: str | None) -> str | None:
         return f"{prop.name}_max_length"
     if prop.regex is not None and not prop.regex.match(value):
         return f"{prop.name}_pattern"
-    if prop.valid_values is not None and value not in {str(v) for v in prop.valid_values}:
+    if prop.valid_values is not None and value not in prop.valid_strings:
         return f"{prop.name}_valid_values"
     if prop.datetime_format and parse_time(value, prop.datetime_format) is None:
         return f"{prop.name}_datetime"
@@ -234,8 +242,9 @@ def check_row(
     contract: Contract, row: dict[str, str | None], columns: Iterable[str] | None = None
 ) -> str | None:
     """First broken rule of a raw row (in contract order), or None."""
-    for name in columns or contract.columns:
-        broken = check_value(contract.by_name[name], row.get(name))
+    by_name = contract.by_name
+    for name in columns or contract.column_names:
+        broken = check_value(by_name[name], row.get(name))
         if broken:
             return broken
     return None

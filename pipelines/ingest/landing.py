@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def _entries(base: Path):
 
 def scan(landing: Path) -> list[LandedFile]:
     """Every file below `tablet/` and `web/`, in ingestion order."""
-    files = []
+    files, regular = [], []
     for sub in ("tablet", "web"):
         base = landing / sub
         if base.is_symlink() or not base.is_dir():
@@ -80,9 +81,15 @@ def scan(landing: Path) -> list[LandedFile]:
             if not stat.S_ISREG(info.st_mode):
                 files.append(_irregular(landing, path))
                 continue
-            rel = path.relative_to(landing).as_posix()
-            channel, key = classify(rel)
-            files.append(LandedFile(rel, channel, info.st_size, sha256_of(path), key))
+            regular.append((path, info))
+    # Hashing reads every landed file on every run; hashlib lets go of the GIL, so two
+    # threads hash two files at a time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        digests = list(pool.map(sha256_of, [path for path, _ in regular]))
+    for (path, info), digest in zip(regular, digests, strict=True):
+        rel = path.relative_to(landing).as_posix()
+        channel, key = classify(rel)
+        files.append(LandedFile(rel, channel, info.st_size, digest, key))
     return sorted(files, key=lambda f: f.sort_key)
 
 

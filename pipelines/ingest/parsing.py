@@ -96,14 +96,36 @@ def _time(value: str) -> dt.datetime | None:
 
 
 class _Rules:
-    """Reference-data rules shared by both channels (registry and questionnaire)."""
+    """Reference-data rules shared by both channels (registry and questionnaire). Each
+    answer is a pure function of its arguments and the reference data: worked out once
+    per distinct value (`_rules` keeps one instance per state of the reference data)."""
 
     def __init__(self):
         self.survey = registry.survey()
         self.registry = registry.registry()
         self.questionnaire = registry.questionnaire()
+        self._known: dict = {}
+
+    def _once(self, check, *args):
+        key = (check, *args)
+        try:
+            return self._known[key]
+        except KeyError:
+            if len(self._known) > 100_000:
+                self._known.clear()
+            found = self._known[key] = check(*args)
+            return found
 
     def centre(self, code: str, day: dt.date, column: str) -> tuple[str, str] | None:
+        return self._once(self._centre, code, day, column)
+
+    def version(self, number: int, day: dt.date, column: str) -> tuple[str, str] | None:
+        return self._once(self._version, number, day, column)
+
+    def answer(self, item_code: str, version: int, value: str) -> tuple[str, str] | None:
+        return self._once(self._answer, item_code, version, value)
+
+    def _centre(self, code: str, day: dt.date, column: str) -> tuple[str, str] | None:
         centre = self.registry.by_code.get(code)
         if centre is None:
             return f"{column}_unknown", f"{column} {show(code)} ist kein Kundenzentrum des Registers"
@@ -111,7 +133,7 @@ class _Rules:
             return f"{column}_closed", f"Kundenzentrum {show(code)} war am {day.isoformat()} nicht in Betrieb"
         return None
 
-    def version(self, number: int, day: dt.date, column: str) -> tuple[str, str] | None:
+    def _version(self, number: int, day: dt.date, column: str) -> tuple[str, str] | None:
         version = self.questionnaire.version(number)
         if day < version.valid_from:
             return (
@@ -122,7 +144,7 @@ class _Rules:
             return "date_before_survey", f"Datum {day.isoformat()} liegt vor Beginn der Befragung"
         return None
 
-    def answer(self, item_code: str, version: int, value: str) -> tuple[str, str] | None:
+    def _answer(self, item_code: str, version: int, value: str) -> tuple[str, str] | None:
         """Check one coded answer (non-empty) of an item."""
         item = self.questionnaire.items.get(item_code)
         if item is None:
@@ -145,6 +167,18 @@ class _Rules:
         return None
 
 
+_RULES: list[_Rules] = []
+
+
+def _rules() -> _Rules:
+    """The rules of the current reference data (a new instance when it changes)."""
+    s, r, q = registry.survey(), registry.registry(), registry.questionnaire()
+    known = _RULES[0] if _RULES else None
+    if known is None or known.survey is not s or known.registry is not r or known.questionnaire is not q:
+        _RULES[:] = [_Rules()]
+    return _RULES[0]
+
+
 # --------------------------------------------------------------------------- tablet
 
 
@@ -154,14 +188,15 @@ def parse_tablet(text: str, label: str) -> Parsed:
     records, file_reject = _read(text, contract.file_format, header, label)
     if file_reject:
         return Parsed([], [], 0, file_reject)
-    rules = _Rules()
+    rules = _rules()
     rows, rejects = [], []
+    has_nul = "\x00" in text  # no NUL in the file: none in any field
     for number, fields in records:
-        reject = _nul(fields) or _check_tablet(fields, header, contract, rules)
+        row = dict(zip(header, fields, strict=True)) if len(fields) == len(header) else None
+        reject = (has_nul and _nul(fields)) or _check_tablet(fields, row, header, contract, rules)
         if reject:
             rejects.append(Reject(number, reject[0], reject[1], fields))
         else:
-            row = dict(zip(header, fields, strict=True))
             row["source_row"] = number
             rows.append(row)
     rows, more = _consistent_sessions(rows)
@@ -169,13 +204,12 @@ def parse_tablet(text: str, label: str) -> Parsed:
     return Parsed(rows, sorted(rejects, key=lambda r: r.source_row), len(records))
 
 
-def _check_tablet(fields, header, contract, rules: _Rules) -> tuple[str, str] | None:
-    if len(fields) != len(header):
+def _check_tablet(fields, row: dict | None, header, contract, rules: _Rules) -> tuple[str, str] | None:
+    if row is None:  # not as many fields as the header
         return (
             "field_count",
             f"{len(fields)} statt {len(header)} Felder (Zeile abgeschnitten oder verschoben)",
         )
-    row = dict(zip(header, fields, strict=True))
     broken = contracts.check_row(contract, row)
     if broken:
         column = _column_of(broken, header)
@@ -260,11 +294,14 @@ def parse_web(text: str, label: str) -> Parsed:
     records, file_reject = _read(text, contract.file_format, header, label)
     if file_reject:
         return Parsed([], [], 0, file_reject)
-    rules = _Rules()
+    rules = _rules()
     items = list(rules.questionnaire.items.values())
+    fixed = [c for c in contract.columns if c in set(header)]
+    renamed = [(item.code, web_item_column(item.code)) for item in items]
+    has_nul = "\x00" in text  # no NUL in the file: none in any field
     rows, rejects = [], []
     for number, fields in records:
-        if nul := _nul(fields):
+        if has_nul and (nul := _nul(fields)):
             rejects.append(Reject(number, *nul, fields))
             continue
         if len(fields) != len(header):
@@ -279,9 +316,9 @@ def parse_web(text: str, label: str) -> Parsed:
             continue
         raw = dict(zip(header, fields, strict=True))
         # Normalise LimeSurvey item names: Q03[SQ001] → Q03_SQ001.
-        row = {c: raw[c] for c in contract.columns if c in raw}
-        for item in items:
-            row[item.code] = raw[web_item_column(item.code)]
+        row = {c: raw[c] for c in fixed}
+        for code, column in renamed:
+            row[code] = raw[column]
         reject = _check_web(row, contract, rules, items)
         if reject:
             rejects.append(Reject(number, reject[0], reject[1], fields))

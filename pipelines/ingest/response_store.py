@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pipelines.core import contracts, registry
-from pipelines.warehouse import schema
+from pipelines.warehouse import bulk, schema
 
 IN_CHUNK = 500  # keys per IN (...) list
 
@@ -180,10 +180,8 @@ def _load_staged(engine, dates) -> tuple[pd.DataFrame, pd.DataFrame]:
     with engine.connect() as conn:
         for i in range(0, len(dates), 60):
             chunk = dates[i : i + 60]
-            sessions = sa.select(t.c.session_key).where(t.c.response_date.in_(chunk))
-            tablet_parts.append(pd.read_sql(sa.select(t).where(t.c.session_key.in_(sessions)), conn))
-            keys = sa.select(w.c.response_key).where(w.c.response_date.in_(chunk))
-            web_parts.append(pd.read_sql(sa.select(w).where(w.c.response_key.in_(keys)), conn))
+            for parts, table, key in ((tablet_parts, t, "session_key"), (web_parts, w, "response_key")):
+                parts.append(_rows_sharing_keys(conn, table, key, chunk))
     tablet = pd.concat(tablet_parts, ignore_index=True) if tablet_parts else pd.DataFrame()
     web = pd.concat(web_parts, ignore_index=True) if web_parts else pd.DataFrame()
     if not web.empty:
@@ -196,6 +194,17 @@ def _load_staged(engine, dates) -> tuple[pd.DataFrame, pd.DataFrame]:
         if not frame.empty:
             frame["response_date"] = pd.to_datetime(frame["response_date"]).dt.date
     return tablet, web
+
+
+def _rows_sharing_keys(conn, table: sa.Table, key: str, dates: list) -> pd.DataFrame:
+    """Every staged row of a session or response with a row on one of these dates."""
+    marks = ", ".join("?" for _ in dates)
+    where = f"{key} IN (SELECT {key} FROM {table.name} WHERE response_date IN ({marks}))"
+    found = bulk.sqlite_frame(conn, table, where, dates)  # (the dates are converted below)
+    if found is not None:
+        return found
+    keys = sa.select(table.c[key]).where(table.c.response_date.in_(dates))
+    return pd.read_sql(sa.select(table).where(table.c[key].in_(keys)), conn)
 
 
 def write_responses(engine: sa.Engine, result: RebuildResult) -> list[dt.date]:
@@ -222,10 +231,8 @@ def write_responses(engine: sa.Engine, result: RebuildResult) -> list[dt.date]:
         for i in range(0, len(keys), IN_CHUNK):
             for table in (r, e):
                 conn.execute(sa.delete(table).where(table.c.response_key.in_(keys[i : i + IN_CHUNK])))
-        if rows:
-            conn.execute(sa.insert(r), rows)
-        if excl:
-            conn.execute(sa.insert(e), excl)
+        bulk.insert(conn, r, rows)
+        bulk.insert(conn, e, excl)
         if digests:
             conn.execute(
                 sa.insert(sd), [{"response_date": d, "digest": h, "rows": n} for d, (h, n) in digests.items()]

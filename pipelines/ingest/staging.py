@@ -18,15 +18,29 @@ import sqlalchemy as sa
 
 from pipelines import warehouse
 from pipelines.core import contracts, registry
-from pipelines.ingest import landing, parsing, pseudonym_key, response_store
+from pipelines.ingest import landing, lookups, parsing, pseudonym_key, response_store
+from pipelines.ingest.comments import Comments
 from pipelines.ingest.outcomes import OUTCOMES, FileOutcome, IngestSummary
 from pipelines.ingest.pseudonyms import Pseudonymiser, daypart
 from pipelines.ingest.quarantine import Quarantine
 from pipelines.ingest.redaction import Redactor
-from pipelines.warehouse import schema
+from pipelines.warehouse import bulk, schema
 
 log = logging.getLogger(__name__)
 FILES_PER_TRANSACTION = 500
+READ_AHEAD_BYTES = 8 << 20  # files parsed ahead, so that their new comments are redacted together
+
+
+def _by_size(batch: list) -> list[list]:
+    """Consecutive parts of a batch of (file, ledger row) of about READ_AHEAD_BYTES each."""
+    parts, size = [[]], 0
+    for item in batch:
+        if parts[-1] and size + item[0].size > READ_AHEAD_BYTES:
+            parts.append([])
+            size = 0
+        parts[-1].append(item)
+        size += item[0].size
+    return parts
 
 
 class Ingestor:
@@ -49,6 +63,9 @@ class Ingestor:
         self.text_item = registry.questionnaire().text_items[0].code
         self.centre_codes = set(registry.registry().by_code)
         self.quarantine = Quarantine(Path(quarantine_dir), self.run_id, self.now)
+        self.comments = Comments(self.redactor, registry.config_dir() if redactor is None else None)
+        self._reads: dict[str, tuple] = {}  # stored name → what `_read` gave, read ahead
+        self._queued = lookups.Queued()
 
     def check_key(self, conn: sa.Connection) -> None:
         pseudonym_key.check(conn, self.pseudo)
@@ -88,23 +105,58 @@ class Ingestor:
         # Files are committed in batches (each batch is one transaction, ledger and staging
         # together): a commit per file would cost more than reading it. Should a batch fail,
         # it is done again file by file, so one broken file never holds back its neighbours.
-        for i in range(0, len(todo), FILES_PER_TRANSACTION):
-            batch = todo[i : i + FILES_PER_TRANSACTION]
-            try:
-                with self.engine.begin() as conn:
-                    outcomes = [self.ingest_file(f, conn, before) for f, before in batch]
-            except Exception as exc:  # noqa: BLE001 - isolated below, file by file
-                log.warning(
-                    "a batch of %d files failed (%s); storing them one by one", len(batch), type(exc).__name__
-                )
-                outcomes = [self._ingest_alone(f, before) for f, before in batch]
-            summary.outcomes += outcomes
+        self.comments.start_worker(len(todo))
+        try:
+            for i in range(0, len(todo), FILES_PER_TRANSACTION):
+                summary.outcomes += self._ingest_batch(todo[i : i + FILES_PER_TRANSACTION])
+        finally:
+            self.comments.close()
         return summary
 
-    def _ingest_alone(self, f: landing.LandedFile, before) -> FileOutcome:
+    def _ingest_batch(self, batch: list) -> list[FileOutcome]:
         try:
             with self.engine.begin() as conn:
-                return self.ingest_file(f, conn, before)
+                self._queued = lookups.look_ahead(conn, [self.file_ref(f.path) for f, _ in batch])
+                outcomes = []
+                for part in _by_size(batch):
+                    self._read_ahead([f for f, _ in part])
+                    outcomes += [self.ingest_file(f, conn, before) for f, before in part]
+                self._flush(conn)
+                return outcomes
+        except Exception as exc:  # noqa: BLE001 - isolated below, file by file
+            self._reads.clear()
+            log.warning(
+                "a batch of %d files failed (%s); storing them one by one", len(batch), type(exc).__name__
+            )
+            return [self._ingest_alone(f, before) for f, before in batch]
+
+    def _read_ahead(self, files: list[landing.LandedFile]) -> None:
+        """Parse these files now and redact their new comments together (`Comments.prepare`)."""
+        texts = []
+        for f in files:
+            ref = self.file_ref(f.path)
+            self._reads[ref] = read = self._read(f, ref)
+            for row in read[1].rows:
+                if f.channel == "web":
+                    texts.append(row[self.text_item])
+                elif row["question_code"] == self.text_item:
+                    texts.append(row["free_text"])
+        self.comments.prepare(texts)
+
+    def _flush(self, conn) -> None:
+        """The batch's ledger rows and the dates its files touched, in its transaction."""
+        queued, self._queued = self._queued, lookups.Queued()
+        response_store.mark_dates(conn, queued.dates)
+        if queued.ledger:
+            conn.execute(sa.insert(schema.ingested_files), queued.ledger)
+
+    def _ingest_alone(self, f: landing.LandedFile, before) -> FileOutcome:
+        self._queued = lookups.Queued()
+        try:
+            with self.engine.begin() as conn:
+                outcome = self.ingest_file(f, conn, before)
+                self._flush(conn)
+                return outcome
         except Exception as exc:  # noqa: BLE001 - this file's failure is its quarantine entry
             ref = self.file_ref(f.path)
             reason = (
@@ -174,7 +226,7 @@ class Ingestor:
     def ingest_file(self, f: landing.LandedFile, conn: sa.Connection, before=None) -> FileOutcome:
         """Read one landed file into staging. `before` is its ledger row, if it was read before."""
         ref = self.file_ref(f.path)
-        data, parsed, encoding, cut = self._read(f, ref)
+        data, parsed, encoding, cut = self._reads.pop(ref, None) or self._read(f, ref)
         self.quarantine.original[ref] = f.path
         # From here on the file is known by its stored name only.
         f = dataclasses.replace(f, path=ref)
@@ -198,9 +250,10 @@ class Ingestor:
         # A file delivered again with other content replaces exactly its own rows; the dates
         # its old rows were on are derived again too (a session may have moved to another day).
         # (A file never read before has no staged rows: nothing to look up.)
-        old_dates = self._dates_sharing_keys(conn, ref) if before is not None else set()
-        for table in (schema.tablet_rows, schema.web_versions, schema.quarantine):
-            conn.execute(sa.delete(table).where(table.c.source_file == ref))
+        old_dates = lookups.dates_sharing_keys(conn, ref) if before is not None else set()
+        for table in lookups.OWN_ROWS:
+            if self._queued.may_have(table, ref):
+                conn.execute(sa.delete(table).where(table.c.source_file == ref))
         if unreadable is not None:
             outcome.status = "quarantined"
             self._quarantine_file(conn, f, data, unreadable, outcome)
@@ -211,22 +264,11 @@ class Ingestor:
                 self._stage_tablet(conn, f, parsed.rows, outcome)
             else:
                 self._stage_web(conn, f, parsed.rows, outcome)
-        response_store.mark_dates(conn, outcome.dates | old_dates)
-        self._record(conn, f, outcome, in_force_sha256=f.sha256 if outcome.status == "ingested" else None)
+        self._queued.dates |= outcome.dates | old_dates
+        self._record(
+            conn, f, outcome, before, in_force_sha256=f.sha256 if outcome.status == "ingested" else None
+        )
         return outcome
-
-    @staticmethod
-    def _dates_sharing_keys(conn, ref: str) -> set:
-        """Dates of every staged row, in any file, of a session or web response this file
-        holds: when its rows go, another file's version of a response may count again."""
-        dates = set()
-        for table, key in ((schema.tablet_rows, schema.tablet_rows.c.session_key),
-                           (schema.web_versions, schema.web_versions.c.response_key)):  # fmt: skip
-            mine = sa.select(key).where(table.c.source_file == ref)
-            dates |= set(
-                conn.execute(sa.select(table.c.response_date).where(key.in_(mine)).distinct()).scalars()
-            )
-        return dates
 
     def _keep_previous(
         self, conn, f, data, reject: parsing.Reject, outcome: FileOutcome, before
@@ -265,32 +307,9 @@ class Ingestor:
     # ------------------------------------------------------------------ staging
 
     def _comment(self, text: str) -> tuple[str | None, str, str | None]:
-        if not text or not text.strip():
-            return None, "none", None
-        redacted = self.redactor.redact(text)
-        kinds = ",".join(redacted.kinds) or None
-        if redacted.held_back:
-            return None, "held_back", kinds
-        return redacted.text, "published", kinds
-
-    def _existing(self, conn, column, keys: list[str], exclude_file: str) -> dict:
-        """Staged rows of other files with these keys (chunked IN queries)."""
-        out = {}
-        table = column.table
-        for i in range(0, len(keys), response_store.IN_CHUNK):
-            chunk = keys[i : i + response_store.IN_CHUNK]
-            if table is schema.web_versions:
-                query = (
-                    sa.select(column, sa.func.max(table.c.progress_seconds))
-                    .where(column.in_(chunk), table.c.source_file != exclude_file)
-                    .group_by(column)
-                )
-            else:
-                query = sa.select(column, sa.literal(0)).where(
-                    column.in_(chunk), table.c.source_file != exclude_file
-                )
-            out.update(dict(conn.execute(query).all()))
-        return out
+        # Redacted once per run (web exports repeat a response in several files, tablets
+        # upload a file again), in memory only (`comments`).
+        return self.comments.get(text)
 
     def _stage_tablet(self, conn, f, rows: list[dict], outcome: FileOutcome):
         staged = []
@@ -318,7 +337,7 @@ class Ingestor:
                     "misuse": row["misuse"] == "1",
                 }
             )
-        seen = self._existing(
+        seen = lookups.existing(
             conn, schema.tablet_rows.c.feedback_key, sorted({s["feedback_key"] for s in staged}), f.path
         )
         for s in staged:
@@ -328,8 +347,7 @@ class Ingestor:
                 seen[s["feedback_key"]] = 0
                 outcome.counts["excluded" if s["misuse"] else "accepted"] += 1
             outcome.dates.add(s["response_date"])
-        if staged:
-            conn.execute(sa.insert(schema.tablet_rows), staged)
+        bulk.insert(conn, schema.tablet_rows, staged)
 
     def _stage_web(self, conn, f, rows: list[dict], outcome: FileOutcome):
         staged = []
@@ -357,7 +375,7 @@ class Ingestor:
             for item in self.items:
                 record[item.code] = int(row[item.code]) if row[item.code] else None
             staged.append(record)
-        newest = self._existing(
+        newest = lookups.existing(
             conn, schema.web_versions.c.response_key, sorted({s["response_key"] for s in staged}), f.path
         )
         for s in staged:
@@ -369,28 +387,26 @@ class Ingestor:
                 outcome.counts["accepted" if s["finished"] else "excluded"] += 1
             outcome.dates.add(s["response_date"])
         if staged:
-            conn.execute(sa.insert(schema.web_versions), staged)
+            bulk.insert(conn, schema.web_versions, staged)
             # Dates of other versions too: a newer version can move a response to another day.
-            outcome.dates.update(self._dates_sharing_keys(conn, f.path))
+            outcome.dates.update(lookups.dates_sharing_keys(conn, f.path))
 
-    def _record(self, conn, f, outcome: FileOutcome, in_force_sha256: str | None):
+    def _record(self, conn, f, outcome: FileOutcome, before, in_force_sha256: str | None):
         t = schema.ingested_files
-        conn.execute(sa.delete(t).where(t.c.path == f.path))
-        conn.execute(
-            sa.insert(t),
-            [
-                {
-                    "path": f.path,
-                    "sha256": f.sha256,
-                    "in_force_sha256": in_force_sha256,
-                    "size": f.size,
-                    "channel": f.channel,
-                    "status": outcome.status,
-                    "encoding": outcome.encoding,
-                    "rows_read": outcome.records,
-                    **{o: outcome.counts[o] for o in OUTCOMES},
-                    "run_id": self.run_id,
-                    "ingested_at": self.now,
-                }
-            ],
+        if before is not None:  # a file without a ledger row (`before`) has none to replace
+            conn.execute(sa.delete(t).where(t.c.path == f.path))
+        self._queued.ledger.append(
+            {
+                "path": f.path,
+                "sha256": f.sha256,
+                "in_force_sha256": in_force_sha256,
+                "size": f.size,
+                "channel": f.channel,
+                "status": outcome.status,
+                "encoding": outcome.encoding,
+                "rows_read": outcome.records,
+                **{o: outcome.counts[o] for o in OUTCOMES},
+                "run_id": self.run_id,
+                "ingested_at": self.now,
+            }
         )

@@ -133,6 +133,17 @@ def suite_for(contract: Contract, rule_values: dict[str, list] | None = None):
     return suite
 
 
+_SUITES: dict = {}
+
+
+def _suite(contract: Contract, rule_values: dict[str, list] | None):
+    """The suite of a contract and reference values, built once per process."""
+    key = (contract.id, contract.version, repr(contract.raw), repr(sorted((rule_values or {}).items())))
+    if key not in _SUITES:
+        _SUITES[key] = suite_for(contract, rule_values)
+    return _SUITES[key]
+
+
 def validate(
     contract: Contract, frame: pd.DataFrame, rule_values: dict[str, list] | None = None
 ) -> ValidationOutcome:
@@ -152,7 +163,7 @@ def validate(
     except KeyError:
         batch_definition = asset.add_batch_definition_whole_dataframe("whole")
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(suite_for(contract, rule_values), result_format="SUMMARY")
+    result = batch.validate(_suite(contract, rule_values), result_format="SUMMARY")
     safe = {
         p.name
         for p in contract.properties
