@@ -14,7 +14,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def _tick(name: str, local: dt.datetime):
-    schedule = defs.get_schedule_def(name)
+    schedule = defs.resolve_schedule_def(name)
     context = dg.build_schedule_context(
         scheduled_execution_time=local.replace(tzinfo=BERLIN), repository_def=defs.get_repository_def()
     )
@@ -23,7 +23,7 @@ def _tick(name: str, local: dt.datetime):
 
 def test_schedules_run_at_six_in_berlin_time():
     for name in ("weekly_reports_schedule", "monthly_reports_schedule", "review_reports_schedule"):
-        schedule = defs.get_schedule_def(name)
+        schedule = defs.resolve_schedule_def(name)
         assert schedule.execution_timezone == "Europe/Berlin"
         assert schedule.cron_schedule.startswith("0 6 ")
 
