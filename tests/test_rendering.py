@@ -18,6 +18,7 @@ from pipelines.core import registry
 from pipelines.reports import context, formatting, json_twin, outputs, page, pdf, spreadsheet, templates
 from tests.sample_docs import sample_doc, scale_item
 
+ROOT = Path(__file__).resolve().parents[1]
 WITHHELD = "Q05_SQ004"
 WITHHELD_LABEL = "Räumlichkeiten: Barrierefreiheit"
 # Values planted in a withheld item: no output meant for people may show them.
@@ -695,3 +696,48 @@ def test_the_headline_item_comes_from_the_questionnaire(tmp_path, monkeypatch):
     # ... and the items table marks its row as the headline (in bold)
     bold = bold_texts(render(doc))
     assert label in bold and registry.questionnaire().items["Q01"].label not in bold
+
+
+def test_no_difference_names_only_the_comparisons_that_were_tested():
+    doc = sample_doc(week="2020-W47")
+    for name in ("previous", "running_average"):
+        for cell in doc["comparisons"][name]["items"].values():
+            cell.update(p=None, p_adjusted=None, significant=False, direction=None)
+    for block in doc["comparisons"].values():
+        for cell in block["items"].values():
+            cell.update(significant=False, direction=None)
+    texts = [s["text"] for s in context.build_context(doc)["statements"]]
+    claim = next(t for t in texts if "Keine signifikanten Unterschiede" in t)
+    assert "Bezirk" in claim and "Durchschnitt" not in claim and "Vorwoche" not in claim
+
+
+def test_characters_the_fonts_lack_get_a_stand_in_instead_of_failing_the_report():
+    # PDF/UA-1 forbids a missing glyph: Typst would refuse the whole report
+    doc = sample_doc()
+    doc["centre_name"] = "Kundenzentrum 東京"
+    doc["comments"] = [
+        {"text": "Schöne Grüße, [NAME] 🙂 und 👨\u200d👩\u200d👧 ❤️ – ▲ danke\x01", "language": "de"}
+    ]
+    text = flat(render(doc))
+    assert "Kundenzentrum □" in text
+    assert "Schöne Grüße, [NAME] □ und □ ❤ – ▲ danke□" in text.replace("\u200b", "")
+    assert "🙂" not in text and "東京" not in text
+
+
+def test_font_coverage_is_what_the_vendored_fonts_draw():
+    pytest.importorskip("fontTools")  # a development dependency
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("font_coverage", ROOT / "scripts" / "font_coverage.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (ROOT / "reports" / "fonts" / "coverage.txt").read_text() == module.text()
+
+
+def test_a_long_run_with_placeholders_keeps_them_whole_and_marked():
+    doc = sample_doc()
+    doc["comments"] = [{"text": "Kontakt:[NAME],[TELEFON],[E-MAIL],[ANSCHRIFT]" + "x" * 45, "language": "de"}]
+    parts = page.page_data(doc)["comments"]["list"][0]["parts"]
+    assert [p["text"] for p in parts if p["mark"]] == ["[NAME]", "[TELEFON]", "[E-MAIL]", "[ANSCHRIFT]"]
+    assert "".join(p["text"] for p in parts).replace("\u200b", "") == doc["comments"][0]["text"]
+    assert "\u200b" in parts[-1]["text"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.reports import templates
+from pipelines.reports import glyphs, templates
 from pipelines.reports.charts import UNITS_PER_MM
 from pipelines.reports.context import build_context
 from pipelines.reports.formatting import (
@@ -45,6 +45,11 @@ def placeholder_parts(text: str) -> list[dict]:
     if at < len(text):
         parts.append({"text": text[at:], "mark": False})
     return parts
+
+
+def _breakable_parts(parts: list[dict]) -> list[dict]:
+    """Break opportunities in the text between placeholders, never inside one."""
+    return [p if p["mark"] else {"text": _breakable(p["text"]), "mark": False} for p in parts]
 
 
 def _mm(units: float) -> float:
@@ -275,7 +280,7 @@ def _comments(ctx: dict) -> dict:
     return {
         "list": [
             {
-                "parts": placeholder_parts(_breakable(c["text"])),
+                "parts": _breakable_parts(placeholder_parts(c["text"])),
                 # a BCP 47 primary tag for Typst's `text(lang: ..)`; anything else stays German
                 "lang": c["language"] if re.fullmatch(r"[a-z]{2,3}", c["language"]) else "de",
                 "language": None
@@ -291,8 +296,9 @@ def _comments(ctx: dict) -> dict:
 
 
 def page_data(doc: dict) -> dict:
-    """Everything `report.typ` shows of one figures document, formatted."""
-    ctx = build_context(doc)
+    """Everything `report.typ` shows of one figures document, formatted (characters the
+    fonts lack replaced: `glyphs`)."""
+    ctx = build_context(glyphs.drawable_values(doc))
     period = ctx["period"]
     return {
         "title": ctx["title"],

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import threading
 from pathlib import Path
 
 from pipelines.reports.atomic_files import atomic_write
@@ -26,9 +27,13 @@ FONTS_DIR = TEMPLATES_DIR.parent / "fonts"
 MAIN = TEMPLATES_DIR / "report.typ"
 
 
+_COMPILING = threading.Lock()  # a Compiler serves one compile at a time ("Already borrowed")
+
+
 @functools.cache
 def compiler():
-    """This process's compiler (the first call loads fonts and templates)."""
+    """This process's compiler (the first call loads fonts and templates); `pdf_bytes`
+    lets one thread at a time use it."""
     import typst  # imported lazily: only rendering needs it
 
     return typst.Compiler(
@@ -44,12 +49,22 @@ def typst_inputs(doc: dict) -> dict[str, str]:
 def _timestamp(doc: dict) -> dt.datetime | None:
     """The report's creation time (`meta.generated_at`): the same document gives the same PDF."""
     generated = (doc.get("meta") or {}).get("generated_at")
-    return dt.datetime.fromisoformat(generated) if generated else None
+    if not generated:
+        return None
+    stamp = dt.datetime.fromisoformat(generated)
+    # (the report builder writes UTC; an older or hand-written document may have no zone)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
 
 
 def pdf_bytes(doc: dict) -> bytes:
     """The report as a tagged PDF/UA-1 (title and language in its metadata)."""
-    return compiler().compile(sys_inputs=typst_inputs(doc), pdf_standards=["ua-1"], timestamp=_timestamp(doc))
+    inputs, stamp = typst_inputs(doc), _timestamp(doc)
+    with _COMPILING:
+        try:
+            return compiler().compile(sys_inputs=inputs, pdf_standards=["ua-1"], timestamp=stamp)
+        except Exception as error:  # which report, for the run's log
+            period = (doc.get("period") or {}).get("key")
+            raise RuntimeError(f"report {doc.get('centre')} {period}: Typst failed: {error}") from error
 
 
 def render_pdf(doc: dict, path: Path) -> None:
