@@ -184,28 +184,14 @@ def group_figures(
     q = registry.questionnaire()
     versions = sorted(versions) if versions is not None else versions_in(period, q)
     total = len(responses)
-    out: dict = {
-        "schema": SCHEMA,
-        "centre": centre,
-        "cadence": period.cadence,
-        "period": period.as_json(),
-        "responses": {"total": total, **_count(responses["channel"], CHANNELS)},
-        "excluded": (
-            _count(excluded["reason"], EXCLUSION_REASONS)
-            if excluded is not None and len(excluded)
-            else dict.fromkeys(EXCLUSION_REASONS, 0)
-        ),
-        "by_language": _count(responses["language"], q.languages),
-    }
+    weekdays = None
     if period.cadence != "weekly":
         if total:
             days = pd.to_datetime(responses["response_date"]).dt.dayofweek
             per_day = np.bincount(days.to_numpy(dtype="int64"), minlength=7)
         else:
             per_day = np.zeros(7, dtype=np.int64)
-        out["by_weekday"] = {name: int(c) for name, c in zip(WEEKDAYS, per_day, strict=True)}
-    out["questionnaire_versions"] = list(versions)
-
+        weekdays = {name: int(c) for name, c in zip(WEEKDAYS, per_day, strict=True)}
     masks: dict[tuple[int, ...], pd.Series] = {}
     items = {}
     for item in items_of_versions(versions, q):
@@ -217,6 +203,41 @@ def group_figures(
         else:
             values = pd.Series([], dtype="Int16")
         items[item.code] = item_figures(values, item)
+    return _document(
+        period,
+        centre,
+        versions,
+        total=total,
+        channels=_count(responses["channel"], CHANNELS),
+        excluded=(
+            _count(excluded["reason"], EXCLUSION_REASONS)
+            if excluded is not None and len(excluded)
+            else dict.fromkeys(EXCLUSION_REASONS, 0)
+        ),
+        languages=_count(responses["language"], q.languages),
+        weekdays=weekdays,
+        items=items,
+    )
+
+
+def _document(
+    period: Period, centre: str, versions: Sequence[int], *, total: int, channels: dict, excluded: dict,
+    languages: dict, weekdays: dict | None, items: dict,
+) -> dict:  # fmt: skip
+    """The figures document of one group from its counts (the one place of its layout;
+    `by_weekday` only for months and reviews)."""
+    out: dict = {
+        "schema": SCHEMA,
+        "centre": centre,
+        "cadence": period.cadence,
+        "period": period.as_json(),
+        "responses": {"total": total, **channels},
+        "excluded": excluded,
+        "by_language": languages,
+    }
+    if weekdays is not None:
+        out["by_weekday"] = weekdays
+    out["questionnaire_versions"] = list(versions)
     out["items"] = items
     return out
 
@@ -257,26 +278,24 @@ def centre_figures(
             tally(asked & (a == item.cannot_judge)) if item.cannot_judge is not None else np.zeros(size, int)
         )
         counts[item.code] = ({str(k): tally(asked & (a == k)) for k in item.valid}, judge)
-    out = {}
-    for i, code in enumerate(centres):
-        fig: dict = {
-            "schema": SCHEMA,
-            "centre": code,
-            "cadence": period.cadence,
-            "period": period.as_json(),
-            "responses": {"total": int(total[i]), **{c: int(channels[c][i]) for c in CHANNELS}},
-            "excluded": {r: int(reasons[r][i]) for r in EXCLUSION_REASONS},
-            "by_language": {k: int(languages[k][i]) for k in q.languages},
-        }
-        if period.cadence != "weekly":
-            fig["by_weekday"] = {name: int(weekdays[name][i]) for name in WEEKDAYS}
-        fig["questionnaire_versions"] = list(versions)
-        fig["items"] = {
-            c: cell_from_counts({k: int(v[i]) for k, v in answers.items()}, int(judge[i]), q.items[c])
-            for c, (answers, judge) in counts.items()
-        }
-        out[code] = fig
-    return out
+    weekly = period.cadence == "weekly"
+    return {
+        code: _document(
+            period,
+            code,
+            versions,
+            total=int(total[i]),
+            channels={c: int(channels[c][i]) for c in CHANNELS},
+            excluded={r: int(reasons[r][i]) for r in EXCLUSION_REASONS},
+            languages={k: int(languages[k][i]) for k in q.languages},
+            weekdays=None if weekly else {name: int(weekdays[name][i]) for name in WEEKDAYS},
+            items={
+                c: cell_from_counts({k: int(v[i]) for k, v in answers.items()}, int(judge[i]), q.items[c])
+                for c, (answers, judge) in counts.items()
+            },
+        )
+        for i, code in enumerate(centres)
+    }
 
 
 def summed_figures(parts: Sequence[dict], period: Period, centre: str) -> dict:
@@ -289,22 +308,19 @@ def summed_figures(parts: Sequence[dict], period: Period, centre: str) -> dict:
     def add(key: str, keys: Sequence[str]) -> dict[str, int]:
         return {k: sum(p[key][k] for p in parts) for k in keys}
 
-    out: dict = {
-        "schema": SCHEMA,
-        "centre": centre,
-        "cadence": period.cadence,
-        "period": period.as_json(),
-        "responses": {"total": sum(p["responses"]["total"] for p in parts), **add("responses", CHANNELS)},
-        "excluded": add("excluded", EXCLUSION_REASONS),
-        "by_language": add("by_language", q.languages),
-    }
-    if period.cadence != "weekly":
-        out["by_weekday"] = add("by_weekday", WEEKDAYS)
-    out["questionnaire_versions"] = list(versions)
     items = {}
     for item in items_of_versions(versions, q):
         cells = [p["items"][item.code] for p in parts]
         counts = {str(k): sum(c["counts"][str(k)] for c in cells) for k in item.valid}
         items[item.code] = cell_from_counts(counts, sum(c.get("cannot_judge", 0) for c in cells), item)
-    out["items"] = items
-    return out
+    return _document(
+        period,
+        centre,
+        versions,
+        total=sum(p["responses"]["total"] for p in parts),
+        channels=add("responses", CHANNELS),
+        excluded=add("excluded", EXCLUSION_REASONS),
+        languages=add("by_language", q.languages),
+        weekdays=None if period.cadence == "weekly" else add("by_weekday", WEEKDAYS),
+        items=items,
+    )
