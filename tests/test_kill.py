@@ -93,7 +93,7 @@ def test_pdf_workers_die_with_their_parent(tmp_path):
 
 def test_pool_initializer_exits_when_the_parent_is_already_gone():
     # A worker whose parent died before the initializer ran has been re-parented.
-    code = "import os; from pipelines.reports import files; files._die_with_parent(os.getppid() + 1)"
+    code = "import os; from pipelines.core.workers import die_with_parent; die_with_parent(os.getppid() + 1)"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60, capture_output=True, text=True)
     # exit status 1 from the initializer itself, not from an exception (a Traceback)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr

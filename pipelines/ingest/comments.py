@@ -9,15 +9,13 @@ through a pipe and keeps nothing: no comment is written anywhere but to staging.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
-import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from pipelines.core import workers
 from pipelines.ingest.redaction import Redactor
 
 CACHED = 50_000  # distinct comments kept per run; the cache starts over when full
@@ -25,7 +23,6 @@ CACHED = 50_000  # distinct comments kept per run; the cache starts over when fu
 SHARE_FROM = 100
 # Files to ingest from which a worker pays for its start (imports, rules: about 2 s).
 WORKER_FROM_FILES = 200
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 Stored = tuple[str | None, str, str | None]  # (comment, comment_status, comment_redactions)
 
@@ -44,12 +41,7 @@ _WORKER: dict = {}
 def _start_worker(parent_pid: int, directory: str) -> None:
     """Pool initializer: die with the parent (a killed run leaves no worker behind), then
     build the redactor once."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-    if os.getppid() != parent_pid:
-        os._exit(1)
+    workers.die_with_parent(parent_pid)
     _WORKER["redactor"] = Redactor.default(Path(directory))
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
-import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from pipelines.core.workers import die_with_parent
 from pipelines.reports import outputs
 
 # Below this many reports a worker pool costs more than it saves: a spawned worker
@@ -19,23 +17,6 @@ from pipelines.reports import outputs
 # weekly reports 1.9 s in-process, 5.1 s with a pool of 2; the pool pays off from about
 # 30 reports up, e.g. in backfills and the demo year).
 _PARALLEL_FROM = 30
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    """Pool initializer: a worker must not outlive the process that started it.
-
-    A killed run (SIGKILL, OOM) cannot shut its pool down, and spawned workers would
-    go on rendering and writing report files beside the re-run. On Linux the kernel
-    sends them SIGKILL when their parent dies; the parent may already have died before
-    this ran, in which case the worker was re-parented and exits at once.
-    """
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-    if os.getppid() != parent_pid:
-        os._exit(1)
 
 
 def _write(args: tuple[dict, str, Callable[[dict], bytes]]) -> dict[str, str]:
@@ -59,6 +40,6 @@ def write_reports(
     # this thread (blocked in map) or the pool's manager thread, both alive as long as the pool.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+        max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
     ) as pool:
         return list(pool.map(_write, jobs, chunksize=4))
