@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -104,26 +105,10 @@ class _Rules:
         self.survey = registry.survey()
         self.registry = registry.registry()
         self.questionnaire = registry.questionnaire()
-        self._known: dict = {}
-
-    def _once(self, check, *args):
-        key = (check, *args)
-        try:
-            return self._known[key]
-        except KeyError:
-            if len(self._known) > 100_000:
-                self._known.clear()
-            found = self._known[key] = check(*args)
-            return found
-
-    def centre(self, code: str, day: dt.date, column: str) -> tuple[str, str] | None:
-        return self._once(self._centre, code, day, column)
-
-    def version(self, number: int, day: dt.date, column: str) -> tuple[str, str] | None:
-        return self._once(self._version, number, day, column)
-
-    def answer(self, item_code: str, version: int, value: str) -> tuple[str, str] | None:
-        return self._once(self._answer, item_code, version, value)
+        # (bound per instance, as Pseudonymiser does: the cache goes with the reference data)
+        self.centre = functools.lru_cache(maxsize=1 << 16)(self._centre)
+        self.version = functools.lru_cache(maxsize=1 << 16)(self._version)
+        self.answer = functools.lru_cache(maxsize=1 << 16)(self._answer)
 
     def _centre(self, code: str, day: dt.date, column: str) -> tuple[str, str] | None:
         centre = self.registry.by_code.get(code)
