@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import re
 import urllib.parse
 from pathlib import Path
 
@@ -24,15 +23,15 @@ from markupsafe import Markup, escape
 
 from pipelines.reports import templates
 from pipelines.reports.context import build_context
+from pipelines.reports.page import PLACEHOLDER
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-_PLACEHOLDER = re.compile(r"\[[A-ZÄÖÜ][A-ZÄÖÜ_-]*\]")
 
 
 def mark_placeholders(text: str) -> Markup:
     """Escape a redacted comment, then mark its placeholders ([NAME], [TELEFON], ...)."""
     escaped = str(escape(text))
-    return Markup(_PLACEHOLDER.sub(lambda m: f'<span class="placeholder">{m[0]}</span>', escaped))
+    return Markup(PLACEHOLDER.sub(lambda m: f'<span class="placeholder">{m[0]}</span>', escaped))
 
 
 @functools.cache

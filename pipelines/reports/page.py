@@ -23,7 +23,7 @@ from pipelines.reports.formatting import (
     fmt_weekday_date,
 )
 
-_PLACEHOLDER = re.compile(r"\[[A-ZÄÖÜ][A-ZÄÖÜ_-]*\]")
+PLACEHOLDER = re.compile(r"\[[A-ZÄÖÜ][A-ZÄÖÜ_-]*\]")  # [NAME], [TELEFON], ... in a redacted comment
 # A run this long without a space (a pasted link, "aaaaaa…") would run over the margin:
 # it gets a zero-width space as a break opportunity every so many characters.
 _LONG_RUN = re.compile(r"\S{40,}")
@@ -37,7 +37,7 @@ def _breakable(text: str) -> str:
 def placeholder_parts(text: str) -> list[dict]:
     """A redacted comment as runs of text, its placeholders ([NAME], [TELEFON], ...) marked."""
     parts, at = [], 0
-    for m in _PLACEHOLDER.finditer(text):
+    for m in PLACEHOLDER.finditer(text):
         if m.start() > at:
             parts.append({"text": text[at : m.start()], "mark": False})
         parts.append({"text": m[0], "mark": True})
@@ -126,6 +126,15 @@ def _row_labels(chart: dict) -> list[dict]:
     ]
 
 
+def _bar_chart(template: str, chart: dict) -> dict:
+    """A bar chart with its label rows beside it: the SVG bars, their text alternative."""
+    return {
+        "svg": templates.chart_svg(template, chart=chart),
+        "alt": f"{chart['title']}: {chart['desc']}",
+        "rows": _row_labels(chart),
+    }
+
+
 def _scale_row(row: dict, headline_code: str | None) -> dict:
     out = {
         "label": row["label"],
@@ -154,11 +163,7 @@ def _items(ctx: dict) -> dict | None:
     headline = ctx["headline"]["code"] if ctx["headline"] else None
     return {
         "legend": [{"code": e["code"], "fill": e["fill"], "text": e["text"]} for e in chart["legend"]],
-        "chart": {
-            "svg": templates.chart_svg("charts/distribution.svg", chart=chart),
-            "alt": f"{chart['title']}: {chart['desc']}",
-            "rows": _row_labels(chart),
-        },
+        "chart": _bar_chart("charts/distribution.svg", chart),
         "rows": [_scale_row(r, headline) for r in ctx["scale_rows"]],
         "left_out": bool(ctx["left_out"]),
     }
@@ -169,11 +174,7 @@ def _overview(ctx: dict) -> dict | None:
     if chart is None:
         return None
     return {
-        "chart": {
-            "svg": templates.chart_svg("charts/centres.svg", chart=chart),
-            "alt": f"{chart['title']}: {chart['desc']}",
-            "rows": _row_labels(chart),
-        },
+        "chart": _bar_chart("charts/centres.svg", chart),
         "rows": [
             {
                 "name": r["name"],
