@@ -7,8 +7,9 @@ memoisation carries over from one report to the next (a report takes some tens
 of milliseconds). The data goes in as JSON through `sys.inputs`, so no text of a
 document is ever read as Typst markup.
 
-Only the fonts in `reports/fonts/` (and those built into Typst) are used, never
-the system's: the same PDF on every machine, and nothing is downloaded.
+Only the fonts in `reports/fonts/` are used, never the system's: the same PDF on
+every machine, and nothing is downloaded. A character they cannot draw is replaced
+before it gets here (`glyphs.py`): PDF/UA-1 would refuse the report.
 """
 
 from __future__ import annotations
