@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -112,16 +113,27 @@ def _readable(path: Path) -> bytes:
     return data
 
 
+def _found(needle: str, data: bytes) -> bool:
+    """Whether ``needle`` occurs in ``data``, ignoring case; a number only where no digit touches it.
+
+    A planted postcode such as 22589 is a leak where it stands as a number, not inside the
+    digits of a run's timestamp (1796722589.4) that the event log happens to hold.
+    """
+    pattern = re.escape(needle.encode())
+    if needle[:1].isdigit():
+        pattern = rb"(?<![0-9])" + pattern
+    if needle[-1:].isdigit():
+        pattern += rb"(?![0-9])"
+    return re.search(pattern, data, re.IGNORECASE) is not None
+
+
 def _search_files(root: Path, needles: list[str], skip: tuple[Path, ...]) -> list[str]:
     hits = []
     for path in root.rglob("*"):
         if not path.is_file() or any(path.is_relative_to(s) for s in skip):
             continue
         data = _readable(path)
-        lowered = data.lower()
-        for needle in needles:
-            if needle.encode() in data or needle.lower().encode() in lowered:
-                hits.append(f"{path.relative_to(root)}: {needle}")
+        hits += [f"{path.relative_to(root)}: {n}" for n in needles if _found(n, data)]
     return hits
 
 
@@ -130,8 +142,8 @@ def _search_tables(engine: sa.Engine, needles: list[str]) -> list[str]:
     with engine.connect() as conn:
         for name in sa.inspect(engine).get_table_names():
             frame = pd.read_sql(sa.text(f'SELECT * FROM "{name}"'), conn).astype(str)
-            text = "\n".join(frame.to_csv(index=False).splitlines()).lower()
-            hits += [f"{name}: {n}" for n in needles if n.lower() in text]
+            text = "\n".join(frame.to_csv(index=False).splitlines()).encode()
+            hits += [f"{name}: {n}" for n in needles if _found(n, text)]
     return hits
 
 
@@ -186,5 +198,13 @@ def test_planted_personal_data_never_leaves_ingestion(tmp_path, backend, request
     # (config/ is the reference data copied for this test: its name lists hold names by design)
     hits = _search_files(tmp_path, planted, skip=(landing, quarantine, tmp_path / "config"))
     hits += _search_tables(engine, planted)
-    hits += [f"event log: {n}" for n in planted if n.lower() in log_text.lower()]
+    hits += [f"event log: {n}" for n in planted if _found(n, log_text.encode())]
     assert hits == []
+
+
+def test_the_search_finds_a_planted_number_standing_alone_not_inside_a_timestamp():
+    assert _found("22589", b"I live at Reeperbahn 29, 22589 Hamburg")
+    assert _found("22589", b'{"plz": "22589"}')
+    assert _found("TAB-9137", b"device tab-9137 seen")
+    assert not _found("22589", b"timestamp=1796722589.431")
+    assert not _found("22589", b"nothing here")
