@@ -25,6 +25,7 @@ published tables; `attack` runs the programs.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,8 +39,21 @@ RESPONSES = "responses"  # the pseudo-item of the responses per report
 def scale_answers(code: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """A scale item's valid answers and its top-two answers (as the counts spell them),
     from the questionnaire."""
-    item = registry.questionnaire().items[code]
-    return tuple(str(v) for v in item.valid), frozenset(str(v) for v in item.top_two)
+    return _ScaleAnswers()(code)
+
+
+class _ScaleAnswers:
+    """`scale_answers` of one questionnaire, once per item (the audit asks thousands of times)."""
+
+    def __init__(self):
+        self.questionnaire = registry.questionnaire()
+        self.known: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+    def __call__(self, code: str) -> tuple[tuple[str, ...], frozenset[str]]:
+        if code not in self.known:
+            item = self.questionnaire.items[code]
+            self.known[code] = tuple(str(v) for v in item.valid), frozenset(str(v) for v in item.top_two)
+        return self.known[code]
 
 
 @dataclass(frozen=True)
@@ -86,15 +100,34 @@ class Report:
 
 def _pieces(tables: Sequence[Table]) -> list[tuple[dt.date, dt.date]]:
     """The day ranges between all period boundaries (and those of the cells' spans)."""
-    spans = [(t.start, t.end) for t in tables]
-    spans += [(a, b) for t in tables for cell in t.items.values() for _, a, b in cell.get("spans") or ()]
-    spans += [(w[1], w[2]) for t in tables for s in t.sums for w in s[0] if isinstance(w, tuple)]
+    # (a set: the same spans recur in many cells)
+    spans = {(t.start, t.end) for t in tables}
+    spans |= {(a, b) for t in tables for cell in t.items.values() for _, a, b in cell.get("spans") or ()}
+    spans |= {(w[1], w[2]) for t in tables for s in t.sums for w in s[0] if isinstance(w, tuple)}
     cuts = sorted({a for a, _ in spans} | {b + dt.timedelta(days=1) for _, b in spans})
     return [(a, b - dt.timedelta(days=1)) for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def _covering(start: dt.date, end: dt.date, pieces: Sequence[tuple[dt.date, dt.date]]) -> list[int]:
     return [k for k, (a, b) in enumerate(pieces) if a >= start and b <= end]
+
+
+class _Cover:
+    """`_covering` for sorted, disjoint pieces, by bisection and once per day range: the
+    pieces inside a range are consecutive (the audit asks for the same ranges very often)."""
+
+    def __init__(self, pieces: Sequence[tuple[dt.date, dt.date]]):
+        self.starts = [a for a, _ in pieces]
+        self.ends = [b for _, b in pieces]
+        self.known: dict[tuple[dt.date, dt.date], list[int]] = {}
+
+    def __call__(self, start: dt.date, end: dt.date) -> list[int]:
+        got = self.known.get((start, end))
+        if got is None:
+            first = bisect.bisect_left(self.starts, start)
+            stop = bisect.bisect_right(self.ends, end)
+            got = self.known[(start, end)] = list(range(first, max(first, stop)))
+        return got
 
 
 def attack(
@@ -125,7 +158,9 @@ class _Attack:
             for k, (a, b) in enumerate(self.pieces)
             if (first_day is not None and b < first_day) or (last_day is not None and a > last_day)
         ]
-        self.cover = {id(t): _covering(t.start, t.end, self.pieces) for t in tables}
+        self.covering = _Cover(self.pieces)
+        self.scale_answers = _ScaleAnswers()
+        self.cover = {id(t): self.covering(t.start, t.end) for t in tables}
         self.centres = sorted(
             {c for t in tables for c in members[t.group]}
             | {w[0] if isinstance(w, tuple) else w for t in tables for s in t.sums for w in s[0]}
@@ -153,14 +188,14 @@ class _Attack:
         if code == RESPONSES:
             return ["r"]
         if code in self.scale:
-            return list(scale_answers(code)[0])
+            return list(self.scale_answers(code)[0])
         return sorted({a for t in self.tables for a in ((t.items.get(code) or {}).get("counts") or {})})
 
     def _wanted(self, start: dt.date, end: dt.date) -> bool:
         return self.within is None or (start <= self.within[1] and self.within[0] <= end)
 
     def _spans(self, t: Table, who: Iterable) -> list[tuple[str, list[int]]]:
-        return [(c, _covering(a, b, self.pieces)) for c, a, b in t.spans(who)]
+        return [(c, self.covering(a, b)) for c, a, b in t.spans(who)]
 
     def _item(self, program: Program, code: str, answers: list[str]) -> list[tuple[Table, str, dict, int]]:
         """Every published number of one item as an equation; returns the withheld targets."""
@@ -183,7 +218,7 @@ class _Attack:
                     program.equal(program.over(counted, [a]), int(counts.get(a, 0)))
             elif cell["n"] and self._wanted(t.start, t.end):
                 if code in self.scale:
-                    targets.append((t, "top2", program.over(counted, scale_answers(code)[1]), cell["n"]))
+                    targets.append((t, "top2", program.over(counted, self.scale_answers(code)[1]), cell["n"]))
                 else:
                     targets += [(t, a, program.over(counted, [a]), cell["n"]) for a in answers]
         return targets
@@ -298,29 +333,45 @@ class _Published:
         self.by_period = {(d["centre"], *_dates(d)): d for d in docs}
         self.district_of = {leaf: d for d in parts for leaf in parts[d] if leaf not in parts}
         self.city = next((g for g in parts if all(p in parts for p in parts[g])), None)
+        self.scale_answers = _ScaleAnswers()
+        self._leaves: dict[str, list[str]] = {}
+        self._cells: dict[tuple, tuple[list, int] | None] = {}
 
     def leaves(self, group: str) -> list[str]:
         if group not in self.parts:
             return [group]
-        return [leaf for p in self.parts[group] for leaf in self.leaves(p)]
+        if group not in self._leaves:
+            self._leaves[group] = [leaf for p in self.parts[group] for leaf in self.leaves(p)]
+        return list(self._leaves[group])
 
     def spans(self, who: Iterable[str], doc: dict, code: str, n: int) -> frozenset:
         """What a sum over centres counts: their shown cells when these add up to the
         published n (the rule), else all of them (a publication that does not follow it).
         A centre without a report of the period was not open then: it counts nothing."""
         start, end = _dates(doc)
-        present = [
-            (leaf, self.by_period[(leaf, start, end)]) for leaf in who if (leaf, start, end) in self.by_period
-        ]
+        present = [leaf for leaf in who if (leaf, start, end) in self.by_period]
         out, total = set(), 0
-        for leaf, own in present:
-            cell = (own.get("items") or {}).get(code)
-            if cell is not None and not cell.get("suppressed"):
-                out.update(_weeks_of(leaf, start, end, cell))
-                total += int(cell.get("n") or 0)
+        for leaf in present:
+            shown = self._shown(leaf, start, end, code)
+            if shown is not None:
+                out.update(shown[0])
+                total += shown[1]
         if total == n:
             return frozenset(out)
-        return frozenset((leaf, start, end) for leaf, _ in present)
+        return frozenset((leaf, start, end) for leaf in present)
+
+    def _shown(self, leaf: str, start: dt.date, end: dt.date, code: str) -> tuple[list, int] | None:
+        """(the spans, n) of a centre's shown cell in its own report of the period; None when
+        withheld or absent. Once per cell: every comparison of its district and city asks."""
+        key = (leaf, start, end, code)
+        if key not in self._cells:
+            cell = (self.by_period[(leaf, start, end)].get("items") or {}).get(code)
+            self._cells[key] = (
+                (_weeks_of(leaf, start, end, cell), int(cell.get("n") or 0))
+                if cell is not None and not cell.get("suppressed")
+                else None
+            )
+        return self._cells[key]
 
     def items(self, doc: dict, members: list[str]) -> dict[str, dict]:
         group, items = doc["centre"], {}
@@ -347,6 +398,6 @@ class _Published:
                 if row.get("against") == "rest":
                     who -= set(members)
                 counted_spans = self.spans(sorted(who), doc, code, int(row["n"]))
-                valid, top_two = scale_answers(code)
+                valid, top_two = self.scale_answers(code)
                 yield counted_spans, code, top_two, int(row["top2_count"])
                 yield counted_spans, code, frozenset(valid), int(row["n"])

@@ -31,12 +31,13 @@ class Program:
 
     def __init__(self, centres: Sequence[str], pieces: Sequence, answers: Sequence[str]):
         self.answers = list(answers)
-        self.index = {
-            (c, k, a): i
-            for i, (c, k, a) in enumerate(
-                (c, k, a) for c in centres for k in range(len(pieces)) for a in self.answers
-            )
-        }
+        # x[centre, piece, answer] is unknown number (centre * pieces + piece) * answers + answer:
+        # worked out, not looked up (the audit builds millions of equation terms)
+        width = len(self.answers)
+        self.size = len(centres) * len(pieces) * width
+        self._centre = {c: i * len(pieces) * width for i, c in enumerate(centres)}
+        self._answer = {a: i for i, a in enumerate(self.answers)}
+        self._width = width
         self.rows: list[dict[int, float]] = []
         self.values: list[int] = []
         self._reduced: _Reduced | None = None  # built once, for all targets
@@ -44,13 +45,13 @@ class Program:
     def expression(
         self, centres: Iterable[str], pieces: Iterable[int], answers: Iterable[str]
     ) -> dict[int, float]:
-        ks = list(pieces)
-        return {self.index[(c, k, a)]: 1.0 for c in centres for k in ks for a in answers}
+        return self.over([(c, list(pieces)) for c in centres], answers)
 
     def over(self, spans: Iterable[tuple[str, Sequence[int]]], answers: Iterable[str]) -> dict[int, float]:
         """The sum over (centre, its pieces) spans."""
-        answers = list(answers)
-        return {self.index[(c, k, a)]: 1.0 for c, ks in spans for k in ks for a in answers}
+        offsets = [self._answer[a] for a in answers]
+        width, centre = self._width, self._centre
+        return {centre[c] + k * width + o: 1.0 for c, ks in spans for k in ks for o in offsets}
 
     def equal(self, row: dict[int, float], value: int) -> None:
         if row:
@@ -89,7 +90,7 @@ class Program:
                 free_count[other] -= 1
                 if free_count[other] == 1:
                     queue.append(other)
-        free = sorted(set(self.index.values()) - set(fixed))
+        free = [c for c in range(self.size) if c not in fixed]
         column = {c: i for i, c in enumerate(free)}
         data, ri, ci, values = [], [], [], []
         for r, row in enumerate(self.rows):
