@@ -36,14 +36,9 @@ from pipelines.figures.programs import Program
 RESPONSES = "responses"  # the pseudo-item of the responses per report
 
 
-def scale_answers(code: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """A scale item's valid answers and its top-two answers (as the counts spell them),
-    from the questionnaire."""
-    return _ScaleAnswers()(code)
-
-
 class _ScaleAnswers:
-    """`scale_answers` of one questionnaire, once per item (the audit asks thousands of times)."""
+    """A scale item's valid answers and its top-two answers (as the counts spell them),
+    from the questionnaire: once per item (the audit asks thousands of times)."""
 
     def __init__(self):
         self.questionnaire = registry.questionnaire()
@@ -108,13 +103,10 @@ def _pieces(tables: Sequence[Table]) -> list[tuple[dt.date, dt.date]]:
     return [(a, b - dt.timedelta(days=1)) for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
-def _covering(start: dt.date, end: dt.date, pieces: Sequence[tuple[dt.date, dt.date]]) -> list[int]:
-    return [k for k, (a, b) in enumerate(pieces) if a >= start and b <= end]
-
-
 class _Cover:
-    """`_covering` for sorted, disjoint pieces, by bisection and once per day range: the
-    pieces inside a range are consecutive (the audit asks for the same ranges very often)."""
+    """The pieces lying inside a day range. Pieces are sorted and disjoint, so those are
+    consecutive: found by bisection, once per range (the audit asks for the same ranges
+    very often)."""
 
     def __init__(self, pieces: Sequence[tuple[dt.date, dt.date]]):
         self.starts = [a for a, _ in pieces]
