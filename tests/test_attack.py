@@ -206,3 +206,21 @@ def test_within_attacks_only_the_cells_of_the_period_being_published():
     assert {f.period for f in everything.findings} == {f"{a}..{b}" for a, b in FEB[:2]}
     only = attack(tables, {"a": ["a"]}, [Q], within=FEB[1])
     assert [f.period for f in only.findings] == [f"{FEB[1][0]}..{FEB[1][1]}"]
+
+
+def test_the_pieces_inside_a_day_range_are_those_a_linear_search_finds():
+    import random
+
+    from pipelines.figures.attack import _Cover
+
+    rng = random.Random(7)
+    day0 = dt.date(2020, 9, 14)
+    cuts = sorted({day0 + dt.timedelta(days=d) for d in rng.sample(range(1, 120), 25)} | {day0})
+    pieces = [(a, b - dt.timedelta(days=1)) for a, b in zip(cuts, cuts[1:], strict=False)]
+    cover = _Cover(pieces)
+    for _ in range(500):
+        start = day0 + dt.timedelta(days=rng.randrange(-5, 125))
+        end = start + dt.timedelta(days=rng.randrange(-3, 60))
+        expected = [k for k, (a, b) in enumerate(pieces) if a >= start and b <= end]
+        assert cover(start, end) == expected
+    assert cover(day0, day0 - dt.timedelta(days=1)) == []
