@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import pytest
@@ -150,3 +151,41 @@ def test_the_test_follows_cochrans_rule():
     p, test = proportion_test(5, 6, 49, 49)
     assert test == "fisher" and p == pytest.approx(6 / 55)
     assert proportion_test(3, 3, 5, 5) == (None, None)
+
+
+def _reference_fisher(x1, n1, x2, n2):
+    # the textbook form, term by term: the fast one must give the same bits
+    def log_choose(n, k):
+        return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+    total, s = n1 + n2, x1 + x2
+    seen = log_choose(s, x1) + log_choose(total - s, n1 - x1) - log_choose(total, n1)
+    terms = (
+        log_choose(s, x) + log_choose(total - s, n1 - x) - log_choose(total, n1)
+        for x in range(max(0, s - n2), min(s, n1) + 1)
+    )
+    return min(1.0, sum(math.exp(lp) for lp in terms if lp <= seen + 1e-7))
+
+
+def _reference_half_up(value, digits):
+    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    whole, rest = divmod((abs(exact) * 10**digits).numerator, (abs(exact) * 10**digits).denominator)
+    whole += 2 * rest >= (abs(exact) * 10**digits).denominator
+    return math.copysign(whole / 10**digits, exact) if whole else 0.0
+
+
+def test_fisher_half_up_and_the_test_choice_agree_with_their_textbook_forms():
+    import random
+
+    rng = random.Random(12)
+    for _ in range(3000):
+        n1, n2 = rng.randint(1, 60), rng.randint(1, 900)
+        x1, x2 = rng.randint(0, n1), rng.randint(0, n2)
+        if x1 + x2 not in (0, n1 + n2):
+            assert fisher_p(x1, n1, x2, n2) == _reference_fisher(x1, n1, x2, n2)
+            pooled = Fraction(x1 + x2, n1 + n2)
+            expected = min(n1 * pooled, n1 * (1 - pooled), n2 * pooled, n2 * (1 - pooled))
+            assert proportion_test(x1, n1, x2, n2)[1] == ("z" if expected >= 5 else "fisher")
+        for value in (Fraction(x1 - x2, n1 + n2), x1 / n1 - x2 / n2, rng.uniform(-1, 1), x1):
+            assert half_up(value, 4) == _reference_half_up(value, 4)
+            assert math.copysign(1, half_up(value, 4)) == math.copysign(1, _reference_half_up(value, 4))

@@ -15,6 +15,7 @@ be called for every centre, period and item.
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Sequence
 from fractions import Fraction
@@ -27,12 +28,19 @@ def half_up(value: Fraction | int | float, digits: int) -> float:
     26/16 = 1.625 -> 1.63 and 29/32 = 0.90625 -> 0.9063, where `round` on the float gives
     1.62 and 0.9062 (binary floats and half-to-even). A float counts as the decimal it
     prints as ("0.12345" is 0.12345, not the binary number nearest to it)."""
-    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-    scaled = abs(exact) * 10**digits
-    whole, rest = divmod(scaled.numerator, scaled.denominator)
-    if 2 * rest >= scaled.denominator:
+    if isinstance(value, float) and math.isfinite(value):
+        # (Decimal parses the printed form exactly, as Fraction(repr(value)) does, in C)
+        numerator, denominator = decimal.Decimal(repr(float(value))).as_integer_ratio()
+    elif isinstance(value, Fraction | int):
+        numerator, denominator = value.numerator, value.denominator
+    else:
+        exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+        numerator, denominator = exact.numerator, exact.denominator
+    # Integer arithmetic on the (possibly unreduced) ratio: the same digits as on the fraction.
+    whole, rest = divmod(abs(numerator) * 10**digits, denominator)
+    if 2 * rest >= denominator:
         whole += 1
-    return math.copysign(whole / 10**digits, exact) if whole else 0.0
+    return math.copysign(whole / 10**digits, numerator) if whole else 0.0
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None:
@@ -97,8 +105,17 @@ def fisher_p(x1: int, n1: int, x2: int, n2: int) -> float | None:
     if successes in (0, total):
         return None
 
+    # log C(s, x) + log C(total - s, n1 - x) - log C(total, n1), with what does not depend
+    # on x worked out once (the same floating-point operations in the same order)
+    lg, failures = math.lgamma, total - successes
+    first, second, whole = lg(successes + 1), lg(failures + 1), _log_choose(total, n1)
+
     def log_pmf(x: int) -> float:
-        return _log_choose(successes, x) + _log_choose(total - successes, n1 - x) - _log_choose(total, n1)
+        return (
+            (first - lg(x + 1) - lg(successes - x + 1))
+            + (second - lg(n1 - x + 1) - lg(failures - n1 + x + 1))
+            - whole
+        )
 
     seen = log_pmf(x1)
     low, high = max(0, successes - n2), min(successes, n1)
@@ -117,11 +134,11 @@ def proportion_test(x1: int, n1: int, x2: int, n2: int) -> tuple[float | None, s
     (None, None) where no test is possible (an empty group, or all answers agree)."""
     if n1 <= 0 or n2 <= 0:
         return None, None
-    pooled = Fraction(x1 + x2, n1 + n2)
-    if pooled in (0, 1):
+    successes, total = x1 + x2, n1 + n2
+    if successes in (0, total):
         return None, None
-    expected = min(n1 * pooled, n1 * (1 - pooled), n2 * pooled, n2 * (1 - pooled))
-    if expected >= 5:
+    # every expected count n·s/total and n·(total-s)/total at least 5, in integers
+    if min(n1 * successes, n1 * (total - successes), n2 * successes, n2 * (total - successes)) >= 5 * total:
         return two_proportion_p(x1, n1, x2, n2), "z"
     return fisher_p(x1, n1, x2, n2), "fisher"
 
