@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import sqlalchemy as sa
@@ -227,7 +227,7 @@ class ReportBuilder:
         in_period = resp[self._mask(period, resp)]
         # newest first, as the comments are shown (sorted once, not per centre)
         newest = in_period.sort_values(["response_date", "response_key"], ascending=[False, True])
-        by_centre = dict(tuple(newest.groupby("centre", observed=True, sort=False)))
+        by_centre = _comments_by_centre(newest)
         docs = {}
         # City-wide reports are the reviews; weekly and monthly reports go to the centres
         # (the city's weekly and monthly figures stay in the warehouse for comparisons).
@@ -264,7 +264,7 @@ class ReportBuilder:
             else:
                 centre = self.registry.by_code[code]
                 doc["centre_name"], doc["district"] = centre.name, centre.district
-                self._add_comments(doc, period, by_centre.get(code, in_period.iloc[:0]))
+                self._add_comments(doc, period, by_centre.get(code) or _Comments())
             docs[code] = doc
         return docs
 
@@ -288,23 +288,23 @@ class ReportBuilder:
             })  # fmt: skip
         return rows
 
-    def _add_comments(self, doc: dict, period: Period, mine: pd.DataFrame) -> None:
-        """The group's published comments from `mine`: its rows of the period, newest first."""
+    def _add_comments(self, doc: dict, period: Period, mine: _Comments) -> None:
+        """The group's published comments from `mine`: what its rows of the period hold."""
         if not disclosure.comments_allowed(doc, self.rules):
             doc["comments_note"] = (
                 f"Kommentare werden erst ab {self.rules.min_responses_for_comments} Antworten im Zeitraum gezeigt."
             )
             return
-        rows = mine[mine["comment_status"] == "published"]
+        rows = mine.published
         limit = registry.report_settings().max_comments[period.cadence]
         # (the label needs 5 speakers of the language in the group's period, whether or not
         # its weeks are broken down by language: "5 or more" singles nobody out)
-        speakers = {"by_language": {str(k): int(v) for k, v in mine["language"].value_counts().items()}}
+        speakers = {"by_language": mine.languages}
         doc["comments"] = [
             {"text": t, "language": disclosure.comment_language(lang, speakers, self.rules)}
-            for t, lang in zip(rows["comment"][:limit], rows["language"][:limit], strict=True)
+            for t, lang in rows[:limit]
         ]
-        held = int((mine["comment_status"] == "held_back").sum())
+        held = mine.held
         notes = []
         if len(rows) > limit:
             notes.append(f"Gezeigt werden die {limit} neuesten von {len(rows)} Kommentaren.")
@@ -312,10 +312,34 @@ class ReportBuilder:
             notes.append(
                 f"{held} Kommentar(e) wurden zurückgehalten, weil sie auch nach dem Schwärzen noch persönliche Angaben enthalten könnten."
             )
-        if not rows.empty or notes:
+        if rows or notes:
             doc["comments_note"] = " ".join(notes) if notes else None
         if doc.get("comments_note") is None:
             doc.pop("comments_note", None)
+
+
+@dataclass
+class _Comments:
+    """A group's rows of a period as its comments block needs them."""
+
+    published: list[tuple[str, str]] = field(default_factory=list)  # (text, language), newest first
+    languages: dict[str, int] = field(default_factory=dict)  # respondents per language
+    held: int = 0  # comments held back after redaction
+
+
+def _comments_by_centre(rows: pd.DataFrame) -> dict[str, _Comments]:
+    """`_Comments` per centre of a period's rows (in their order): one pass over plain
+    values rather than a filtered frame per centre."""
+    out: dict[str, _Comments] = {}
+    columns = [rows[c].tolist() for c in ("centre", "comment_status", "comment", "language")]
+    for centre, status, text, language in zip(*columns, strict=True):
+        mine = out.get(centre) or out.setdefault(centre, _Comments())
+        mine.languages[str(language)] = mine.languages.get(str(language), 0) + 1
+        if status == "published":
+            mine.published.append((text, language))
+        elif status == "held_back":
+            mine.held += 1
+    return out
 
 
 def canonical_json(doc: dict) -> str:
