@@ -16,6 +16,7 @@ import pypdf
 import pytest
 import sqlalchemy as sa
 
+from pipelines.core.periods import Period
 from pipelines.defs import partitions
 from pipelines.defs.assets import ingest
 from pipelines.defs.assets.reports import build_report_assets
@@ -26,7 +27,7 @@ from pipelines.defs.resources import (
     WarehouseResource,
 )
 from pipelines.defs.resources.mail import MailResource
-from pipelines.figures import checks, disclosure, store
+from pipelines.figures import audits, checks, disclosure, store
 from pipelines.figures import documents as reporting
 from pipelines.figures import groups as figures
 from pipelines.warehouse import engine_for, schema
@@ -413,3 +414,23 @@ def test_the_audit_fails_on_a_month_that_gives_a_withheld_week_away():
     left = [(w05.key, group_figures(in_period(frame, w05), None, w05, "altona")["items"]["Q04"])]
     protected = disclosure.protect({"altona": raw_month}, {}, RULES, left_out={"altona": {"Q04": left}})
     assert checks.disclosure_problems({}, {}, {"altona": ("v", protected["altona"])}, weeks) == []
+
+
+def test_a_range_checked_in_worker_processes_finds_what_the_run_itself_finds(env, monkeypatch):
+    # The pool's workers read the stored figures: the leak written for W39 is found there too.
+    run, reports, url, instance = env
+    monkeypatch.setattr(disclosure, "protect", _only_in("2020-W39", _primary_only, disclosure.protect))
+    monkeypatch.setattr(audits, "PARALLEL_FROM", 2)
+    result = run(tags=RANGE, upto="figures")
+    assert not result.success
+    evaluations = _evaluations(result)
+    for partition in WEEKS:
+        for check in checks.CHECKS:
+            failed = partition == "2020-09-21" and check in ("counts_add_up", "no_recoverable_cells")
+            assert evaluations[(check, partition)].passed is not failed
+    # the same problems as checked in this process
+    builder = reporting.ReportBuilder(engine_for(url))
+    periods = [Period.from_partition("weekly", w) for w in WEEKS]
+    pooled = audits.check_periods(engine_for(url), builder, periods, workers=2)
+    assert pooled == audits.check_periods(engine_for(url), builder, periods, workers=1)
+    assert pooled["2020-W39"]["no_recoverable_cells"] and not any(pooled["2020-W38"].values())

@@ -20,8 +20,8 @@ from pipelines.defs.resources import ReportStorageResource, WarehouseResource
 from pipelines.defs.resources.mail import MailResource
 from pipelines.delivery import dispatch, ledger
 from pipelines.delivery.messages import ReportVersion
+from pipelines.figures import audits, documents, store
 from pipelines.figures import checks as figure_checks
-from pipelines.figures import documents, store
 from pipelines.reports import atomic_files, labels, outputs, templates
 from pipelines.reports import files as report_files
 
@@ -130,23 +130,21 @@ def _figures(cadence: str, context: dg.AssetExecutionContext, engine: sa.Engine,
     materialization. Fails for blocked periods unless a later step of the run will."""
     builder = documents.ReportBuilder(engine)
     periods = _periods(cadence, context)
-    outcomes: dict[str, dict[str, list[str]]] = {}
     summary = []
     for period in periods:
         groups = builder.disclosed(period)
         docs = builder.documents(period)
         store.write_period(engine, period, groups, docs)
-        # The checks read back what was written and hold it against the registry and itself.
-        stored = store.read_period(engine, period)
-        problems = figure_checks.check_period(
-            period, stored, published=figure_checks.published_with(engine, builder, period)
-        )
-        figure_checks.write_checks(engine, period, problems, context.run_id)
-        outcomes[period.key] = problems
         city = groups[registry.registry().city_code]
         headline = city["items"].get(registry.questionnaire().headline, {})
         withheld = sum(1 for d in docs.values() for cell in d["items"].values() if cell.get("suppressed"))
         summary.append((period.key, city["responses"]["total"], headline.get("top2"), withheld))
+    # The checks read back what was written and hold it against the registry and itself,
+    # the run's periods all stored (in worker processes for a range).
+    checked = audits.check_periods(engine, builder, periods)
+    outcomes = {p.key: checked[p.key] for p in periods}
+    for period in periods:
+        figure_checks.write_checks(engine, period, outcomes[period.key], context.run_id)
     blocked = {key: [c for c, found in p.items() if found] for key, p in outcomes.items() if any(p.values())}
     # Materialization first: the check results then target this run's materialization.
     yield dg.MaterializeResult(
