@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
 
 UNBOUNDED = 10**9  # an upper bound for every count: where nothing published bounds one, it comes out so
 
@@ -106,6 +108,10 @@ class Program:
             values.append(rest)
         constraint = None
         if free and values:
+            # (SciPy only here: importing it costs every process that loads the definitions 0.5 s)
+            from scipy import sparse
+            from scipy.optimize import LinearConstraint
+
             a = sparse.csr_array((data, (ri, ci)), shape=(len(values), len(free)))
             constraint = LinearConstraint(a, np.array(values, float), np.array(values, float))
         self._reduced = _Reduced(fixed, column, constraint, feasible)
@@ -122,6 +128,8 @@ class Program:
                 cost[reduced.column[c]] = v
         if not cost.any():
             return round(constant), round(constant)
+        from scipy.optimize import Bounds, milp
+
         out = []
         for sign in (1.0, -1.0):
             res = milp(sign * cost, constraints=[reduced.constraint] if reduced.constraint else [],
