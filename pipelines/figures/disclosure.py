@@ -32,7 +32,7 @@ suppressed cell with n = 0 hides nothing.
 
 from __future__ import annotations
 
-import copy
+import pickle
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,7 +103,7 @@ def suppress_small(figures: dict, rules: Rules) -> dict:
     """Primary suppression: items with n < min_valid_answers get `suppressed: true`,
     `suppression: "primary"` and counts/mean/top2/top2_ci = None; n and cannot_judge
     stay. Returns a new document."""
-    out = copy.deepcopy(figures)
+    out = _copy(figures)
     _suppress_small_in_place(out, rules)
     return out
 
@@ -215,6 +215,12 @@ def _sum_shown(cells: Sequence[dict], item: registry.Item) -> dict:
     return out
 
 
+def _copy(figures: dict) -> dict:
+    """A deep copy of plain figures (dicts, lists, numbers, text): what copy.deepcopy
+    gives, several times faster (the rules copy every group of every period)."""
+    return pickle.loads(pickle.dumps(figures, pickle.HIGHEST_PROTOCOL))
+
+
 def protect(
     groups: Mapping[str, dict],
     parts_of: Relations,
@@ -237,7 +243,7 @@ def protect(
     relations = _relations(parts_of)
     _check_sums(groups, relations)
     q = registry.questionnaire()
-    out = {name: copy.deepcopy(fig) for name, fig in groups.items()}
+    out = {name: _copy(fig) for name, fig in groups.items()}
     parents = dict(relations)
     for centre, items in (left_out or {}).items():
         for code, weeks in items.items():
