@@ -32,8 +32,8 @@ suppressed cell with n = 0 hides nothing.
 
 from __future__ import annotations
 
-import pickle
 import datetime as dt
+import pickle
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
