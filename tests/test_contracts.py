@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -141,6 +142,51 @@ def test_valid_rows_pass():
     for col in [i.code for i in registry.questionnaire().answer_items] + ["questionnaire_version"]:
         frame[col] = frame[col].astype("Int16")
     assert validation.validate(contracts.load("responses"), frame).success
+
+
+WORKER_RUN = """
+import pickle, sys
+import pandas as pd
+from pipelines.ingest import validation
+from tests.test_contracts import _typed_frame, _good_row
+from pipelines.core import contracts, registry
+frames = [_typed_frame([_good_row(), _good_row(response_key="1" * 32, Q01=7, centre="nowhere")]),
+          _typed_frame([_good_row(), _good_row(response_key="1" * 32)])]
+centres = {"centre_valid_values": [c.code for c in registry.registry().centres]}
+validation.start_worker()
+out = [validation.validate(contracts.load("responses"), f, centres) for f in frames]
+imported_here = "great_expectations" in sys.modules
+validation._WORKER["process"].kill()  # a dead worker: the same outcome, validated here
+out.append(validation.validate(contracts.load("responses"), frames[0], centres))
+sys.stdout.buffer.write(pickle.dumps((out, imported_here)))
+"""
+
+
+def _typed_frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for col in [i.code for i in registry.questionnaire().answer_items] + ["questionnaire_version"]:
+        frame[col] = frame[col].astype("Int16")
+    return frame
+
+
+def test_the_validation_worker_gives_what_validating_here_gives():
+    import pickle
+    import subprocess
+    import sys
+
+    # A fresh process: GX is not imported there yet, so the worker validates.
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run(
+        [sys.executable, "-c", WORKER_RUN], cwd=root, capture_output=True, check=True, timeout=300
+    )
+    (broken, fine, fallback), imported_here = pickle.loads(run.stdout)
+    assert not imported_here  # GX was imported in the worker only
+    frame = _typed_frame([_good_row(), _good_row(response_key="1" * 32, Q01=7, centre="nowhere")])
+    centres = {"centre_valid_values": [c.code for c in registry.registry().centres]}
+    here = validation.validate(contracts.load("responses"), frame, centres)
+    assert broken == here == fallback and not here.success
+    assert sorted(r.rule for r in broken.failed) == ["Q01_valid_values", "centre_valid_values"]
+    assert fine.success and fine.rows == 2
 
 
 def _contracts_copy(tmp_path, monkeypatch, name: str, edit) -> None:

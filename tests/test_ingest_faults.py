@@ -3,6 +3,7 @@ a changed key, two ingestions at once, a run killed mid-way."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import stat
@@ -11,6 +12,7 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -112,6 +114,30 @@ def test_links_and_special_files_are_named_in_quarantine_never_read(landing, tmp
     copied = [p for p in (tmp_path / "quarantine").rglob("*") if p.is_file()]
     assert not any("root:x" in p.read_text(errors="ignore") for p in copied)
     assert summary.files_quarantined() == 4
+
+
+def test_the_landing_scan_lists_what_a_plain_walk_finds(landing, tmp_path):
+    from pipelines.ingest import landing as landed
+
+    b.write_tablet(landing, "altona", "TAB-0417", "2020-09-15", b.completion(1))
+    b.write_web(landing, "2020-09-16", [b.web_response(7)])
+    deep = landing / "tablet" / "altona" / "sub" / ".hidden"
+    deep.mkdir(parents=True)
+    (deep / "TAB-0418_20200915.csv").write_text("x;y\n", encoding="utf-8")  # in a dot folder: read
+    (landing / "tablet" / "altona" / ".TAB-0419_20200915.csv").write_text("partial", encoding="utf-8")
+    (landing / "web" / "notes.txt").write_bytes(b"\xff\x00")
+    (landing / "tablet" / "linked").symlink_to(tmp_path, target_is_directory=True)
+    expected = {}
+    for folder, dirs, names in os.walk(landing):
+        for name in dirs + names:
+            path = os.path.join(folder, name)
+            rel = os.path.relpath(path, landing)
+            if os.path.islink(path) or (os.path.isfile(path) and not name.startswith(".")):
+                regular = not os.path.islink(path)
+                digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if regular else None
+                expected[rel] = (regular, os.path.getsize(path) if regular else 0, digest)
+    found = {f.path: (f.regular, f.size, f.sha256 if f.regular else None) for f in landed.scan(landing)}
+    assert found == expected and len(found) == 5
 
 
 def test_quarantine_content_is_for_the_owner_only(landing, tmp_path, sqlite_url):

@@ -484,6 +484,71 @@ def test_default_is_built_once_per_state_of_the_config(tmp_path):
     assert changed.redact("www.example.de").text == "[VERWEIS]"
 
 
+WORDS = [
+    "Schulz",
+    "ELİF",
+    "Straße",
+    "Işık",
+    "ışık",
+    "Kristín",
+    "Nguyễn",
+    "Ǆemal",
+    "ﬁnn",
+    "o\u0308zlem",
+    "",
+    "2020",
+]
+
+
+@pytest.mark.parametrize("words", [WORDS, ["a\nb", "C"], [], [2020, True, "X"]])
+def test_folding_many_words_at_once_gives_what_folding_each_gives(words):
+    from pipelines.ingest.redaction.names.words import ascii_fold, ascii_fold_all
+    from pipelines.ingest.redaction.patterns import fold_all, fold_case
+
+    assert fold_all(words) == [fold_case(str(w)) for w in words]
+    texts = [str(w) for w in words]
+    assert ascii_fold_all(texts) == [ascii_fold(w) for w in texts]
+
+
+def test_the_ordinary_words_keep_their_languages_and_first_language():
+    from pipelines.ingest.redaction.names.gazetteer import _ordinary
+    from pipelines.ingest.redaction.patterns import fold_case
+
+    lines = ["koch\tde", "can\ttr en", "Happy\ten de", "koch\ten", "ışık\ttr", "işık\tde", "solo", "can\tde"]
+    # the reading before it grouped the words by language: word by word
+    by_lang, ordinary, primary = {}, set(), {}
+    for line in lines:
+        word, _, langs = line.partition("\t")
+        turkish = word[:1] == "ı" and any(c in "ışğçöü" for c in word[1:])
+        for form in (fold_case(word), "i" + word[1:]) if turkish else (fold_case(word),):
+            ordinary.add(form)
+            for lang in langs.split():
+                by_lang.setdefault(lang, set()).add(form)
+                primary.setdefault(form, lang)
+    got_ordinary, got_by_lang, got_primary = _ordinary(lines)
+    assert got_ordinary == ordinary and "solo" in ordinary
+    assert list(got_by_lang) == list(by_lang) == ["de", "tr", "en"]  # (the order breaks ties)
+    assert got_by_lang == {k: frozenset(v) for k, v in by_lang.items()}
+    assert got_primary == primary and primary["koch"] == "de" and primary["işık"] == "tr"
+
+
+def test_the_rules_read_as_yaml_safe_load_reads_them():
+    from pipelines.ingest.redaction.rules import RULES_FILE
+
+    text = (DEFAULT_CONFIG_DIR / RULES_FILE).read_text(encoding="utf-8")
+    assert load_rules(DEFAULT_CONFIG_DIR) == yaml.safe_load(text)
+
+
+def test_an_added_ordinary_word_changes_what_is_a_name(tmp_path):
+    shutil.copytree(DEFAULT_CONFIG_DIR / "names", tmp_path / "names")
+    shutil.copy(DEFAULT_CONFIG_DIR / "redaction.yaml", tmp_path / "redaction.yaml")
+    text = "Das Quirlquast am Eingang war kaputt."
+    assert Redactor.default(tmp_path).redact(text).text == "Das [NAME] am Eingang war kaputt."
+    with (tmp_path / "names" / "gazetteer" / "ordinary_words_extra.txt").open("a", encoding="utf-8") as fh:
+        fh.write("\nquirlquast\tde\n")
+    assert Redactor.default(tmp_path).redact(text).text == text
+
+
 # ---------------------------------------------------------------------------
 # Shapes from issue 9 and invented variants of them (names, numbers and codes not taken
 # from any evaluation set). Each comment: values that must not survive as a word / digits.

@@ -1,17 +1,23 @@
 """Great Expectations suites built from the data contracts, and running them.
 
 GX is driven directly (dagster-ge needs GX < 1). Its import costs seconds, so it
-happens once, lazily, and one ephemeral context serves the whole process.
+happens once, lazily, and one ephemeral context serves the whole process. A run that
+ingests first starts a worker process (`start_worker`) that imports GX while the files
+are read; `validate` then runs the very same function there.
 """
 
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
+import sys
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
 
+from pipelines.core import workers
 from pipelines.core.contracts import Contract
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -147,7 +153,73 @@ def _suite(contract: Contract, rule_values: dict[str, list] | None):
 def validate(
     contract: Contract, frame: pd.DataFrame, rule_values: dict[str, list] | None = None
 ) -> ValidationOutcome:
-    """Run the contract's suite over a DataFrame (the rows about to be written)."""
+    """Run the contract's suite over a DataFrame (the rows about to be written): in the
+    worker when one was started, else here."""
+    with _WORKER_LOCK:
+        conn = _WORKER.get("conn")
+        if conn is not None:
+            try:
+                conn.send((contract, frame, rule_values))
+                outcome = conn.recv()
+            except Exception:  # noqa: BLE001 - the worker died or the frame did not pickle: here
+                stop_worker()
+                outcome = None
+            if outcome is not None:
+                return outcome
+    return _validate_here(contract, frame, rule_values)
+
+
+# ---------------------------------------------------------------------- worker
+
+_WORKER: dict = {}  # "process", "conn": the worker of this process, if started
+_WORKER_LOCK = threading.Lock()
+
+
+def start_worker() -> None:
+    """Start the worker now, so that its GX import (about 4 s) overlaps what the run does
+    before its first validation. Not when GX is imported here already: validating here is
+    then quicker than sending the rows. The worker lives as long as this process."""
+    with _WORKER_LOCK:
+        process = _WORKER.get("process")
+        if (process is not None and process.is_alive()) or "great_expectations" in sys.modules:
+            return
+        # spawn, not fork: the parent holds database connections and Dagster threads.
+        ctx = multiprocessing.get_context("spawn")
+        mine, theirs = ctx.Pipe()
+        # daemon: ended when this process exits; `die_with_parent`: also when it is killed.
+        process = ctx.Process(target=_serve, args=(theirs, os.getpid()), daemon=True, name="gx-validation")
+        process.start()
+        theirs.close()
+        _WORKER.update(process=process, conn=mine)
+
+
+def stop_worker() -> None:
+    process, conn = _WORKER.pop("process", None), _WORKER.pop("conn", None)
+    if conn is not None:
+        conn.close()
+    if process is not None:
+        process.kill()
+        process.join()
+
+
+def _serve(conn, parent_pid: int) -> None:
+    """The worker: import GX at once, then validate what arrives until the pipe closes."""
+    workers.die_with_parent(parent_pid)
+    _context()
+    while True:
+        try:
+            contract, frame, rule_values = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(_validate_here(contract, frame, rule_values))
+        except Exception:  # noqa: BLE001 - None: the parent validates itself and meets the error there
+            conn.send(None)
+
+
+def _validate_here(
+    contract: Contract, frame: pd.DataFrame, rule_values: dict[str, list] | None
+) -> ValidationOutcome:
     context = _context()
     source_name = f"contract-{contract.name}"
     try:

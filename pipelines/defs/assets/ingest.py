@@ -11,7 +11,7 @@ from pipelines.core.periods import Period
 from pipelines.defs.automation import freshness
 from pipelines.defs.resources import LandingResource, PseudonymiserResource, WarehouseResource
 from pipelines.figures import staleness
-from pipelines.ingest import response_store, staging
+from pipelines.ingest import response_store, staging, validation
 from pipelines.ingest.outcomes import OUTCOMES, IngestSummary
 from pipelines.ingest.pseudonym_key import KeyMismatch
 from pipelines.warehouse import exclusive, schema
@@ -55,6 +55,8 @@ def raw_exports(
     landing: LandingResource,
     pseudonymiser: PseudonymiserResource,
 ) -> dg.MaterializeResult:
+    # Great Expectations (responses, next) takes seconds to import: in a worker, meanwhile.
+    validation.start_worker()
     ingestor = staging.Ingestor(
         warehouse.engine,
         landing.landing,
@@ -166,8 +168,6 @@ class ResponsesConfig(dg.Config):
     ],
 )
 def responses(context: dg.AssetExecutionContext, config: ResponsesConfig, warehouse: WarehouseResource):
-    from pipelines.ingest import validation  # GX import is slow: only here, and before the lock
-
     engine = warehouse.engine
     # Ingestion and the rebuild never run twice at once (a schedule, the landing sensor
     # and a backfill may overlap).

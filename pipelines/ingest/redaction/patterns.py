@@ -19,8 +19,24 @@ def fold_case(word: str) -> str:
     return key.replace("\u0307", "") if "\u0307" in key else key
 
 
+def fold_all(words: Iterable[str]) -> list[str]:
+    """`fold_case` of each word, all folded as one text: several times quicker for the
+    300k words of the name lists. Case folding goes letter by letter, so the words come
+    out as they would one by one."""
+    words = list(words)
+    try:
+        text = "\n".join(words)
+    except TypeError:  # a number or a truth value in the rules: "2020", "no"
+        words = [str(w) for w in words]
+        text = "\n".join(words)
+    folded = fold_case(text).split("\n")
+    if len(folded) != len(words):  # a word with a line break (or no word): one by one
+        return [fold_case(w) for w in words]
+    return folded
+
+
 def _fold(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(fold_case(str(w)) for w in words)
+    return frozenset(fold_all(words))
 
 
 def _norm(text: str) -> str:

@@ -16,6 +16,7 @@ from pipelines.ingest.redaction.names.words import (
     NORTH_END,
     SURNAME_END,
     ascii_fold,
+    ascii_fold_all,
     calendar_words,
     name_words,
     never_names,
@@ -138,15 +139,15 @@ class NameContext:
         self.first, self.sur = first - never, sur - never
         self.names = self.first | self.sur
         # names without diacritics, for names typed with other ones or none
-        self.folded = frozenset(ascii_fold(w) for w in self.names - common)
-        self.first_folded = frozenset(ascii_fold(w) for w in self.first)
+        self.folded = frozenset(ascii_fold_all(self.names - common))
+        self.first_folded = frozenset(ascii_fold_all(self.first))
         self.months = frozenset(str(m).casefold().rstrip(".") for m in rules.get("months", ()))
         # (a month of three letters may be a name: "Mai", "May")
         self.calendar = calendar_words(rules, min_month_len=4)
         self.hand_ambiguous = name_words(rules, "ambiguous") | self.calendar
         # names that are words, for the language rules ("koch": German; "savaş": Turkish)
         # (also typed without their letters: "Hulya" for "Hülya")
-        unlettered = frozenset(ascii_fold(w) for w in self.names if not w.isascii())
+        unlettered = frozenset(ascii_fold_all(w for w in self.names if not w.isascii()))
         self.word_names = ((self.names | unlettered) & self.ordinary) if self.words_of else frozenset()
 
     def _hot_words(self, common: frozenset[str]) -> frozenset[str]:

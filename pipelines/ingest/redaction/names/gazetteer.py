@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.ingest.redaction.patterns import fold_case
+from pipelines.ingest.redaction.patterns import fold_all
 
 
 @dataclass(frozen=True)
@@ -27,34 +27,23 @@ class Gazetteer:
 def _lines(path: Path) -> list[str]:
     if not path.exists():
         return []
-    return [s for s in (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-            if s and not s.startswith("#")]  # fmt: skip
+    lines = map(str.strip, path.read_text(encoding="utf-8").splitlines())
+    return [s for s in lines if s and s[0] != "#"]
 
 
 def _read(folder: Path) -> Gazetteer:
     def words(name: str) -> frozenset[str]:
-        return frozenset(fold_case(s) for s in _lines(folder / name))
+        return frozenset(fold_all(_lines(folder / name)))
 
-    by_lang: dict[str, set[str]] = {}
-    ordinary = set()
-    primary: dict[str, str] = {}
-    for line in _lines(folder / "ordinary_words.txt") + _lines(folder / "ordinary_words_extra.txt"):
-        word, _, langs = line.partition("\t")  # "koch\tde", "can\ttr en": most frequent first
-        # (a capital "I" folds to "i": "Işık" is looked up as "işık", so the Turkish word
-        # "ışık" is that too; not "ıngrid", wordfreq's Turkish spelling of "Ingrid")
-        turkish = word[:1] == "ı" and any(c in "ışğçöü" for c in word[1:])
-        forms = (fold_case(word), "i" + word[1:]) if turkish else (fold_case(word),)
-        for form in forms:
-            ordinary.add(form)
-            for lang in langs.split():
-                by_lang.setdefault(lang, set()).add(form)
-                primary.setdefault(form, lang)
+    ordinary, by_lang, primary = _ordinary(
+        _lines(folder / "ordinary_words.txt") + _lines(folder / "ordinary_words_extra.txt")
+    )
     return Gazetteer(
         words("first_names.txt") | words("first_names_extra.txt"),
         words("surnames.txt") | words("surnames_extra.txt"),
         words("common_words.txt"),
-        frozenset(ordinary),
-        {lang: frozenset(ws) for lang, ws in by_lang.items()},
+        ordinary,
+        by_lang,
         primary,
     )
 
@@ -71,3 +60,30 @@ def load_gazetteer(directory: Path, rules: Mapping[str, Any]) -> Gazetteer:
     # exactly those lists
     folder = Path(rel) if Path(rel).is_absolute() else directory / rel
     return _read(folder.resolve())
+
+
+def _ordinary(lines: list[str]) -> tuple[frozenset[str], dict[str, frozenset[str]], dict[str, str]]:
+    """The frequent words ("koch\tde", "can\ttr en": most frequent language first), the
+    words of each language, and the language that says each word most often (that of the
+    word's first line). The words are grouped by their languages: one set update per
+    group instead of several per word (the list has 140k words)."""
+    pairs = [line.partition("\t") for line in lines]
+    groups: dict[str, tuple[list[str], str]] = {}  # languages -> (the words' forms, first language)
+    primary: dict[str, str] = {}
+    for (word, _, langs), key in zip(pairs, fold_all([w for w, _, _ in pairs]), strict=True):
+        if (group := groups.get(langs)) is None:
+            group = groups[langs] = ([], langs.split()[0] if langs.split() else "")
+        forms, first = group
+        # (a capital "I" folds to "i": "Işık" is looked up as "işık", so the Turkish word
+        # "ışık" is that too; not "ıngrid", wordfreq's Turkish spelling of "Ingrid")
+        turkish = word[:1] == "ı" and any(c in "ışğçöü" for c in word[1:])
+        for form in (key, "i" + word[1:]) if turkish else (key,):
+            forms.append(form)
+            if first:
+                primary.setdefault(form, first)
+    by_lang: dict[str, set[str]] = {}
+    for langs, (forms, _) in groups.items():
+        for lang in langs.split():
+            by_lang.setdefault(lang, set()).update(forms)
+    ordinary = frozenset().union(*(forms for forms, _ in groups.values()))
+    return ordinary, {lang: frozenset(words) for lang, words in by_lang.items()}, primary
