@@ -174,11 +174,15 @@ def parse_tablet(text: str, label: str) -> Parsed:
     if file_reject:
         return Parsed([], [], 0, file_reject)
     rules = _rules()
+    whole = [fields for _, fields in records if len(fields) == len(header)]
+    broken = iter(_broken(contract, header, whole))
     rows, rejects = [], []
     has_nul = "\x00" in text  # no NUL in the file: none in any field
     for number, fields in records:
-        row = dict(zip(header, fields, strict=True)) if len(fields) == len(header) else None
-        reject = (has_nul and _nul(fields)) or _check_tablet(fields, row, header, contract, rules)
+        row, rule = None, None
+        if len(fields) == len(header):
+            row, rule = dict(zip(header, fields, strict=True)), next(broken)
+        reject = (has_nul and _nul(fields)) or _check_tablet(fields, row, rule, header, contract, rules)
         if reject:
             rejects.append(Reject(number, reject[0], reject[1], fields))
         else:
@@ -189,13 +193,15 @@ def parse_tablet(text: str, label: str) -> Parsed:
     return Parsed(rows, sorted(rejects, key=lambda r: r.source_row), len(records))
 
 
-def _check_tablet(fields, row: dict | None, header, contract, rules: _Rules) -> tuple[str, str] | None:
+def _check_tablet(
+    fields, row: dict | None, broken: str | None, header, contract, rules: _Rules
+) -> tuple[str, str] | None:
+    """`broken`: the row's first broken contract rule (`_broken`)."""
     if row is None:  # not as many fields as the header
         return (
             "field_count",
             f"{len(fields)} statt {len(header)} Felder (Zeile abgeschnitten oder verschoben)",
         )
-    broken = contracts.check_row(contract, row)
     if broken:
         column = _column_of(broken, header)
         return broken, f"Regel {broken} verletzt (Spalte {column}: {_quoted(contract, column, row)})"
@@ -219,6 +225,13 @@ def _check_tablet(fields, row: dict | None, header, contract, rules: _Rules) -> 
     if not row["answer"]:
         return "answer_required", f"Frage {show(row['question_code'])} ohne Antwortcode"
     return rules.answer(row["question_code"], version, row["answer"])
+
+
+def _broken(contract, names: list[str], rows: list[list[str]]) -> list[str | None]:
+    """The first broken contract rule of each row (fields named by `names`), or None."""
+    columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+    found = contracts.check_rows(contract, columns)
+    return [found.get(i) for i in range(len(rows))]
 
 
 def _column_of(rule: str, header: list[str]) -> str:
@@ -283,9 +296,13 @@ def parse_web(text: str, label: str) -> Parsed:
     items = list(rules.questionnaire.items.values())
     fixed = [c for c in contract.columns if c in set(header)]
     renamed = [(item.code, web_item_column(item.code)) for item in items]
+    names = {column: code for code, column in renamed}  # a header's column → its name in a row
     has_nul = "\x00" in text  # no NUL in the file: none in any field
+    whole = [fields for _, fields in records if len(fields) == len(header)]
+    broken = iter(_broken(contract, [names.get(c, c) for c in header], whole))
     rows, rejects = [], []
     for number, fields in records:
+        rule = next(broken) if len(fields) == len(header) else None
         if has_nul and (nul := _nul(fields)):
             rejects.append(Reject(number, *nul, fields))
             continue
@@ -304,7 +321,7 @@ def parse_web(text: str, label: str) -> Parsed:
         row = {c: raw[c] for c in fixed}
         for code, column in renamed:
             row[code] = raw[column]
-        reject = _check_web(row, contract, rules, items)
+        reject = _check_web(row, rule, contract, rules, items)
         if reject:
             rejects.append(Reject(number, reject[0], reject[1], fields))
         else:
@@ -313,8 +330,8 @@ def parse_web(text: str, label: str) -> Parsed:
     return Parsed(rows, rejects, len(records))
 
 
-def _check_web(row, contract, rules: _Rules, items) -> tuple[str, str] | None:
-    broken = contracts.check_row(contract, row)
+def _check_web(row, broken: str | None, contract, rules: _Rules, items) -> tuple[str, str] | None:
+    """`broken`: the row's first broken contract rule (`_broken`)."""
     if broken:
         column = _column_of(broken, contract.columns)
         return broken, f"Regel {broken} verletzt (Spalte {column}: {_quoted(contract, column, row)})"
