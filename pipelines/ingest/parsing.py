@@ -10,7 +10,9 @@ import csv
 import datetime as dt
 import functools
 import io
+import operator
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -109,6 +111,10 @@ class _Rules:
         self.centre = functools.lru_cache(maxsize=1 << 16)(self._centre)
         self.version = functools.lru_cache(maxsize=1 << 16)(self._version)
         self.answer = functools.lru_cache(maxsize=1 << 16)(self._answer)
+        # A tablet row's checks in two parts: of its questionnaire's centre, day and version
+        # (the same on each of its rows) and of its item (a handful of distinct answers).
+        self.tablet_when = functools.lru_cache(maxsize=1 << 16)(self._tablet_when)
+        self.tablet_item = functools.lru_cache(maxsize=1 << 12)(self._tablet_item)
 
     def _centre(self, code: str, day: dt.date, column: str) -> tuple[str, str] | None:
         centre = self.registry.by_code.get(code)
@@ -150,6 +156,33 @@ class _Rules:
                 f"Antwort {show(value)} ist für {item_code} ungültig (gültig: {allowed})",
             )
         return None
+
+    def _tablet_when(self, centre: str, day: str, version: str) -> tuple[str, str] | None:
+        """`day`: the date part of a valid `local_time` (TIME_FORMAT starts with it)."""
+        day = dt.date.fromisoformat(day)
+        return self.centre(centre, day, "centre_code") or self.version(
+            int(version), day, "questionnaire_version"
+        )
+
+    def _tablet_item(self, code: str, version: str, answer: str, has_text: bool) -> tuple[str, str] | None:
+        item = self.questionnaire.items.get(code)
+        if item is not None and item.kind == "text":
+            if answer:
+                return (
+                    "answer_on_text_item",
+                    f"Frage {item.code} ist ein Freitext, hat aber einen Antwortcode",
+                )
+            if code not in self.questionnaire.version(int(version)).items:
+                return (
+                    "item_not_in_version",
+                    f"Frage {item.code} gehört nicht zu Fragebogen-Version {version}",
+                )
+            return None
+        if has_text:
+            return "free_text_on_item_row", f"Freitext in einer Zeile der Frage {show(code)}"
+        if not answer:
+            return "answer_required", f"Frage {show(code)} ohne Antwortcode"
+        return self.answer(code, int(version), answer)
 
 
 _RULES: list[_Rules] = []
@@ -205,26 +238,10 @@ def _check_tablet(
     if broken:
         column = _column_of(broken, header)
         return broken, f"Regel {broken} verletzt (Spalte {column}: {_quoted(contract, column, row)})"
-    day = _time(row["local_time"]).date()
-    version = int(row["questionnaire_version"])
-    for check in (
-        rules.centre(row["centre_code"], day, "centre_code"),
-        rules.version(version, day, "questionnaire_version"),
-    ):
-        if check:
-            return check
-    item = rules.questionnaire.items.get(row["question_code"])
-    if item is not None and item.kind == "text":
-        if row["answer"]:
-            return "answer_on_text_item", f"Frage {item.code} ist ein Freitext, hat aber einen Antwortcode"
-        if row["question_code"] not in rules.questionnaire.version(version).items:
-            return "item_not_in_version", f"Frage {item.code} gehört nicht zu Fragebogen-Version {version}"
-        return None
-    if row["free_text"]:
-        return "free_text_on_item_row", f"Freitext in einer Zeile der Frage {show(row['question_code'])}"
-    if not row["answer"]:
-        return "answer_required", f"Frage {show(row['question_code'])} ohne Antwortcode"
-    return rules.answer(row["question_code"], version, row["answer"])
+    version = row["questionnaire_version"]
+    return rules.tablet_when(row["centre_code"], row["local_time"][:10], version) or rules.tablet_item(
+        row["question_code"], version, row["answer"], bool(row["free_text"])
+    )
 
 
 def _broken(contract, names: list[str], rows: list[list[str]]) -> list[str | None]:
@@ -241,16 +258,19 @@ def _column_of(rule: str, header: list[str]) -> str:
     return rule
 
 
-_SESSION_FIELDS = ("device_id", "centre_code", "questionnaire_version", "language", "misuse")
+_SESSION = operator.itemgetter(
+    "session_id", "device_id", "centre_code", "questionnaire_version", "language", "misuse"
+)
+_LOCAL_TIME, _DAY = operator.itemgetter("local_time"), operator.itemgetter(slice(0, 10))
 
 
 def _consistent_sessions(rows: list[dict]) -> tuple[list[dict], list[Reject]]:
     """All rows of one completion must agree on who/where/when; else none of them counts."""
-    signature: dict[str, set] = {}
-    for row in rows:
-        sig = tuple(row[f] for f in _SESSION_FIELDS) + (row["local_time"][:10],)
-        signature.setdefault(row["session_id"], set()).add(sig)
-    bad = {s for s, sigs in signature.items() if len(sigs) > 1}
+    # The distinct (session, fields, day) of the file: a session with two is inconsistent.
+    days = map(_DAY, map(_LOCAL_TIME, rows))
+    signatures = set(zip(map(_SESSION, rows), days, strict=True))
+    sessions = Counter(sig[0][0] for sig in signatures)
+    bad = {s for s, n in sessions.items() if n > 1}
     if not bad:
         return rows, []
     keep, rejects = [], []
