@@ -28,9 +28,8 @@ class Pseudonymiser:
         return self._cached(kind, value)
 
     def many(self, kind: str, values: list[str]) -> list[str]:
-        """The pseudonyms of many values, each distinct value hashed once. (Past the cache:
-        a file's row ids are new anyway and would only push out its sessions and devices.)"""
-        done = {v: self._hash(kind, v) for v in set(values)}
+        """The pseudonyms of many values (a file's column), each distinct value looked up once."""
+        done = {v: self._cached(kind, v) for v in set(values)}
         return list(map(done.__getitem__, values))
 
     def fingerprint(self) -> str:
