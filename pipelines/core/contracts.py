@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -244,3 +244,30 @@ def check_row(
         if broken:
             return broken
     return None
+
+
+def check_rows(contract: Contract, columns: dict[str, Sequence[str | None]]) -> dict[int, str]:
+    """`check_row` of many rows at once, given column by column (a column not given is
+    empty in every row): {row position: first broken rule} of the rows that break one.
+    `check_value` is a pure function of property and value, so it runs once per distinct
+    value of a column; only a row holding a bad value is walked in contract order."""
+    bad: dict[str, dict] = {}
+    for prop in contract.properties:
+        values = columns.get(prop.name)
+        found = {v: rule for v in set(values or (None,)) if (rule := check_value(prop, v))}
+        if found:
+            bad[prop.name] = found
+    count = len(next(iter(columns.values()), ()))
+    flagged: set[int] = set()
+    for name, found in bad.items():
+        values = columns.get(name)
+        flagged.update(range(count) if values is None else (i for i, v in enumerate(values) if v in found))
+    out = {}
+    for i in sorted(flagged):
+        for name, found in bad.items():  # (contract order)
+            values = columns.get(name)
+            value = None if values is None else values[i]
+            if value in found:
+                out[i] = found[value]
+                break
+    return out

@@ -10,7 +10,9 @@ import csv
 import datetime as dt
 import functools
 import io
+import operator
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -109,6 +111,10 @@ class _Rules:
         self.centre = functools.lru_cache(maxsize=1 << 16)(self._centre)
         self.version = functools.lru_cache(maxsize=1 << 16)(self._version)
         self.answer = functools.lru_cache(maxsize=1 << 16)(self._answer)
+        # A tablet row's checks in two parts: of its questionnaire's centre, day and version
+        # (the same on each of its rows) and of its item (a handful of distinct answers).
+        self.tablet_when = functools.lru_cache(maxsize=1 << 16)(self._tablet_when)
+        self.tablet_item = functools.lru_cache(maxsize=1 << 12)(self._tablet_item)
 
     def _centre(self, code: str, day: dt.date, column: str) -> tuple[str, str] | None:
         centre = self.registry.by_code.get(code)
@@ -151,6 +157,33 @@ class _Rules:
             )
         return None
 
+    def _tablet_when(self, centre: str, day: str, version: str) -> tuple[str, str] | None:
+        """`day`: the date part of a valid `local_time` (TIME_FORMAT starts with it)."""
+        day = dt.date.fromisoformat(day)
+        return self.centre(centre, day, "centre_code") or self.version(
+            int(version), day, "questionnaire_version"
+        )
+
+    def _tablet_item(self, code: str, version: str, answer: str, has_text: bool) -> tuple[str, str] | None:
+        item = self.questionnaire.items.get(code)
+        if item is not None and item.kind == "text":
+            if answer:
+                return (
+                    "answer_on_text_item",
+                    f"Frage {item.code} ist ein Freitext, hat aber einen Antwortcode",
+                )
+            if code not in self.questionnaire.version(int(version)).items:
+                return (
+                    "item_not_in_version",
+                    f"Frage {item.code} gehört nicht zu Fragebogen-Version {version}",
+                )
+            return None
+        if has_text:
+            return "free_text_on_item_row", f"Freitext in einer Zeile der Frage {show(code)}"
+        if not answer:
+            return "answer_required", f"Frage {show(code)} ohne Antwortcode"
+        return self.answer(code, int(version), answer)
+
 
 _RULES: list[_Rules] = []
 
@@ -174,11 +207,15 @@ def parse_tablet(text: str, label: str) -> Parsed:
     if file_reject:
         return Parsed([], [], 0, file_reject)
     rules = _rules()
+    whole = [fields for _, fields in records if len(fields) == len(header)]
+    broken = iter(_broken(contract, header, whole))
     rows, rejects = [], []
     has_nul = "\x00" in text  # no NUL in the file: none in any field
     for number, fields in records:
-        row = dict(zip(header, fields, strict=True)) if len(fields) == len(header) else None
-        reject = (has_nul and _nul(fields)) or _check_tablet(fields, row, header, contract, rules)
+        row, rule = None, None
+        if len(fields) == len(header):
+            row, rule = dict(zip(header, fields, strict=True)), next(broken)
+        reject = (has_nul and _nul(fields)) or _check_tablet(fields, row, rule, header, contract, rules)
         if reject:
             rejects.append(Reject(number, reject[0], reject[1], fields))
         else:
@@ -189,36 +226,29 @@ def parse_tablet(text: str, label: str) -> Parsed:
     return Parsed(rows, sorted(rejects, key=lambda r: r.source_row), len(records))
 
 
-def _check_tablet(fields, row: dict | None, header, contract, rules: _Rules) -> tuple[str, str] | None:
+def _check_tablet(
+    fields, row: dict | None, broken: str | None, header, contract, rules: _Rules
+) -> tuple[str, str] | None:
+    """`broken`: the row's first broken contract rule (`_broken`)."""
     if row is None:  # not as many fields as the header
         return (
             "field_count",
             f"{len(fields)} statt {len(header)} Felder (Zeile abgeschnitten oder verschoben)",
         )
-    broken = contracts.check_row(contract, row)
     if broken:
         column = _column_of(broken, header)
         return broken, f"Regel {broken} verletzt (Spalte {column}: {_quoted(contract, column, row)})"
-    day = _time(row["local_time"]).date()
-    version = int(row["questionnaire_version"])
-    for check in (
-        rules.centre(row["centre_code"], day, "centre_code"),
-        rules.version(version, day, "questionnaire_version"),
-    ):
-        if check:
-            return check
-    item = rules.questionnaire.items.get(row["question_code"])
-    if item is not None and item.kind == "text":
-        if row["answer"]:
-            return "answer_on_text_item", f"Frage {item.code} ist ein Freitext, hat aber einen Antwortcode"
-        if row["question_code"] not in rules.questionnaire.version(version).items:
-            return "item_not_in_version", f"Frage {item.code} gehört nicht zu Fragebogen-Version {version}"
-        return None
-    if row["free_text"]:
-        return "free_text_on_item_row", f"Freitext in einer Zeile der Frage {show(row['question_code'])}"
-    if not row["answer"]:
-        return "answer_required", f"Frage {show(row['question_code'])} ohne Antwortcode"
-    return rules.answer(row["question_code"], version, row["answer"])
+    version = row["questionnaire_version"]
+    return rules.tablet_when(row["centre_code"], row["local_time"][:10], version) or rules.tablet_item(
+        row["question_code"], version, row["answer"], bool(row["free_text"])
+    )
+
+
+def _broken(contract, names: list[str], rows: list[list[str]]) -> list[str | None]:
+    """The first broken contract rule of each row (fields named by `names`), or None."""
+    columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+    found = contracts.check_rows(contract, columns)
+    return [found.get(i) for i in range(len(rows))]
 
 
 def _column_of(rule: str, header: list[str]) -> str:
@@ -228,16 +258,19 @@ def _column_of(rule: str, header: list[str]) -> str:
     return rule
 
 
-_SESSION_FIELDS = ("device_id", "centre_code", "questionnaire_version", "language", "misuse")
+_SESSION = operator.itemgetter(
+    "session_id", "device_id", "centre_code", "questionnaire_version", "language", "misuse"
+)
+_LOCAL_TIME, _DAY = operator.itemgetter("local_time"), operator.itemgetter(slice(0, 10))
 
 
 def _consistent_sessions(rows: list[dict]) -> tuple[list[dict], list[Reject]]:
     """All rows of one completion must agree on who/where/when; else none of them counts."""
-    signature: dict[str, set] = {}
-    for row in rows:
-        sig = tuple(row[f] for f in _SESSION_FIELDS) + (row["local_time"][:10],)
-        signature.setdefault(row["session_id"], set()).add(sig)
-    bad = {s for s, sigs in signature.items() if len(sigs) > 1}
+    # The distinct (session, fields, day) of the file: a session with two is inconsistent.
+    days = map(_DAY, map(_LOCAL_TIME, rows))
+    signatures = set(zip(map(_SESSION, rows), days, strict=True))
+    sessions = Counter(sig[0][0] for sig in signatures)
+    bad = {s for s, n in sessions.items() if n > 1}
     if not bad:
         return rows, []
     keep, rejects = [], []
@@ -283,9 +316,13 @@ def parse_web(text: str, label: str) -> Parsed:
     items = list(rules.questionnaire.items.values())
     fixed = [c for c in contract.columns if c in set(header)]
     renamed = [(item.code, web_item_column(item.code)) for item in items]
+    names = {column: code for code, column in renamed}  # a header's column → its name in a row
     has_nul = "\x00" in text  # no NUL in the file: none in any field
+    whole = [fields for _, fields in records if len(fields) == len(header)]
+    broken = iter(_broken(contract, [names.get(c, c) for c in header], whole))
     rows, rejects = [], []
     for number, fields in records:
+        rule = next(broken) if len(fields) == len(header) else None
         if has_nul and (nul := _nul(fields)):
             rejects.append(Reject(number, *nul, fields))
             continue
@@ -304,7 +341,7 @@ def parse_web(text: str, label: str) -> Parsed:
         row = {c: raw[c] for c in fixed}
         for code, column in renamed:
             row[code] = raw[column]
-        reject = _check_web(row, contract, rules, items)
+        reject = _check_web(row, rule, contract, rules, items)
         if reject:
             rejects.append(Reject(number, reject[0], reject[1], fields))
         else:
@@ -313,8 +350,8 @@ def parse_web(text: str, label: str) -> Parsed:
     return Parsed(rows, rejects, len(records))
 
 
-def _check_web(row, contract, rules: _Rules, items) -> tuple[str, str] | None:
-    broken = contracts.check_row(contract, row)
+def _check_web(row, broken: str | None, contract, rules: _Rules, items) -> tuple[str, str] | None:
+    """`broken`: the row's first broken contract rule (`_broken`)."""
     if broken:
         column = _column_of(broken, contract.columns)
         return broken, f"Regel {broken} verletzt (Spalte {column}: {_quoted(contract, column, row)})"

@@ -27,6 +27,11 @@ class Pseudonymiser:
     def __call__(self, kind: str, value: str) -> str:
         return self._cached(kind, value)
 
+    def many(self, kind: str, values: list[str]) -> list[str]:
+        """The pseudonyms of many values (a file's column), each distinct value looked up once."""
+        done = {v: self._cached(kind, v) for v in set(values)}
+        return list(map(done.__getitem__, values))
+
     def fingerprint(self) -> str:
         """Identifies the key without revealing it: the warehouse stores this, never the key,
         to refuse a run with another key (which would make every pseudonym new)."""

@@ -211,8 +211,8 @@ def write_responses(engine: sa.Engine, result: RebuildResult) -> list[dt.date]:
     """Replace exactly these dates, in one transaction (delete, then insert). Returns the
     dates whose content differs from what the store held before."""
     r, e, p, sd = schema.responses, schema.excluded_responses, schema.pending_dates, schema.store_dates
-    rows = _records(result.frame)
-    excl = _records(result.excluded)
+    rows = _columns(result.frame)
+    excl = _columns(result.excluded)
     digests = _digests(rows, excl, result.dates)
     with engine.begin() as conn:
         before = {}
@@ -227,12 +227,12 @@ def write_responses(engine: sa.Engine, result: RebuildResult) -> list[dt.date]:
                 conn.execute(sa.delete(table).where(table.c.response_date.in_(chunk)))
         # A response that moved here from a date outside this window leaves its old row
         # behind until that date is rebuilt: remove it now, so keys never collide.
-        keys = [row["response_key"] for row in rows + excl]
+        keys = rows["response_key"] + excl["response_key"]
         for i in range(0, len(keys), IN_CHUNK):
             for table in (r, e):
                 conn.execute(sa.delete(table).where(table.c.response_key.in_(keys[i : i + IN_CHUNK])))
-        bulk.insert(conn, r, rows)
-        bulk.insert(conn, e, excl)
+        bulk.insert_columns(conn, r, rows)
+        bulk.insert_columns(conn, e, excl)
         if digests:
             conn.execute(
                 sa.insert(sd), [{"response_date": d, "digest": h, "rows": n} for d, (h, n) in digests.items()]
@@ -244,13 +244,16 @@ _NOT_DIGESTED = ("response_key", "device_key", "source_file")
 _EMPTY = hashlib.sha256(b"").hexdigest()
 
 
-def _digests(rows: list[dict], excluded: list[dict], dates: list[dt.date]) -> dict[dt.date, tuple[str, int]]:
-    """Per date: SHA-256 of its rows (without keys, which a new pseudonym key changes) and their number."""
+def _digests(rows: dict, excluded: dict, dates: list[dt.date]) -> dict[dt.date, tuple[str, int]]:
+    """Per date: SHA-256 of its rows (without keys, which a new pseudonym key changes) and their number.
+    A row's line is `json.dumps` of its values by name (sort_keys), put together column by
+    column: each distinct value of a column is encoded once."""
     lines: dict = {d: [] for d in dates}
-    for kind, records in (("r", rows), ("e", excluded)):
-        for row in records:
-            payload = {k: v for k, v in row.items() if k not in _NOT_DIGESTED}
-            lines[row["response_date"]].append(kind + json.dumps(payload, sort_keys=True, default=str))
+    for kind, columns in (("r", rows), ("e", excluded)):
+        names = sorted(c for c in columns if c not in _NOT_DIGESTED)
+        parts = [_json_items(name, columns[name]) for name in names]
+        for day, *items in zip(columns["response_date"], *parts, strict=True):
+            lines[day].append(kind + "{" + ", ".join(items) + "}")
     out = {}
     for d, found in lines.items():
         out[d] = (
@@ -260,6 +263,20 @@ def _digests(rows: list[dict], excluded: list[dict], dates: list[dt.date]) -> di
     return out
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    frame = frame.astype(object).where(frame.notna(), None)
-    return frame.to_dict("records")
+def _json_items(name: str, values: list) -> list[str]:
+    """'"name": value' of each value as json.dumps(..., default=str) writes it in a dict;
+    once per distinct (type, value): True, 1 and 1.0 are equal but encoded differently."""
+    typed = list(zip(map(type, values), values, strict=True))
+    key = json.dumps(name)
+    done = {tv: f"{key}: {json.dumps(tv[1], default=str)}" for tv in set(typed)}
+    return list(map(done.__getitem__, typed))
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, list]:
+    """The frame's columns as lists of plain Python values, None where missing (what
+    `DataFrame.to_dict("records")` gives of `frame.astype(object)`, column by column)."""
+    out = {}
+    for name in frame.columns:
+        values = frame[name].astype(object)
+        out[name] = values.where(values.notna(), None).tolist()
+    return out

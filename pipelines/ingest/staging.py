@@ -18,10 +18,10 @@ import sqlalchemy as sa
 
 from pipelines import warehouse
 from pipelines.core import contracts, registry
-from pipelines.ingest import landing, lookups, parsing, pseudonym_key, response_store
+from pipelines.ingest import columns, landing, lookups, parsing, pseudonym_key, response_store
 from pipelines.ingest.comments import Comments
 from pipelines.ingest.outcomes import OUTCOMES, FileOutcome, IngestSummary
-from pipelines.ingest.pseudonyms import Pseudonymiser, daypart
+from pipelines.ingest.pseudonyms import Pseudonymiser
 from pipelines.ingest.quarantine import Quarantine
 from pipelines.ingest.redaction import Redactor
 from pipelines.warehouse import bulk, schema
@@ -312,84 +312,37 @@ class Ingestor:
         return self.comments.get(text)
 
     def _stage_tablet(self, conn, f, rows: list[dict], outcome: FileOutcome):
-        staged = []
-        for row in rows:
-            moment = contracts.parse_time(row["local_time"])
-            is_text = row["question_code"] == self.text_item
-            comment, status, kinds = self._comment(row["free_text"]) if is_text else (None, "none", None)
-            staged.append(
-                {
-                    "source_file": f.path,
-                    "source_row": row["source_row"],
-                    "feedback_key": self.pseudo("tablet-row", row["feedback_id"].lower()),
-                    "session_key": self.pseudo("tablet-session", row["session_id"].lower()),
-                    "device_key": self.pseudo("device", row["device_id"]),
-                    "centre": row["centre_code"],
-                    "response_date": moment.date(),
-                    "daypart": daypart(moment),
-                    "questionnaire_version": int(row["questionnaire_version"]),
-                    "language": row["language"],
-                    "question_code": row["question_code"],
-                    "answer": int(row["answer"]) if row["answer"] else None,
-                    "comment": comment,
-                    "comment_status": status,
-                    "comment_redactions": kinds,
-                    "misuse": row["misuse"] == "1",
-                }
-            )
-        seen = lookups.existing(
-            conn, schema.tablet_rows.c.feedback_key, sorted({s["feedback_key"] for s in staged}), f.path
-        )
-        for s in staged:
-            if s["feedback_key"] in seen:
+        staged = columns.tablet(f.path, rows, self.pseudo, self._comment, self.text_item)
+        if not staged:
+            return
+        keys = staged["feedback_key"]
+        seen = lookups.existing(conn, schema.tablet_rows.c.feedback_key, sorted(set(keys)), f.path)
+        for key, misuse in zip(keys, staged["misuse"], strict=True):
+            if key in seen:
                 outcome.counts["duplicate"] += 1
             else:
-                seen[s["feedback_key"]] = 0
-                outcome.counts["excluded" if s["misuse"] else "accepted"] += 1
-            outcome.dates.add(s["response_date"])
-        bulk.insert(conn, schema.tablet_rows, staged)
+                seen[key] = 0
+                outcome.counts["excluded" if misuse else "accepted"] += 1
+        outcome.dates.update(staged["response_date"])
+        bulk.insert_columns(conn, schema.tablet_rows, staged)
 
     def _stage_web(self, conn, f, rows: list[dict], outcome: FileOutcome):
-        staged = []
-        for row in rows:
-            finished = bool(row["submitdate"])
-            last = contracts.parse_time(row["datestamp"])
-            started = contracts.parse_time(row["startdate"]) if row["startdate"] else last
-            moment = contracts.parse_time(row["submitdate"]) if finished else last
-            comment, status, kinds = self._comment(row[self.text_item])
-            record = {
-                "source_file": f.path,
-                "source_row": row["source_row"],
-                "response_key": self.pseudo("web-response", row["id"]),
-                "progress_seconds": int((last - started).total_seconds()),
-                "finished": finished,
-                "centre": row["KZ"],
-                "response_date": moment.date(),
-                "daypart": daypart(moment),
-                "questionnaire_version": int(row["QV"]),
-                "language": row["startlanguage"],
-                "comment": comment,
-                "comment_status": status,
-                "comment_redactions": kinds,
-            }
-            for item in self.items:
-                record[item.code] = int(row[item.code]) if row[item.code] else None
-            staged.append(record)
-        newest = lookups.existing(
-            conn, schema.web_versions.c.response_key, sorted({s["response_key"] for s in staged}), f.path
-        )
-        for s in staged:
-            key, progress = s["response_key"], s["progress_seconds"]
+        items = [item.code for item in self.items]
+        staged = columns.web(f.path, rows, self.pseudo, self._comment, self.text_item, items)
+        if not staged:
+            return
+        keys = staged["response_key"]
+        newest = lookups.existing(conn, schema.web_versions.c.response_key, sorted(set(keys)), f.path)
+        for key, progress, finished in zip(keys, staged["progress_seconds"], staged["finished"], strict=True):
             if key in newest and newest[key] >= progress:
                 outcome.counts["duplicate"] += 1  # the same or an older state of a known response
             else:
                 newest[key] = progress
-                outcome.counts["accepted" if s["finished"] else "excluded"] += 1
-            outcome.dates.add(s["response_date"])
-        if staged:
-            bulk.insert(conn, schema.web_versions, staged)
-            # Dates of other versions too: a newer version can move a response to another day.
-            outcome.dates.update(lookups.dates_sharing_keys(conn, f.path))
+                outcome.counts["accepted" if finished else "excluded"] += 1
+        outcome.dates.update(staged["response_date"])
+        bulk.insert_columns(conn, schema.web_versions, staged)
+        # Dates of other versions too: a newer version can move a response to another day.
+        outcome.dates.update(lookups.dates_sharing_keys(conn, f.path))
 
     def _record(self, conn, f, outcome: FileOutcome, before, in_force_sha256: str | None):
         t = schema.ingested_files

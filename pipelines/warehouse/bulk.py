@@ -11,7 +11,6 @@ store them (SQLite: dates as ISO text, booleans as 0/1).
 from __future__ import annotations
 
 import datetime as dt
-import operator
 
 import pandas as pd
 import sqlalchemy as sa
@@ -30,54 +29,51 @@ def _sqlite_date(value: dt.date) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"  # SQLAlchemy's SQLite DATE format
 
 
-def _sqlite_converters(table: sa.Table, columns: list[str]) -> list[tuple[int, object]]:
-    """(position, converter) of the columns whose values SQLAlchemy's SQLite types change
-    when binding: Date → 'YYYY-MM-DD', Boolean → 0/1 (None stays None)."""
-    out = []
-    for i, name in enumerate(columns):
-        kind = table.c[name].type
-        if isinstance(kind, sa.Boolean):
-            out.append((i, int))
-        elif isinstance(kind, sa.Date):
-            out.append((i, _sqlite_date))
-    return out
-
-
-def _sqlite_params(table: sa.Table, columns: list[str], rows: list[dict]) -> list[tuple]:
-    getter = operator.itemgetter(*columns)
-    converters = _sqlite_converters(table, columns)
-    one = len(columns) == 1  # itemgetter of one column gives the value, not a tuple
-    params = [[getter(r)] for r in rows] if one else [list(getter(r)) for r in rows]
-    for values in params:
-        for i, convert in converters:
-            if values[i] is not None:
-                values[i] = convert(values[i])
-    return params
+def _sqlite_form(kind: sa.types.TypeEngine, values: list) -> list:
+    """A column's values as SQLAlchemy's SQLite types bind them: Date → 'YYYY-MM-DD',
+    Boolean → 0/1 (None stays None). Each distinct value is converted once."""
+    if isinstance(kind, sa.Boolean):
+        convert = int
+    elif isinstance(kind, sa.Date):
+        convert = _sqlite_date
+    else:
+        return values
+    done = {v: None if v is None else convert(v) for v in set(values)}
+    return list(map(done.__getitem__, values))
 
 
 def insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
     """INSERT these rows (dicts with the same keys, plain Python values)."""
-    if not rows:
+    if rows:
+        insert_columns(conn, table, {c: [r[c] for r in rows] for c in rows[0]})
+
+
+def insert_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
+    """INSERT rows given column by column (lists of plain Python values, of equal length):
+    the driver gets them as tuples, with no dict per row."""
+    names = list(columns)
+    if not names or not columns[names[0]]:
         return
-    columns = list(rows[0])
     how = _fast(conn)
-    if how is None or any(isinstance(table.c[c].type, (sa.DateTime, sa.Time)) for c in columns):
-        conn.execute(sa.insert(table), rows)
+    if how is None or any(isinstance(table.c[c].type, (sa.DateTime, sa.Time)) for c in names):
+        conn.execute(
+            sa.insert(table), [dict(zip(names, r, strict=True)) for r in zip(*columns.values(), strict=True)]
+        )
         return
     quote = conn.dialect.identifier_preparer.quote
-    names = ", ".join(quote(c) for c in columns)
+    sql_names = ", ".join(quote(c) for c in names)
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         if how == "sqlite":
-            marks = ", ".join("?" for _ in columns)
+            marks = ", ".join("?" for _ in names)
             cursor.executemany(
-                f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})",
-                _sqlite_params(table, columns, rows),
+                f"INSERT INTO {quote(table.name)} ({sql_names}) VALUES ({marks})",
+                zip(*(_sqlite_form(table.c[c].type, v) for c, v in columns.items()), strict=True),
             )
         else:
-            with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row([r[c] for c in columns])
+            with cursor.copy(f"COPY {quote(table.name)} ({sql_names}) FROM STDIN") as copy:
+                for row in zip(*columns.values(), strict=True):
+                    copy.write_row(row)
     finally:
         cursor.close()
 
