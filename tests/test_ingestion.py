@@ -312,3 +312,20 @@ def test_timestamps_are_coarsened(warehouse_url, landing, tmp_path):
         dt.date(2020, 9, 15),
         "2020-09-15",
     )
+
+
+def test_the_redactor_is_built_only_for_new_files_and_a_broken_one_fails_the_run(
+    sqlite_url, landing, tmp_path, small_registry
+):
+    from pipelines.core import registry
+
+    # a redaction configuration that cannot be read: the run must fail, not quarantine files
+    (registry.config_dir() / "redaction.yaml").write_text("patterns: [unclosed", encoding="utf-8")
+    engine, summary = run(sqlite_url, landing, tmp_path)  # nothing landed: no redactor needed
+    assert summary.files_seen == 0
+    b.write_tablet(landing, "altona", "TAB-0001", "2020-09-15", b.completion(1, comment="Alles gut"))
+    with pytest.raises(Exception, match="(?i)yaml|redaction|expected"):
+        run(sqlite_url, landing, tmp_path)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.quarantine)).scalar_one() == 0
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.ingested_files)).scalar_one() == 0

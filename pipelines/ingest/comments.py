@@ -51,13 +51,25 @@ def _redact_many(texts: list[str]) -> list[Stored]:
 
 class Comments:
     """The stored form of each comment of one run. `directory`: the configuration the
-    redactor was built from (`Redactor.default`); None keeps all work in this process."""
+    redactor is built from (`Redactor.default`) when none is given; None keeps all work in
+    this process."""
 
-    def __init__(self, redactor: Redactor, directory: Path | None = None):
-        self.redactor = redactor
+    def __init__(self, redactor: Redactor | None, directory: Path | None = None):
+        self._redactor = redactor
         self._directory = directory
         self._done: dict[str, Stored] = {}
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def redactor(self) -> Redactor:
+        # Built on first need (about 1 s): a run without new files never needs it.
+        if self._redactor is None:
+            self._redactor = Redactor.default(self._directory)
+        return self._redactor
+
+    def ready(self) -> None:
+        """Build the redactor now (a broken configuration fails here, not inside a file)."""
+        _ = self.redactor
 
     def get(self, text: str) -> Stored:
         if not text or not text.strip():

@@ -56,14 +56,13 @@ class Ingestor:
         self.engine = engine
         self.landing_dir = Path(landing_dir)
         self.pseudo = pseudonymiser
-        self.redactor = redactor or Redactor.default()
         self.run_id = run_id or "local"
         self.now = dt.datetime.now(dt.UTC)
         self.items = registry.questionnaire().answer_items
         self.text_item = registry.questionnaire().text_items[0].code
         self.centre_codes = set(registry.registry().by_code)
         self.quarantine = Quarantine(Path(quarantine_dir), self.run_id, self.now)
-        self.comments = Comments(self.redactor, registry.config_dir() if redactor is None else None)
+        self.comments = Comments(redactor, registry.config_dir() if redactor is None else None)
         self._reads: dict[str, tuple] = {}  # stored name → what `_read` gave, read ahead
         self._queued = lookups.Queued()
 
@@ -105,6 +104,8 @@ class Ingestor:
         # Files are committed in batches (each batch is one transaction, ledger and staging
         # together): a commit per file would cost more than reading it. Should a batch fail,
         # it is done again file by file, so one broken file never holds back its neighbours.
+        if todo:  # (before the first file's transaction: a broken configuration fails the run)
+            self.comments.ready()
         self.comments.start_worker(len(todo))
         try:
             for i in range(0, len(todo), FILES_PER_TRANSACTION):
