@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pipelines.ingest.redaction.patterns import fold_case
+from pipelines.ingest.redaction.patterns import fold_case, folded_as_one
 
 # Letters that ordinary German, English and Turkish words do not use: a capitalised
 # word with one of them is a (Polish, Czech, Nordic ...) name, not a German noun.
@@ -46,14 +46,8 @@ def ascii_fold(word: str) -> str:
 
 
 def ascii_fold_all(words: Iterable[str]) -> list[str]:
-    """`ascii_fold` of each word, all folded as one text (several times quicker for the
-    name lists). NFKD decomposes letter by letter and never moves a mark across the line
-    break between two words, so the words come out as they would one by one."""
-    words = list(words)
-    folded = ascii_fold("\n".join(words)).split("\n")
-    if len(folded) != len(words):  # a word with a line break (or no word): one by one
-        return [ascii_fold(w) for w in words]
-    return folded
+    """`ascii_fold` of each word (`folded_as_one`)."""
+    return folded_as_one(ascii_fold, list(words))
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
