@@ -12,14 +12,9 @@ from collections.abc import Callable
 
 from pipelines.core import contracts
 from pipelines.ingest.pseudonyms import Pseudonymiser, daypart
+from pipelines.warehouse.bulk import each
 
 Comment = Callable[[str], tuple]  # text → (comment, comment_status, comment_redactions)
-
-
-def each(convert: Callable, values: list) -> list:
-    """[convert(v) for v in values], calling convert once per distinct value."""
-    done = {v: convert(v) for v in set(values)}
-    return list(map(done.__getitem__, values))
 
 
 def _code(value: str) -> int | None:

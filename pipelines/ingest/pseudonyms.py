@@ -7,6 +7,8 @@ import functools
 import hashlib
 import hmac
 
+from pipelines.warehouse.bulk import each
+
 # Reports need the local date and at most a part of the day; nothing finer is stored.
 DAYPARTS = ((12, "vormittags"), (17, "nachmittags"), (24, "abends"))
 
@@ -29,8 +31,7 @@ class Pseudonymiser:
 
     def many(self, kind: str, values: list[str]) -> list[str]:
         """The pseudonyms of many values (a file's column), each distinct value looked up once."""
-        done = {v: self._cached(kind, v) for v in set(values)}
-        return list(map(done.__getitem__, values))
+        return each(functools.partial(self._cached, kind), values)
 
     def fingerprint(self) -> str:
         """Identifies the key without revealing it: the warehouse stores this, never the key,

@@ -268,8 +268,7 @@ def _json_items(name: str, values: list) -> list[str]:
     once per distinct (type, value): True, 1 and 1.0 are equal but encoded differently."""
     typed = list(zip(map(type, values), values, strict=True))
     key = json.dumps(name)
-    done = {tv: f"{key}: {json.dumps(tv[1], default=str)}" for tv in set(typed)}
-    return list(map(done.__getitem__, typed))
+    return bulk.each(lambda tv: f"{key}: {json.dumps(tv[1], default=str)}", typed)
 
 
 def _columns(frame: pd.DataFrame) -> dict[str, list]:

@@ -11,6 +11,7 @@ store them (SQLite: dates as ISO text, booleans as 0/1).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import sqlalchemy as sa
@@ -29,6 +30,13 @@ def _sqlite_date(value: dt.date) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"  # SQLAlchemy's SQLite DATE format
 
 
+def each(convert: Callable, values: list) -> list:
+    """[convert(v) for v in values], calling convert once per distinct value (a column of
+    a file or a batch repeats most of its values)."""
+    done = {v: convert(v) for v in set(values)}
+    return list(map(done.__getitem__, values))
+
+
 def _sqlite_form(kind: sa.types.TypeEngine, values: list) -> list:
     """A column's values as SQLAlchemy's SQLite types bind them: Date → 'YYYY-MM-DD',
     Boolean → 0/1 (None stays None). Each distinct value is converted once."""
@@ -38,8 +46,7 @@ def _sqlite_form(kind: sa.types.TypeEngine, values: list) -> list:
         convert = _sqlite_date
     else:
         return values
-    done = {v: None if v is None else convert(v) for v in set(values)}
-    return list(map(done.__getitem__, values))
+    return each(lambda v: None if v is None else convert(v), values)
 
 
 def insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
