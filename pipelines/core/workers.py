@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -25,3 +28,21 @@ def die_with_parent(parent_pid: int) -> None:
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+def pool(max_workers: int, setup: Callable | None = None, *args) -> ProcessPoolExecutor:
+    """A pool of spawned worker processes that die with this process (`die_with_parent`),
+    each running `setup(*args)` first. Spawn, not fork: the parent holds database
+    connections and Dagster threads. Start it from a thread that lives as long as it."""
+    return ProcessPoolExecutor(
+        max_workers=max_workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_initialise,
+        initargs=(os.getpid(), setup, args),
+    )
+
+
+def _initialise(parent_pid: int, setup: Callable | None, args: tuple) -> None:
+    die_with_parent(parent_pid)
+    if setup is not None:
+        setup(*args)

@@ -9,14 +9,12 @@ period is audited with everything the run publishes beside it).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 import sqlalchemy as sa
 
 from pipelines.core.periods import Period
-from pipelines.core.workers import die_with_parent
+from pipelines.core.workers import pool
 from pipelines.figures import checks, store
 from pipelines.figures.documents import ReportBuilder
 
@@ -36,27 +34,20 @@ def check_stored(engine: sa.Engine, builder: ReportBuilder, period: Period) -> d
 def check_periods(
     engine: sa.Engine, builder: ReportBuilder, periods: list[Period], workers: int | None = None
 ) -> dict[str, dict[str, list[str]]]:
-    """`check_stored` of every period (all of them stored), by period key."""
+    """`check_stored` of every period (all of them stored), by period key in their order."""
     workers = workers or max(1, min(os.cpu_count() or 1, 4))
     if workers == 1 or len(periods) < PARALLEL_FROM:
         return {p.key: check_stored(engine, builder, p) for p in periods}
     url = engine.url.render_as_string(hide_password=False)
-    # spawn, not fork: the parent holds database connections and Dagster threads; the
-    # workers are started from this thread, which waits for them (`die_with_parent`).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(periods)),
-        mp_context=context,
-        initializer=_start,
-        initargs=(url, os.getpid()),
-    ) as pool:
+    # (started from this thread, which waits for them)
+    with pool(min(workers, len(periods)), _start, url) as running:
         # the heaviest audits (the longest periods) first, so that no worker finishes last alone
         order = sorted(periods, key=lambda p: p.start - p.end)
-        return dict(zip([p.key for p in order], pool.map(_check, order), strict=True))
+        found = dict(zip([p.key for p in order], running.map(_check, order), strict=True))
+    return {p.key: found[p.key] for p in periods}
 
 
-def _start(url: str, parent_pid: int) -> None:
-    die_with_parent(parent_pid)
+def _start(url: str) -> None:
     from pipelines.warehouse import engine_for
 
     _WORKER["engine"] = engine = engine_for(url)

@@ -9,8 +9,6 @@ through a pipe and keeps nothing: no comment is written anywhere but to staging.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -38,10 +36,9 @@ def stored_form(redactor: Redactor, text: str) -> Stored:
 _WORKER: dict = {}
 
 
-def _start_worker(parent_pid: int, directory: str) -> None:
-    """Pool initializer: die with the parent (a killed run leaves no worker behind), then
-    build the redactor once."""
-    workers.die_with_parent(parent_pid)
+def _start_worker(directory: str) -> None:
+    """Pool set-up (`workers.pool`: a killed run leaves no worker behind): build the
+    redactor once."""
     _WORKER["redactor"] = Redactor.default(Path(directory))
 
 
@@ -90,15 +87,9 @@ class Comments:
         enough files to ingest for it to pay."""
         if self._directory is None or files < WORKER_FROM_FILES or self._pool is not None:
             return
-        # spawn, not fork: the parent holds database connections and Dagster threads.
         # PR_SET_PDEATHSIG fires when the thread that started the worker ends: this one
         # (blocked on the result) or the pool's manager thread, alive as long as the pool.
-        self._pool = ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(os.getpid(), str(self._directory)),
-        )
+        self._pool = workers.pool(1, _start_worker, str(self._directory))
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Redact the new comments of a batch ahead: half here, half in the worker."""

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from pipelines.core.workers import die_with_parent
+from pipelines.core import workers as processes
 from pipelines.reports import outputs
 
 # Below this many reports a worker pool costs more than it saves: a spawned worker
@@ -35,11 +33,7 @@ def write_reports(
     jobs = [(doc, str(root), pdf or outputs.pdf_bytes) for doc in docs]
     if workers == 1 or len(docs) < _PARALLEL_FROM:
         return [_write(job) for job in jobs]
-    # spawn, not fork: the parent holds database connections and Dagster threads.
     # PR_SET_PDEATHSIG fires when the *thread* that started a worker ends: here that is
     # this thread (blocked in map) or the pool's manager thread, both alive as long as the pool.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
+    with processes.pool(workers) as pool:
         return list(pool.map(_write, jobs, chunksize=4))

@@ -141,8 +141,7 @@ def _figures(cadence: str, context: dg.AssetExecutionContext, engine: sa.Engine,
         summary.append((period.key, city["responses"]["total"], headline.get("top2"), withheld))
     # The checks read back what was written and hold it against the registry and itself,
     # the run's periods all stored (in worker processes for a range).
-    checked = audits.check_periods(engine, builder, periods)
-    outcomes = {p.key: checked[p.key] for p in periods}
+    outcomes = audits.check_periods(engine, builder, periods)
     for period in periods:
         figure_checks.write_checks(engine, period, outcomes[period.key], context.run_id)
     blocked = {key: [c for c, found in p.items() if found] for key, p in outcomes.items() if any(p.values())}
